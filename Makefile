@@ -1,0 +1,44 @@
+# HorNet: `make run` (everything, foreground), `make test` (the whole suite on its own servers),
+# `make up` / `make down` (the dev stack in the background). See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run up down test test-fast lint format bench servers-up servers-down clean-state k8s-check keycloak
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	STACK=dev scripts/stack.sh run
+
+up: $(STAMP)
+	STACK=dev scripts/stack.sh up
+
+down:
+	STACK=dev scripts/stack.sh down
+
+servers-up: $(STAMP)
+	STACK=dev scripts/stack.sh servers-up
+
+servers-down:
+	STACK=dev scripts/stack.sh servers-down
+
+# The whole suite: starts the test servers (own ports, own data), runs every test, stops them.
+test: $(STAMP)
+	scripts/test.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,1 @@
+"""The followers service: the follow graph, counts, relationships, suggestions (Neo4j)."""

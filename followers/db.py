@@ -1,0 +1,65 @@
+"""The followers service's Neo4j connection: one driver per process, opened lazily.
+
+``connect()`` runs from AppConfig.ready in each gunicorn worker (no preload), builds a neo4j
+driver (which opens no socket until used) and hands it to neomodel, so neomodel nodes and our
+Cypher share one pool. Short connect/acquire timeouts make a dead server a fast 503.
+"""
+
+import neo4j
+from django.conf import settings
+from neo4j import exceptions as neo4j_errors
+from neomodel import db, get_config
+
+from hornet.errors import DatabaseUnavailable, DomainError
+
+_UNAVAILABLE = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.TransientError,
+    neo4j_errors.DriverError,  # pool exhausted / acquisition timeout and similar
+    OSError,
+)
+
+
+def connect() -> None:
+    config = get_config()
+    if config.driver is not None:
+        config.driver.close()
+    db.close_connection()
+    config.database_url = None
+    config.database_name = settings.NEO4J_DB
+    config.driver = neo4j.GraphDatabase.driver(
+        settings.NEO4J_URI,
+        auth=(settings.NEO4J_USER, settings.NEO4J_PASSWORD),
+        connection_timeout=settings.NEO4J_TIMEOUT_SECONDS,
+        connection_acquisition_timeout=settings.NEO4J_TIMEOUT_SECONDS * 2,
+        max_transaction_retry_time=settings.NEO4J_TIMEOUT_SECONDS * 3,
+        liveness_check_timeout=30,
+        user_agent="hornet-followers",
+    )
+
+
+def driver() -> neo4j.Driver:
+    drv = get_config().driver
+    if drv is None:
+        connect()
+        drv = get_config().driver
+    assert drv is not None
+    return drv
+
+
+def ping() -> None:
+    """Raise DatabaseUnavailable unless Neo4j answers a query now."""
+    try:
+        driver().execute_query("RETURN 1", database_=settings.NEO4J_DB)
+    except _UNAVAILABLE as exc:
+        raise DatabaseUnavailable() from exc
+
+
+def translate_error(exc: BaseException) -> DomainError | None:
+    """Map driver errors that mean "the database is not there" to a 503."""
+    if isinstance(exc, neo4j_errors.AuthError):
+        return DatabaseUnavailable("The graph database refused our credentials.")
+    if isinstance(exc, _UNAVAILABLE):
+        return DatabaseUnavailable()
+    return None

@@ -1,0 +1,1 @@
+"""Shared HTTP plumbing of both HorNet services."""

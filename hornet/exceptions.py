@@ -1,0 +1,114 @@
+"""The one DRF exception handler: every error becomes ``{code, message, details}``.
+
+Driver errors are mapped to DomainErrors by translators that each app registers where it
+configures its driver (posts.db, followers.db), so this module knows no driver and no view
+repeats a try/except.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+
+from hornet.errors import DomainError
+
+log = logging.getLogger("hornet.errors")
+
+Translator = Callable[[BaseException], DomainError | None]
+_translators: list[Translator] = []
+
+
+def register_translator(translator: Translator) -> None:
+    """Add a function that maps a driver exception to a DomainError (or returns None)."""
+    if translator not in _translators:
+        _translators.append(translator)
+
+
+def translate(exc: BaseException) -> DomainError | None:
+    if isinstance(exc, DomainError):
+        return exc
+    for translator in _translators:
+        mapped = translator(exc)
+        if mapped is not None:
+            return mapped
+    return None
+
+
+def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "details": details}
+
+
+def _drf_details(exc: drf.APIException) -> tuple[str, Any]:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        return "; ".join(f"{k}: {_first(v)}" for k, v in detail.items()), _plain(detail)
+    if isinstance(detail, list):
+        return "; ".join(str(d) for d in detail), _plain(detail)
+    return str(detail), None
+
+
+def _first(value: Any) -> str:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_first(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+_DRF_CODES = {
+    drf.ValidationError: "invalid_input",
+    drf.ParseError: "malformed_request",
+    drf.NotAuthenticated: "not_authenticated",
+    drf.AuthenticationFailed: "invalid_identity",
+    drf.PermissionDenied: "forbidden",
+    drf.NotFound: "not_found",
+    drf.MethodNotAllowed: "method_not_allowed",
+    drf.NotAcceptable: "not_acceptable",
+    drf.UnsupportedMediaType: "unsupported_media_type",
+    drf.Throttled: "rate_limited",
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    request = context.get("request")
+    request_id = getattr(getattr(request, "_request", None), "request_id", None)
+    domain = translate(exc)
+    if domain is not None:
+        if domain.status_code >= 500:
+            log.warning("request %s: %s (%r)", request_id, domain.code, exc)
+        return Response(_body(domain.code, domain.message, domain.details), domain.status_code)
+    if isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(_body("payload_too_large", "Request body too large."), 413)
+    if isinstance(exc, drf.APIException):
+        message, details = _drf_details(exc)
+        code = next((c for t, c in _DRF_CODES.items() if isinstance(exc, t)), "error")
+        response = Response(_body(code, message, details), exc.status_code)
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, drf.Throttled) and wait is not None:
+            response["Retry-After"] = str(int(wait) + 1)
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            response["WWW-Authenticate"] = auth_header
+        return response
+    log.exception("request %s: unhandled error", request_id)
+    return Response(
+        _body("internal_error", "Internal error; it has been logged.", {"request_id": request_id}),
+        500,
+    )

@@ -1,0 +1,28 @@
+"""Liveness and readiness probes: plain Django views, no identity, no DRF machinery."""
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.utils.module_loading import import_string
+
+from hornet.errors import DomainError
+from hornet.exceptions import translate
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is alive and serving."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The service's database answers now; 503 with a JSON reason otherwise."""
+    check = import_string(settings.HORNET_READINESS_CHECK)
+    try:
+        check()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        error = translate(exc)
+        if error is None or not isinstance(error, DomainError):
+            error = DomainError("Readiness check failed.", code="not_ready")
+        return JsonResponse(
+            {"status": "unavailable", "code": error.code, "message": error.message}, status=503
+        )
+    return JsonResponse({"status": "ready"})

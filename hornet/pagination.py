@@ -1,0 +1,103 @@
+"""Cursor pagination shared by both services: JSON array bodies, RFC 8288 ``Link`` headers.
+
+Lists are ordered by a unique key (for example ``(created_at, id)`` descending). The cursor
+names the last item of the page; the next page starts strictly after it, so items inserted
+meanwhile at the head never shift what follows (nothing skipped, nothing repeated). Cursors
+are signed so a forged or truncated one is a clean 400, and carry no database syntax.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from hornet.errors import InvalidInput
+
+_SALT = "hornet.cursor"
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    after: dict[str, Any] | None  # decoded cursor payload, None for the first page
+
+
+def encode_cursor(payload: dict[str, Any]) -> str:
+    return signing.dumps(payload, salt=_SALT, compress=False)
+
+
+def decode_cursor(raw: str) -> dict[str, Any]:
+    if len(raw) > 512:
+        raise InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+    try:
+        value = signing.loads(raw, salt=_SALT)
+    except (signing.BadSignature, ValueError, UnicodeError):
+        raise InvalidInput.for_field(
+            "cursor", "Cursor is not valid.", code="invalid_cursor"
+        ) from None
+    if not isinstance(value, dict):
+        raise InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+    return value
+
+
+def page_params(request: Request) -> PageParams:
+    """Read ``limit`` (default 20, 1..100) and ``cursor`` from the query string."""
+    raw_limit = request.query_params.get("limit")
+    limit = settings.HORNET_PAGE_DEFAULT
+    if raw_limit is not None:
+        if not raw_limit.isdigit() or len(raw_limit) > 6:
+            raise InvalidInput.for_field("limit", "Must be an integer from 1 to 100.")
+        limit = int(raw_limit)
+        if not 1 <= limit <= settings.HORNET_PAGE_MAX:
+            raise InvalidInput.for_field(
+                "limit", f"Must be an integer from 1 to {settings.HORNET_PAGE_MAX}."
+            )
+    raw_cursor = request.query_params.get("cursor")
+    after = decode_cursor(raw_cursor) if raw_cursor else None
+    return PageParams(limit=limit, after=after)
+
+
+def page_response(
+    request: Request,
+    items: list[Any],
+    next_cursor: dict[str, Any] | None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A JSON array, with ``Link: <...>; rel="next"`` when there is a next page."""
+    response = Response(items, headers=headers)
+    if next_cursor is not None:
+        query = request.query_params.copy()
+        query["cursor"] = encode_cursor(next_cursor)
+        url = request.build_absolute_uri(request.path) + "?" + urlencode(query)
+        response["Link"] = f'<{url}>; rel="next"'
+    return response
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "limit",
+        OpenApiTypes.INT,
+        OpenApiParameter.QUERY,
+        description="Page size, 1 to 100 (default 20).",
+    ),
+    OpenApiParameter(
+        "cursor",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        description='Opaque cursor from the previous page\'s `Link: rel="next"` header.',
+    ),
+]
+
+
+def paged(serializer: Any, description: str) -> OpenApiResponse:
+    """OpenAPI response for a page: an array, with the Link header documented."""
+    return OpenApiResponse(
+        serializer(many=True),
+        description=description + ' Paged: see the `Link` header (rel="next").',
+    )

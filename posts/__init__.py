@@ -1,0 +1,1 @@
+"""The posts service: posts, replies, shares, timelines and the home feed (MongoDB)."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PostsConfig(AppConfig):
+    name = "posts"
+
+    def ready(self) -> None:
+        from hornet.exceptions import register_translator
+        from posts import db
+
+        db.connect()  # registers the client lazily; sockets open on first use, per worker
+        register_translator(db.translate_error)

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Dev/test MongoDB-wire server: FerretDB v1.24 (embedded SQLite backend),
+# built from servers/ferretdb and run on loopback.
+#
+# Usage: scripts/db/ferretdb.sh build|start|stop|status
+#   HORNET_STATE_DIR  required for start/stop/status (e.g. $ROOT/.state/dev)
+#   FERRETDB_PORT     default 27117
+#   FERRETDB_LOG_LEVEL default info
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SRC="$ROOT/servers/ferretdb"
+BIN="$ROOT/.cache/bin/hornet-ferretdb"
+PY="$ROOT/.venv/bin/python"
+PORT="${FERRETDB_PORT:-27117}"
+HOST=127.0.0.1
+
+die() { echo "ferretdb: $*" >&2; exit 1; }
+
+state_paths() {
+    [[ -n "${HORNET_STATE_DIR:-}" ]] || die "HORNET_STATE_DIR is not set"
+    DATA="$HORNET_STATE_DIR/data/ferretdb"
+    LOG="$HORNET_STATE_DIR/logs/ferretdb.log"
+    PIDFILE="$HORNET_STATE_DIR/run/ferretdb.pid"
+}
+
+# Prints the pid from the pid file if that process is alive; else returns 1.
+live_pid() {
+    [[ -f "$PIDFILE" ]] || return 1
+    local pid
+    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    kill -0 "$pid" 2>/dev/null || return 1
+    # Guard against pid reuse: the process must be our binary (comm is 15 chars).
+    if [[ -r "/proc/$pid/comm" ]] && [[ "$(cat "/proc/$pid/comm")" != "hornet-ferretdb" ]]; then
+        return 1
+    fi
+    echo "$pid"
+}
+
+cmd_build() {
+    command -v go >/dev/null || die "go toolchain not found"
+    # Rebuild only if the binary is missing or any source is newer than it.
+    if [[ -x "$BIN" ]] && [[ -z "$(find "$SRC" -maxdepth 1 -type f \
+            \( -name '*.go' -o -name go.mod -o -name go.sum \) -newer "$BIN" -print -quit)" ]]; then
+        return 0
+    fi
+    mkdir -p "$(dirname "$BIN")"
+    echo "ferretdb: building $BIN" >&2
+    # ferretdb_no_postgresql: we only use SQLite; drops pgx from the binary.
+    # -mod=mod lets `go` fill go.sum entries if the module cache is fresh.
+    (cd "$SRC" && GOFLAGS="${GOFLAGS:-} -mod=mod" \
+        go build -trimpath -tags ferretdb_no_postgresql -o "$BIN.tmp" . )
+    mv -f "$BIN.tmp" "$BIN"
+}
+
+# Real MongoDB ping through pymongo (exit 0 if the server answers).
+ping_mongo() {
+    "$PY" - "$HOST" "$PORT" <<'EOF' >/dev/null 2>&1
+import sys, pymongo
+c = pymongo.MongoClient(sys.argv[1], int(sys.argv[2]), serverSelectionTimeoutMS=1000,
+                        connectTimeoutMS=1000, directConnection=True)
+c.admin.command("ping")
+EOF
+}
+
+cmd_start() {
+    state_paths
+    if pid="$(live_pid)"; then
+        echo "ferretdb: already running (pid $pid) on $HOST:$PORT"
+        return 0
+    fi
+    [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
+    cmd_build
+    mkdir -p "$DATA" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
+
+    # setsid: own session/process group, so a Ctrl-C in the caller's terminal
+    # does not hit the server directly; the caller's trap runs `stop` instead.
+    FERRETDB_TELEMETRY=disable DO_NOT_TRACK=1 setsid nohup "$BIN" \
+        -listen "$HOST:$PORT" -data "$DATA" -log-level "${FERRETDB_LOG_LEVEL:-info}" \
+        </dev/null >>"$LOG" 2>&1 &
+    local pid=$!
+    echo "$pid" >"$PIDFILE"
+
+    local i
+    for ((i = 0; i < 60; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            rm -f "$PIDFILE"
+            echo "ferretdb: server exited during startup; log tail:" >&2
+            tail -n 30 "$LOG" >&2 || true
+            exit 1
+        fi
+        # Cheap TCP probe first, then a real MongoDB ping.
+        if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null && ping_mongo; then
+            echo "ferretdb: running (pid $pid) on mongodb://$HOST:$PORT/ data=$DATA"
+            return 0
+        fi
+        sleep 0.5
+    done
+    echo "ferretdb: no MongoDB ping answer on $HOST:$PORT after 30s; log tail:" >&2
+    tail -n 30 "$LOG" >&2 || true
+    cmd_stop >/dev/null 2>&1 || true
+    exit 1
+}
+
+cmd_stop() {
+    state_paths
+    local pid i
+    if ! pid="$(live_pid)"; then
+        rm -f "$PIDFILE"
+        echo "ferretdb: not running"
+        return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "ferretdb: pid $pid ignored TERM for 10s, sending KILL" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$PIDFILE"
+    echo "ferretdb: stopped (pid $pid)"
+}
+
+cmd_status() {
+    state_paths
+    if pid="$(live_pid)"; then
+        echo "running (pid $pid, port $PORT)"
+        return 0
+    fi
+    echo "stopped"
+    return 1
+}
+
+case "${1:-}" in
+    build) cmd_build ;;
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    *) echo "usage: $0 build|start|stop|status" >&2; exit 2 ;;
+esac

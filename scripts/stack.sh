@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The HorNet stack on this machine: both database servers and both services, on loopback.
+#
+#   scripts/stack.sh servers-up|servers-down|schema|seed-demo|up|down|run|status
+#
+# STACK=dev (default: `make run` / `make up`) or STACK=test (`make test`): each has its own
+# ports and its own data folder under .state/$STACK, so tests never touch development data.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STACK="${STACK:-dev}"
+export HORNET_STATE_DIR="$ROOT/.state/$STACK"
+PY="$ROOT/.venv/bin/python"
+
+case "$STACK" in
+  dev)
+    export FERRETDB_PORT="${FERRETDB_PORT:-27117}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7787}"
+    export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-dev-password}"
+    export MONGO_DB="${MONGO_DB:-hornet}"
+    export POSTS_PORT="${POSTS_PORT:-8001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-8002}"
+    SETTINGS_SUFFIX="dev" ;;
+  test)
+    export FERRETDB_PORT="${FERRETDB_PORT:-27217}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7887}"
+    export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-test-password}"
+    export MONGO_DB="${MONGO_DB:-hornet_test}"
+    export POSTS_PORT="${POSTS_PORT:-18001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-18002}"
+    SETTINGS_SUFFIX="test" ;;
+  *) echo "STACK must be dev or test" >&2; exit 2 ;;
+esac
+export MONGO_URI="mongodb://127.0.0.1:$FERRETDB_PORT/"
+export NEO4J_URI="bolt://127.0.0.1:$NEO4J_BOLT_PORT"
+export FOLLOWERS_SERVICE_URL="http://127.0.0.1:$FOLLOWERS_PORT"
+export POSTS_SERVICE_URL="http://127.0.0.1:$POSTS_PORT"
+mkdir -p "$HORNET_STATE_DIR/run" "$HORNET_STATE_DIR/logs"
+
+manage() {  # manage SERVICE ARGS...
+  local service="$1"; shift
+  DJANGO_SETTINGS_MODULE="settings.${SETTINGS_SUFFIX}_${service}" "$PY" "$ROOT/manage.py" "$@"
+}
+
+servers_up() {
+  "$ROOT/scripts/db/ferretdb.sh" build
+  "$ROOT/scripts/db/neo4j.sh" build
+  # Start both at once: Neo4j's JVM start dominates, FerretDB is ready long before it.
+  "$ROOT/scripts/db/ferretdb.sh" start & local f=$!
+  "$ROOT/scripts/db/neo4j.sh" start & local n=$!
+  local rc=0
+  wait "$f" || rc=1
+  wait "$n" || rc=1
+  return $rc
+}
+
+servers_down() {
+  "$ROOT/scripts/db/ferretdb.sh" stop || true
+  "$ROOT/scripts/db/neo4j.sh" stop || true
+}
+
+schema() {
+  manage posts ensure_schema
+  manage followers ensure_schema
+}
+
+seed_demo() {
+  manage followers seed --demo --if-empty
+  manage posts seed --demo --if-empty
+}
+
+gunicorn_cmd() {  # gunicorn_cmd SERVICE PORT
+  echo "env DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_$1 BIND=127.0.0.1:$2 \
+    $ROOT/.venv/bin/gunicorn -c python:hornet.gunicorn_conf --chdir $ROOT hornet.wsgi:application"
+}
+
+wait_ready() {  # wait_ready URL SECONDS
+  local url="$1" deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if (( SECONDS > deadline )); then echo "not ready: $url" >&2; return 1; fi
+    sleep 0.3
+  done
+}
+
+services_up() {
+  local service port pidfile
+  for service in posts followers; do
+    port=$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")
+    pidfile="$HORNET_STATE_DIR/run/$service.pid"
+    if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+    # shellcheck disable=SC2046
+    setsid $(gunicorn_cmd "$service" "$port") --pid "$pidfile" \
+      >>"$HORNET_STATE_DIR/logs/$service.log" 2>&1 < /dev/null &
+  done
+  wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
+  wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
+}
+
+services_down() {
+  local service pidfile pid
+  for service in posts followers; do
+    pidfile="$HORNET_STATE_DIR/run/$service.pid"
+    [[ -f $pidfile ]] || continue
+    pid="$(cat "$pidfile")"
+    if kill -TERM "$pid" 2>/dev/null; then
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+status() {
+  local rc=0
+  "$ROOT/scripts/db/ferretdb.sh" status || rc=1
+  "$ROOT/scripts/db/neo4j.sh" status || rc=1
+  for service in posts followers; do
+    local pidfile="$HORNET_STATE_DIR/run/$service.pid"
+    if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "$service: running (pid $(cat "$pidfile"))"
+    else
+      echo "$service: stopped"; rc=1
+    fi
+  done
+  return $rc
+}
+
+run_foreground() {
+  servers_up
+  schema
+  seed_demo
+  trap 'echo; echo "stopping..."; kill -TERM $pp $fp 2>/dev/null; wait $pp $fp 2>/dev/null; servers_down; exit 0' INT TERM
+  # shellcheck disable=SC2046
+  $(gunicorn_cmd posts "$POSTS_PORT") & pp=$!
+  # shellcheck disable=SC2046
+  $(gunicorn_cmd followers "$FOLLOWERS_PORT") & fp=$!
+  wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
+  wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
+  cat <<MSG
+
+  HorNet is running (Ctrl-C stops everything):
+    posts service      http://127.0.0.1:$POSTS_PORT/posts/docs    (API: /posts, /feed)
+    followers service  http://127.0.0.1:$FOLLOWERS_PORT/followers/docs  (API: /followers)
+    act as a demo user http://127.0.0.1:$POSTS_PORT/dev/act-as
+
+MSG
+  wait $pp $fp
+}
+
+case "${1:-}" in
+  servers-up) servers_up ;;
+  servers-down) servers_down ;;
+  schema) schema ;;
+  seed-demo) seed_demo ;;
+  up) servers_up; schema; seed_demo; services_up
+      echo "posts http://127.0.0.1:$POSTS_PORT  followers http://127.0.0.1:$FOLLOWERS_PORT" ;;
+  down) services_down; servers_down ;;
+  run) run_foreground ;;
+  status) status ;;
+  env) env | grep -E '^(HORNET_STATE_DIR|FERRETDB_PORT|NEO4J_|MONGO_|POSTS_|FOLLOWERS_)' ;;
+  *) echo "usage: $0 servers-up|servers-down|schema|seed-demo|up|down|run|status|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,116 @@
+"""Settings shared by both services. Service modules add their app, urlconf and database.
+
+Every value comes from the environment (django-environ); v1 variable names are accepted.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Production modules require DJANGO_SECRET_KEY; dev/test modules set a fixed one first.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
+
+INSTALLED_APPS = [
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "hornet",
+]
+
+MIDDLEWARE = [
+    "hornet.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hornet.middleware.IdentityMiddleware",
+]
+
+# No SQL database: posts live in MongoDB, the graph in Neo4j.
+DATABASES: dict[str, dict[str, str]] = {}
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+WSGI_APPLICATION = "hornet.wsgi.application"
+APPEND_SLASH = False  # routes match with and without the slash themselves
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+STATIC_URL = "/static/"
+STATIC_ROOT = env.str("STATIC_ROOT", default="") or None  # set in the image (collectstatic)
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+# Request bodies above this size are refused with 413 (see hornet.middleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("HORNET_MAX_BODY_BYTES", default=64 * 1024)
+
+# --- identity -------------------------------------------------------------------------
+# mesh: trust the header Istio writes from the validated JWT. jwt: verify the bearer token.
+# dev: development settings only (an "act as" cookie); production modules refuse it.
+HORNET_AUTH_MODE = env.str("HORNET_AUTH_MODE", default="mesh")
+HORNET_ALLOWED_AUTH_MODES: tuple[str, ...] = ("mesh", "jwt")
+HORNET_IDENTITY_HEADER = env.str("IDENTITY_HEADER", default="X-User-ID")
+HORNET_USERNAME_HEADER = env.str("USERNAME_HEADER", default="X-Username")
+HORNET_JWT_ISSUER = env.str("JWT_ISSUER", default="")
+HORNET_JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="hornet")
+HORNET_JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+HORNET_JWT_LEEWAY = env.int("JWT_LEEWAY_SECONDS", default=30)
+
+# --- HTTP plumbing ----------------------------------------------------------------------
+HORNET_PAGE_DEFAULT = 20
+HORNET_PAGE_MAX = 100
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["hornet.authentication.IdentityAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["hornet.permissions.HasIdentity"],
+    "DEFAULT_RENDERER_CLASSES": ["hornet.renderers.FastJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["hornet.parsers.StrictJSONParser"],
+    "EXCEPTION_HANDLER": "hornet.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "UNAUTHENTICATED_TOKEN": None,
+    "DEFAULT_THROTTLE_RATES": {"writes": env.str("HORNET_WRITE_RATE", default="600/min")},
+}
+
+SPECTACULAR_SETTINGS = {
+    "VERSION": "2.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "meshIdentity": {
+                "type": "apiKey",
+                "in": "header",
+                "name": HORNET_IDENTITY_HEADER,
+                "description": "Caller's Keycloak `sub` (UUID), written by Istio from the "
+                "validated JWT.",
+            }
+        }
+    },
+    "SECURITY": [{"meshIdentity": []}],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"neo4j": {"level": "WARNING"}, "pymongo": {"level": "WARNING"}},
+}

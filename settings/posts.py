@@ -1,0 +1,27 @@
+"""The posts service (MongoDB). DJANGO_SETTINGS_MODULE=settings.posts"""
+
+from settings.base import *  # noqa: F403
+from settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env
+
+INSTALLED_APPS = [*INSTALLED_APPS, "posts"]
+ROOT_URLCONF = "posts.urls"
+HORNET_READINESS_CHECK = "posts.db.ping"
+
+MONGO_URI = env.str("MONGO_URI", default="mongodb://127.0.0.1:27117/")
+MONGO_DB = env.str("MONGO_DB", default="hornet")
+# Acknowledged writes are journaled on a majority: nothing a client saw succeed is lost.
+MONGO_WRITE_CONCERN = env.str("MONGO_WRITE_CONCERN", default="majority")
+MONGO_JOURNAL = env.bool("MONGO_JOURNAL", default=True)
+MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", default=800)  # server selection / connect
+MONGO_SOCKET_TIMEOUT_MS = env.int("MONGO_SOCKET_TIMEOUT_MS", default=5000)
+
+FOLLOWERS_SERVICE_URL = env.str("FOLLOWERS_SERVICE_URL", default="http://127.0.0.1:8002")
+FOLLOWERS_TIMEOUT_SECONDS = env.float("FOLLOWERS_TIMEOUT_SECONDS", default=0.5)
+FEED_FOLLOWING_CACHE_SECONDS = env.float("FEED_FOLLOWING_CACHE_SECONDS", default=5.0)
+SERVICE_PORT = env.int("POSTS_PORT", default=8001)
+
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "HorNet posts service",
+    "DESCRIPTION": "Posts, replies, shares, timelines and the home feed.",
+}

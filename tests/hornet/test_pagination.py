@@ -1,0 +1,54 @@
+"""Cursor pagination: JSON arrays, Link rel=next, signed cursors, bounded limits."""
+
+import re
+
+import pytest
+
+from hornet.errors import InvalidInput
+from hornet.pagination import decode_cursor, encode_cursor
+from tests.helpers import headers_for
+
+
+def _next(response):  # type: ignore[no-untyped-def]
+    link = response.get("Link")
+    if not link:
+        return None
+    match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
+    assert match, link
+    return match.group(1)
+
+
+def test_walks_every_item_once_by_link(api, alice):
+    seen: list[int] = []
+    url = "/numbers?limit=10"
+    while url:
+        response = api.get(url, **headers_for(alice))
+        assert response.status_code == 200
+        seen.extend(response.json())
+        url = _next(response)
+    assert seen == list(range(45))
+
+
+def test_default_limit_is_20(api, alice):
+    assert len(api.get("/numbers", **headers_for(alice)).json()) == 20
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "-1", "abc", "1e3", "99999999999999999999"])
+def test_bad_limit_is_400_naming_limit(api, alice, limit):
+    response = api.get(f"/numbers?limit={limit}", **headers_for(alice))
+    assert response.status_code == 400
+    assert "limit" in response.json()["details"]
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "eyJuIjo1fQ", "x" * 600])
+def test_forged_cursor_is_400_naming_cursor(api, alice, cursor):
+    response = api.get(f"/numbers?cursor={cursor}", **headers_for(alice))
+    assert response.status_code == 400
+    assert "cursor" in response.json()["details"]
+
+
+def test_cursor_round_trip_and_tamper():
+    raw = encode_cursor({"t": 1, "id": "a"})
+    assert decode_cursor(raw) == {"t": 1, "id": "a"}
+    with pytest.raises(InvalidInput):
+        decode_cursor(raw[:-2] + ("A" if raw[-2] != "A" else "B") + raw[-1])
