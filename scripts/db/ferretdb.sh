@@ -48,11 +48,13 @@ cmd_build() {
     mkdir -p "$(dirname "$BIN")"
     echo "ferretdb: building $BIN" >&2
     # ferretdb_no_postgresql: we only use SQLite; drops pgx from the binary.
-    # -mod=mod lets `go` fill go.sum entries if the module cache is fresh.
-    (cd "$SRC" && GOFLAGS="${GOFLAGS:-} -mod=mod" \
-        go build -trimpath -tags ferretdb_no_postgresql -o "$BIN.tmp" . )
+    # go.sum is complete, so the default -mod=readonly works even with an empty
+    # module cache (modules come from the Go proxy) and never rewrites go.mod.
+    (cd "$SRC" && go build -trimpath -tags ferretdb_no_postgresql -o "$BIN.tmp" .)
     mv -f "$BIN.tmp" "$BIN"
 }
+
+port_open() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
 
 # Real MongoDB ping through pymongo (exit 0 if the server answers).
 ping_mongo() {
@@ -72,6 +74,11 @@ cmd_start() {
     fi
     [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
     cmd_build
+    # Something else (another state dir's server, a real mongod) already owns
+    # the port: fail now, or the readiness ping below would talk to it.
+    if port_open; then
+        die "port $HOST:$PORT is already in use by another process (set FERRETDB_PORT)"
+    fi
     mkdir -p "$DATA" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
 
     # setsid: own session/process group, so a Ctrl-C in the caller's terminal
@@ -91,7 +98,7 @@ cmd_start() {
             exit 1
         fi
         # Cheap TCP probe first, then a real MongoDB ping.
-        if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null && ping_mongo; then
+        if port_open && ping_mongo; then
             echo "ferretdb: running (pid $pid) on mongodb://$HOST:$PORT/ data=$DATA"
             return 0
         fi

@@ -1,0 +1,61 @@
+"""The real database servers answer real drivers over the network (loopback)."""
+
+import os
+import uuid
+
+import neo4j
+import pymongo
+
+
+def _mongo() -> pymongo.MongoClient:
+    return pymongo.MongoClient(
+        os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27217/"),
+        uuidRepresentation="standard",
+        serverSelectionTimeoutMS=3000,
+    )
+
+
+def _neo4j() -> neo4j.Driver:
+    return neo4j.GraphDatabase.driver(
+        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"),
+        auth=("neo4j", os.environ.get("NEO4J_PASSWORD", "hornet-test-password")),
+    )
+
+
+def test_pymongo_insert_and_find_through_ferretdb():
+    client = _mongo()
+    try:
+        coll = client["hornet_roundtrip"]["things"]
+        key = uuid.uuid4()
+        coll.insert_one({"_id": key, "n": 41})
+        coll.update_one({"_id": key}, {"$inc": {"n": 1}})
+        assert coll.find_one({"_id": key}) == {"_id": key, "n": 42}
+        assert client.server_info()["ok"] == 1
+    finally:
+        client.drop_database("hornet_roundtrip")
+        client.close()
+
+
+def test_neo4j_write_and_read_through_bolt():
+    with _neo4j() as driver:
+        key = str(uuid.uuid4())
+        driver.execute_query("CREATE (:RoundTrip {key: $key, n: 7})", key=key)
+        records, _, _ = driver.execute_query(
+            "MATCH (r:RoundTrip {key: $key}) RETURN r.n AS n", key=key
+        )
+        assert [r["n"] for r in records] == [7]
+        driver.execute_query("MATCH (r:RoundTrip) DETACH DELETE r")
+
+
+def test_neo4j_refuses_a_wrong_password():
+    driver = neo4j.GraphDatabase.driver(
+        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"), auth=("neo4j", "wrong-password")
+    )
+    try:
+        try:
+            driver.verify_connectivity()
+        except neo4j.exceptions.AuthError:
+            return
+        raise AssertionError("a wrong password was accepted")
+    finally:
+        driver.close()
