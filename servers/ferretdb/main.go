@@ -59,8 +59,17 @@ func run(listen, dataDir, logLevel string) error {
 	}
 	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()
 
+	// FerretDB itself listens on a private Unix socket; clients reach it through the
+	// write-serialising relay on the TCP address (see writelock.go).
+	sockDir, err := os.MkdirTemp("", "hornet-ferretdb-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(sockDir)
+	backend := filepath.Join(sockDir, "ferretdb.sock")
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Listener:  ferretdb.ListenerConfig{Unix: backend},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
@@ -75,7 +84,13 @@ func run(listen, dataDir, logLevel string) error {
 	defer stop()
 
 	logger.Info("hornet-ferretdb listening", "addr", listen, "sqlite", sqliteURL)
+	relayErr := make(chan error, 1)
+	go func() { relayErr <- serveSerialised(ctx, listen, backend, logger) }()
 	err = f.Run(ctx)
+	stop()
+	if rerr := <-relayErr; err == nil {
+		err = rerr
+	}
 	logger.Info("hornet-ferretdb stopped")
 	return err
 }

@@ -59,3 +59,30 @@ def test_neo4j_refuses_a_wrong_password():
         raise AssertionError("a wrong password was accepted")
     finally:
         driver.close()
+
+
+def test_concurrent_increments_on_one_document_all_land():
+    """FerretDB v1 updates read-then-write; our wrapper serialises writes so $inc is atomic."""
+    import threading
+
+    client = _mongo()
+    try:
+        coll = client["hornet_atomicity"]["counter"]
+        coll.insert_one({"_id": "n", "n": 0})
+        threads, each = 16, 10
+        barrier = threading.Barrier(threads)
+
+        def bump() -> None:
+            barrier.wait()
+            for _ in range(each):
+                coll.update_one({"_id": "n"}, {"$inc": {"n": 1}})
+
+        workers = [threading.Thread(target=bump) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert coll.find_one({"_id": "n"})["n"] == threads * each
+    finally:
+        client.drop_database("hornet_atomicity")
+        client.close()

@@ -1,0 +1,59 @@
+"""The ``posts`` collection as a mongoengine document.
+
+Indexes are declared here but created only by ``manage.py ensure_schema`` (never at import
+or on first save), so a web worker never blocks on an index build.
+"""
+
+import uuid
+from datetime import UTC, datetime
+
+from mongoengine import DateTimeField, Document, IntField, StringField, UUIDField
+from pymongo.collection import Collection
+
+from posts.db import ALIAS
+
+CONTENT_MAX = 5000
+
+# (author_id, created_at desc, _id desc) serves the author timeline and, through its
+# (author_id, created_at) prefix, the home feed's ``author_id $in [...]`` merge by time.
+TIMELINE_INDEX = "author_timeline"
+REPLIES_INDEX = "replies_by_time"
+SHARES_INDEX = "shares_by_original"
+
+
+class Post(Document):
+    """A post, a reply (``parent_post_id``) or a share (``original_post_id``)."""
+
+    id = UUIDField(primary_key=True, binary=True, default=uuid.uuid4)
+    author_id = UUIDField(binary=True, required=True)
+    content = StringField(max_length=CONTENT_MAX)  # absent only on a share without text
+    parent_post_id = UUIDField(binary=True)
+    original_post_id = UUIDField(binary=True)
+    replies_count = IntField(default=0)
+    shares_count = IntField(default=0)
+    created_at = DateTimeField(required=True)
+    edited_at = DateTimeField()
+
+    meta = {
+        "collection": "posts",
+        "db_alias": ALIAS,
+        "auto_create_index": False,
+        "auto_create_index_on_save": False,
+        "indexes": [
+            {"fields": ["author_id", "-created_at", "-id"], "name": TIMELINE_INDEX},
+            {"fields": ["parent_post_id", "created_at", "id"], "name": REPLIES_INDEX},
+            {"fields": ["original_post_id"], "name": SHARES_INDEX},
+        ],
+    }
+
+
+def posts_collection() -> Collection:
+    """The raw pymongo collection (same codec options: standard UUIDs, tz-aware dates)."""
+    return Post._get_collection()
+
+
+def now_ms() -> datetime:
+    """Now in UTC, truncated to milliseconds: BSON dates hold ms, so what we return after an
+    insert is exactly what a later read (and a cursor built from it) sees."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond - now.microsecond % 1000)

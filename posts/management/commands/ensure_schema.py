@@ -1,0 +1,18 @@
+"""Create the posts collection and its indexes (idempotent). Run before serving or testing."""
+
+from django.core.management.base import BaseCommand
+
+from posts.db import database
+from posts.documents import Post
+
+
+class Command(BaseCommand):
+    help = "Create the posts collection and its indexes if missing (safe to run repeatedly)."
+
+    def handle(self, *args, **options):
+        name = Post._get_collection_name()
+        if name not in database().list_collection_names():
+            database().create_collection(name)
+        Post.ensure_indexes()  # create_index is a no-op for an index that already exists
+        names = sorted(Post._get_collection().index_information())
+        self.stdout.write(f"posts: collection {name!r}, indexes: {', '.join(names)}")

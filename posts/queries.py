@@ -1,0 +1,77 @@
+"""Query shapes for the post lists, shared by the selectors, the feed and ``explain_queries``.
+
+Every list is ordered by the unique key ``(created_at, _id)`` and pages with a cursor naming
+the last item seen. The filter is ``created_at <= t AND (created_at < t OR _id < id)`` (the
+mirror for ascending lists): the top-level bound lets an index on ``(..., created_at, _id)``
+start right at the cursor, and the ``$or`` only sorts out posts of that same millisecond.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from hornet.errors import InvalidInput
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+DESC = [("created_at", -1), ("_id", -1)]
+ASC = [("created_at", 1), ("_id", 1)]
+
+
+@dataclass(frozen=True)
+class TimeKey:
+    """Position of a post in a time-ordered list: the cursor's decoded payload."""
+
+    created_at: datetime
+    id: UUID
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "TimeKey":
+        return cls(created_at=row["created_at"], id=row["_id"])
+
+    def payload(self) -> dict[str, Any]:
+        millis = (self.created_at - EPOCH) // _MS  # integer maths: floats could be 1 ms off
+        return {"t": millis, "id": self.id.hex}
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any] | None) -> "TimeKey | None":
+        """Decode a (signed) cursor payload; anything unexpected is a 400 naming ``cursor``."""
+        if payload is None:
+            return None
+        millis, raw_id = payload.get("t"), payload.get("id")
+        try:
+            if (
+                not isinstance(millis, int)
+                or isinstance(millis, bool)
+                or not isinstance(raw_id, str)
+            ):
+                raise ValueError
+            return cls(EPOCH + millis * _MS, UUID(hex=raw_id))
+        except (ValueError, OverflowError, OSError):
+            raise InvalidInput.for_field(
+                "cursor", "Cursor is not valid for this list.", code="invalid_cursor"
+            ) from None
+
+
+def _after(key: TimeKey | None, descending: bool) -> dict[str, Any]:
+    if key is None:
+        return {}
+    strict, loose = ("$lt", "$lte") if descending else ("$gt", "$gte")
+    return {
+        "created_at": {loose: key.created_at},
+        "$or": [{"created_at": {strict: key.created_at}}, {"_id": {strict: key.id}}],
+    }
+
+
+def timeline_filter(author_ids: Sequence[UUID], after: TimeKey | None) -> dict[str, Any]:
+    """Posts by these authors (newest first), after the cursor. One id: the user timeline;
+    many ids: the home feed, merged by the same index and paged with the same cursor."""
+    authors: Any = author_ids[0] if len(author_ids) == 1 else {"$in": list(author_ids)}
+    return {"author_id": authors, **_after(after, descending=True)}
+
+
+def replies_filter(post_id: UUID, after: TimeKey | None) -> dict[str, Any]:
+    """Direct replies to a post (oldest first), after the cursor."""
+    return {"parent_post_id": post_id, **_after(after, descending=False)}

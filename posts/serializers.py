@@ -1,0 +1,135 @@
+"""Input validation (DRF serializers) and output (a plain-dict builder plus its schema twin).
+
+Unknown body fields are refused with a 400 naming them: a misspelt ``parent_post_id`` must
+not silently create a top-level post. Fields the server sets (``id``, ``author_id``, the
+counters, the timestamps) are unknown input too; the author is always the caller.
+"""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from posts.documents import CONTENT_MAX
+
+
+class StrictFieldsSerializer(serializers.Serializer):
+    """A serializer that refuses body fields it does not declare."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(k) for k in data if k not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """Only JSON strings: DRF would otherwise turn 12 into "12"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """Only UUID strings: DRF would otherwise accept integers."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+def _content(**kwargs: Any) -> StrictCharField:
+    return StrictCharField(
+        allow_null=True,
+        allow_blank=True,
+        max_length=CONTENT_MAX,
+        help_text="1 to 5000 characters after trimming; optional (null or empty) on a share.",
+        **kwargs,
+    )
+
+
+@extend_schema_serializer(component_name="PostCreate")
+class PostCreateIn(StrictFieldsSerializer):
+    """A post; with ``parent_post_id`` a reply, with ``original_post_id`` a share."""
+
+    content = _content(required=False)
+    parent_post_id = StrictUUIDField(
+        required=False, allow_null=True, help_text="Makes the post a reply to this post."
+    )
+    original_post_id = StrictUUIDField(
+        required=False, allow_null=True, help_text="Makes the post a share of this post."
+    )
+
+
+@extend_schema_serializer(component_name="PostEdit")
+class PostEditIn(StrictFieldsSerializer):
+    """New content for the caller's post (may be null or empty only on a share)."""
+
+    content = _content(required=True)
+
+    # PATCH carries the one editable field, so ``content`` stays required. DRF and the
+    # schema generator flip ``partial`` on for PATCH; this keeps it off for both.
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+
+@extend_schema_serializer(component_name="Post")
+class PostOut(serializers.Serializer):
+    """What ``post_json`` returns, declared for the OpenAPI schema (v1 field names)."""
+
+    id = serializers.UUIDField()
+    author_id = serializers.UUIDField()
+    content = serializers.CharField(help_text="Empty only on a share without text.")
+    parent_post_id = serializers.UUIDField(allow_null=True)
+    original_post_id = serializers.UUIDField(
+        allow_null=True, help_text="May name a deleted post: shares outlive their original."
+    )
+    replies_count = serializers.IntegerField(min_value=0)
+    shares_count = serializers.IntegerField(min_value=0)
+    created_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="PostContext")
+class PostContextOut(serializers.Serializer):
+    """A post with its ancestors (root first) and its first replies (oldest first)."""
+
+    ancestors = PostOut(many=True, help_text="From the root down to the parent.")
+    post = PostOut()
+    replies = PostOut(many=True, help_text="First page of direct replies, oldest first.")
+
+
+def rfc3339(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _id(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def post_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored post document (``_id``...) as API JSON; hot path, so no serializer machinery."""
+    return {
+        "id": str(row["_id"]),
+        "author_id": str(row["author_id"]),
+        "content": row.get("content") or "",
+        "parent_post_id": _id(row.get("parent_post_id")),
+        "original_post_id": _id(row.get("original_post_id")),
+        "replies_count": row.get("replies_count", 0),
+        "shares_count": row.get("shares_count", 0),
+        "created_at": rfc3339(row["created_at"]),
+        "edited_at": rfc3339(row.get("edited_at")),
+    }

@@ -1,0 +1,163 @@
+"""HTTP for posts: parse, call a service or selector, render. No rules live here."""
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+
+from hornet.errors import InvalidInput, Unauthenticated
+from hornet.identity import Identity
+from hornet.pagination import PAGE_PARAMETERS, encode_cursor, page_params, page_response, paged
+from posts import selectors, services
+from posts.openapi import POST_ID, errors, uuid_path
+from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
+
+
+def parse_id(raw: str, field: str) -> uuid.UUID:
+    """A path segment as a UUID; a 400 naming the parameter otherwise."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise InvalidInput.for_field(field, "Must be a UUID.", code="invalid_id") from None
+
+
+def caller(request: Request) -> Identity:
+    """The authenticated caller (HasIdentity has already refused anonymous requests)."""
+    user = request.user
+    if not isinstance(user, Identity):
+        raise Unauthenticated()
+    return user
+
+
+def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+class PostViewSet(viewsets.ViewSet):
+    """Posts, replies and shares (v1 routes plus edit and thread context)."""
+
+    lookup_field = "id"
+    lookup_value_regex = "[^/]+"  # anything; a malformed id is a 400 naming it, not a 404
+    throttle_scope = "writes"
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Writes only: reads are cheap and a client paging a timeline must not be slowed.
+        if self.request.method in SAFE_METHODS:
+            return []
+        return [ScopedRateThrottle()]
+
+    @extend_schema(
+        operation_id="posts_create",
+        summary="Create a post, a reply or a share",
+        description="A reply sets `parent_post_id` (replies to replies are allowed); a share "
+        "sets `original_post_id` and may omit `content`. Unknown fields are refused (400).",
+        request=PostCreateIn,
+        responses={201: PostOut, **errors(400, 404, 429)},
+    )
+    def create(self, request: Request) -> Response:
+        post = services.post_create(
+            author_id=caller(request).user_id, **_valid(PostCreateIn, request)
+        )
+        body = post_json(post.to_mongo())
+        return Response(body, status.HTTP_201_CREATED, headers={"Location": f"/posts/{post.id}"})
+
+    @extend_schema(
+        operation_id="posts_retrieve",
+        summary="Get a post",
+        description="Any authenticated caller may read any post.",
+        parameters=[POST_ID],
+        responses={200: PostOut, **errors(400, 404)},
+    )
+    def retrieve(self, request: Request, id: str) -> Response:
+        return Response(post_json(selectors.post_get(post_id=parse_id(id, "id"))))
+
+    @extend_schema(
+        operation_id="posts_edit",
+        summary="Edit your post's content",
+        description="Author only. Sets `edited_at`; shares keep pointing at the post.",
+        parameters=[POST_ID],
+        request=PostEditIn,
+        responses={200: PostOut, **errors(400, 403, 404, 429)},
+    )
+    def partial_update(self, request: Request, id: str) -> Response:
+        post_id = parse_id(id, "id")
+        content = _valid(PostEditIn, request)["content"]
+        row = services.post_edit(post_id=post_id, actor_id=caller(request).user_id, content=content)
+        return Response(post_json(row))
+
+    @extend_schema(
+        operation_id="posts_delete",
+        summary="Delete your post and all replies under it",
+        description="Author only. Fixes the parent's `replies_count` and the original's "
+        "`shares_count`. Shares of the post are kept (their original then answers 404).",
+        parameters=[POST_ID],
+        request=None,
+        responses={204: OpenApiResponse(description="Deleted."), **errors(400, 403, 404, 429)},
+    )
+    def destroy(self, request: Request, id: str) -> Response:
+        services.post_delete(post_id=parse_id(id, "id"), actor_id=caller(request).user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="posts_by_author",
+        summary="A user's posts, newest first",
+        description="Posts, replies and shares by the user. An unknown user has none: `[]`.",
+        parameters=[uuid_path("author_id", "The author's user id."), *PAGE_PARAMETERS],
+        responses={200: paged(PostOut, "The user's posts; [] if none."), **errors(400)},
+    )
+    @action(detail=False, methods=["get"], url_path=r"author/(?P<author_id>[^/]+)")
+    def author(self, request: Request, author_id: str) -> Response:
+        user_id = parse_id(author_id, "author_id")
+        params = page_params(request)
+        page = selectors.posts_by_author_page(
+            author_id=user_id, limit=params.limit, after=params.after
+        )
+        return page_response(request, [post_json(r) for r in page.items], page.next_cursor)
+
+    @extend_schema(
+        operation_id="posts_replies",
+        summary="Direct replies to a post, oldest first",
+        description="Replies arriving while you page appear on later pages, never twice.",
+        parameters=[POST_ID, *PAGE_PARAMETERS],
+        responses={200: paged(PostOut, "Replies."), **errors(400, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def replies(self, request: Request, id: str) -> Response:
+        post_id = parse_id(id, "id")
+        params = page_params(request)
+        page = selectors.replies_page(post_id=post_id, limit=params.limit, after=params.after)
+        return page_response(request, [post_json(r) for r in page.items], page.next_cursor)
+
+    @extend_schema(
+        operation_id="posts_context",
+        summary="A post's thread: ancestors to the root and the first replies",
+        description="`limit` sizes the replies; when there are more, the `Link` header "
+        '(rel="next") points at the next page of `/posts/{id}/replies`.',
+        parameters=[POST_ID, PAGE_PARAMETERS[0]],
+        responses={200: PostContextOut, **errors(400, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def context(self, request: Request, id: str) -> Response:
+        post_id = parse_id(id, "id")
+        limit = page_params(request).limit
+        thread = selectors.post_context(post_id=post_id, limit=limit)
+        body = {
+            "ancestors": [post_json(r) for r in thread.ancestors],
+            "post": post_json(thread.post),
+            "replies": [post_json(r) for r in thread.replies.items],
+        }
+        response = Response(body)
+        if thread.replies.next_cursor is not None:
+            query = urlencode({"limit": limit, "cursor": encode_cursor(thread.replies.next_cursor)})
+            url = request.build_absolute_uri(f"/posts/{post_id}/replies") + "?" + query
+            response["Link"] = f'<{url}>; rel="next"'
+        return response
