@@ -9,4 +9,3 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("HORNET_AUTH_MODE", "dev")
-os.environ.setdefault("NEO4J_PASSWORD", "hornet-dev-password")

@@ -1,0 +1,130 @@
+"""The posts service's client for the followers service (the only cross-service call).
+
+- one pooled httpx client per process (built on first use, after gunicorn forks);
+- short connect/read timeouts; a bounded retry (tenacity) only for these idempotent GETs and
+  only on connection failures, never on read timeouts (that would double the wait);
+- a circuit breaker (pybreaker): after repeated failures calls fail in microseconds until a
+  trial call succeeds, so a dead followers service costs the feed nothing;
+- forwards the caller's identity the way the mesh expects (the original bearer token, which
+  the followers sidecar re-validates, plus the identity headers) and Istio's trace headers.
+"""
+
+import functools
+import uuid
+from collections.abc import Mapping
+
+import httpx
+import pybreaker
+from django.conf import settings
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
+
+from hornet.errors import ServiceUnavailable
+from hornet.identity import Identity
+
+# Headers Istio/Envoy use to stitch one request's spans across services.
+TRACE_HEADERS = (
+    "traceparent",
+    "tracestate",
+    "x-request-id",
+    "x-b3-traceid",
+    "x-b3-spanid",
+    "x-b3-parentspanid",
+    "x-b3-sampled",
+    "x-b3-flags",
+    "b3",
+    "x-ot-span-context",
+)
+MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
+
+
+class FollowersUnavailable(ServiceUnavailable):
+    """The followers service did not answer usefully (down, slow, erroring, breaker open)."""
+
+    code = "followers_unavailable"
+    default_message = "The followers service is unavailable."
+
+
+class _ServerError(Exception):
+    """A 5xx answer: counts as a failure for the breaker."""
+
+
+class FollowersClient:
+    def __init__(self, base_url: str, timeout: float, breaker: pybreaker.CircuitBreaker):
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 0.3)),
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+            headers={"Accept": "application/json", "User-Agent": "hornet-posts"},
+        )
+        self.breaker = breaker
+
+    def following_ids(self, identity: Identity, forward: Mapping[str, str]) -> list[uuid.UUID]:
+        """The ids the caller follows. Raises FollowersUnavailable instead of hanging."""
+        try:
+            return self.breaker.call(self._following_ids, identity, forward)
+        except pybreaker.CircuitBreakerError:
+            raise FollowersUnavailable("The followers service is failing; circuit open.") from None
+        except (httpx.HTTPError, _ServerError, ValueError) as exc:
+            raise FollowersUnavailable() from exc
+
+    def _following_ids(self, identity: Identity, forward: Mapping[str, str]) -> list[uuid.UUID]:
+        path = f"/followers/user/{identity.user_id}/following/ids"
+        params: dict[str, str | int] = {"limit": MAX_FOLLOWING}
+        ids: list[uuid.UUID] = []
+        while len(ids) < MAX_FOLLOWING:
+            response = self._get(path, params, forward)
+            if response.status_code >= 500:
+                raise _ServerError(response.status_code)
+            if response.status_code != 200:
+                raise FollowersUnavailable(
+                    f"The followers service answered {response.status_code}.",
+                    code="followers_refused",
+                )
+            ids.extend(uuid.UUID(value) for value in response.json())
+            next_url = response.links.get("next", {}).get("url")
+            if not next_url:
+                break
+            cursor = httpx.URL(next_url).params.get("cursor")
+            params = {"limit": MAX_FOLLOWING, "cursor": cursor or ""}
+        return ids[:MAX_FOLLOWING]
+
+    @retry(
+        retry=retry_if_exception_type((httpx.ConnectError, httpx.ConnectTimeout)),
+        stop=stop_after_attempt(2),
+        wait=wait_fixed(0.05),
+        reraise=True,
+    )
+    def _get(
+        self, path: str, params: Mapping[str, str | int], headers: Mapping[str, str]
+    ) -> httpx.Response:
+        return self._http.get(path, params=params, headers=dict(headers))
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def forward_headers(request_headers: Mapping[str, str], identity: Identity) -> dict[str, str]:
+    """Identity and trace headers for a call made on behalf of ``identity``."""
+    headers = {settings.HORNET_IDENTITY_HEADER: str(identity.user_id)}
+    if identity.username:
+        headers[settings.HORNET_USERNAME_HEADER] = identity.username
+    if identity.token:
+        headers["Authorization"] = f"Bearer {identity.token}"
+    for name in TRACE_HEADERS:
+        value = request_headers.get(name)
+        if value:
+            headers[name] = value
+    return headers
+
+
+@functools.lru_cache(maxsize=1)
+def followers_client() -> FollowersClient:
+    """The process's client, built on first use (never at import)."""
+    breaker = pybreaker.CircuitBreaker(
+        fail_max=settings.FOLLOWERS_BREAKER_FAILURES,
+        reset_timeout=settings.FOLLOWERS_BREAKER_RESET_SECONDS,
+        name="followers",
+    )
+    return FollowersClient(
+        settings.FOLLOWERS_SERVICE_URL, settings.FOLLOWERS_TIMEOUT_SECONDS, breaker
+    )

@@ -1,0 +1,100 @@
+"""The home feed: posts and shares by the people the caller follows (and the caller's own).
+
+Built from ONE call to the followers service (the followed ids, cached briefly in
+``posts.following_cache``) and indexed reads on ``(author_id, created_at)``. The authors are
+queried in batches of at most FEED_AUTHOR_BATCH, each batch limited to the page size, and the
+batches are merged in (created_at, _id) order: the work is proportional to the page size and
+the number of batches, never to everything those users ever posted. Pages use the same
+``(created_at, _id)`` cursor as the user timeline, so posts that arrive while the caller
+scrolls never shift the later pages (nothing skipped, nothing repeated).
+"""
+
+import datetime as dt
+import heapq
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+
+from hornet.identity import Identity
+from posts.clients import FollowersUnavailable, followers_client
+from posts.documents import posts_collection
+from posts.following_cache import (
+    following_cache_get,
+    following_cache_invalidate,
+    following_cache_put,
+)
+from posts.queries import DESC, TimeKey, timeline_filter
+from posts.selectors import Page, Row
+
+log = logging.getLogger(__name__)
+
+FEED_AUTHOR_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Feed:
+    page: Page
+    degraded: bool  # True when the followers service could not be asked
+
+
+def feed_authors(
+    *, identity: Identity, forward: Mapping[str, str], now: dt.datetime | None = None
+) -> tuple[list[UUID], bool]:
+    """Whom the caller follows: the cached list while fresh, else one followers-service call.
+
+    When that call fails, the last known list (however old) or none is used, and the feed is
+    marked degraded instead of failing.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    cached = following_cache_get(identity.user_id)
+    if cached is not None and cached.is_fresh(now, settings.FEED_FOLLOWING_CACHE_SECONDS):
+        return cached.ids, False
+    try:
+        ids = followers_client().following_ids(identity, forward)
+    except FollowersUnavailable as exc:
+        log.warning("feed for %s degraded: %s", identity.user_id, exc.message)
+        return (cached.ids if cached is not None else []), True
+    following_cache_put(identity.user_id, ids, now)
+    return ids, False
+
+
+def following_changed(*, user_id: UUID) -> None:
+    """The user followed or unfollowed someone: the next feed page asks afresh."""
+    following_cache_invalidate(user_id)
+
+
+def _batches(ids: Sequence[UUID], size: int) -> Iterator[Sequence[UUID]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _sort_key(row: Row) -> tuple[dt.datetime, UUID]:
+    return row["created_at"], row["_id"]
+
+
+def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page:
+    """Top-level posts and shares by these authors, newest first, one page after the cursor."""
+    key = TimeKey.from_payload(after)
+    streams = []
+    for batch in _batches(author_ids, FEED_AUTHOR_BATCH):
+        query = timeline_filter(batch, key)
+        query["parent_post_id"] = None  # replies stay in their threads
+        streams.append(list(posts_collection().find(query, sort=DESC, limit=limit + 1)))
+    merged = list(heapq.merge(*streams, key=_sort_key, reverse=True))[: limit + 1]
+    if len(merged) <= limit:
+        return Page(merged, None)
+    rows = merged[:limit]
+    return Page(rows, TimeKey.of(rows[-1]).payload())
+
+
+def feed_page(
+    *, identity: Identity, forward: Mapping[str, str], limit: int, after: dict[str, Any] | None
+) -> Feed:
+    """One page of the caller's home feed."""
+    followed, degraded = feed_authors(identity=identity, forward=forward)
+    authors = list(dict.fromkeys([identity.user_id, *followed]))
+    return Feed(page=feed_rows(author_ids=authors, limit=limit, after=after), degraded=degraded)

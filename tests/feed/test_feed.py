@@ -1,0 +1,189 @@
+"""GET /feed across the two real services."""
+
+import os
+import re
+import threading
+import time
+import uuid
+
+import httpx
+import neo4j
+
+from tests.feed.conftest import CACHE_SECONDS, Stack
+
+
+def post(stack: Stack, author: uuid.UUID, content: str = "hello", **extra: str) -> dict:
+    with stack.as_user(author) as client:
+        response = client.post(f"{stack.posts.url}/posts", json={"content": content, **extra})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def follow(stack: Stack, sender: uuid.UUID, receiver: uuid.UUID) -> None:
+    with stack.as_user(sender) as client:
+        response = client.post(
+            f"{stack.followers.url}/followers", json={"receiver_id": str(receiver)}
+        )
+    assert response.status_code in (200, 201), response.text
+
+
+def feed(stack: Stack, user: uuid.UUID, url: str | None = None, **headers: str) -> httpx.Response:
+    with stack.as_user(user, **headers) as client:
+        return client.get(url or f"{stack.posts.url}/feed")
+
+
+def next_url(response: httpx.Response) -> str | None:
+    link = response.headers.get("Link")
+    if not link:
+        return None
+    match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
+    assert match
+    return match.group(1)
+
+
+def test_feed_has_followed_and_own_posts_newest_first_shares_in_replies_out(stack):
+    me, friend, stranger = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    follow(stack, me, friend)
+    mine = post(stack, me, "mine")
+    theirs = post(stack, friend, "friend's")
+    post(stack, stranger, "not followed")
+    reply = post(stack, friend, "a reply", parent_post_id=mine["id"])
+    share = post(stack, friend, "", original_post_id=post(stack, stranger, "shared")["id"])
+
+    response = feed(stack, me)
+    assert response.status_code == 200
+    assert response.headers.get("X-Feed-Degraded") is None
+    ids = [p["id"] for p in response.json()]
+    assert ids == [share["id"], theirs["id"], mine["id"]]
+    assert reply["id"] not in ids
+
+
+def test_feed_is_built_from_one_followers_call(stack):
+    me = uuid.uuid4()
+    for _ in range(3):
+        follow(stack, me, uuid.uuid4())
+    stack.proxy.requests.clear()
+    assert feed(stack, me).status_code == 200
+    calls = stack.proxy.calls("/following/ids")
+    assert len(calls) == 1
+    assert calls[0][1].startswith(f"/followers/user/{me}/following/ids")
+
+
+def test_empty_feed_is_200_empty_list(stack):
+    response = feed(stack, uuid.uuid4())
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+def test_pages_under_concurrent_inserts_skip_and_repeat_nothing(stack):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    follow(stack, me, friend)
+    before = [post(stack, friend, f"p{i}")["id"] for i in range(25)]
+    seen: list[str] = []
+    url = f"{stack.posts.url}/feed?limit=7"
+    writer_stop = threading.Event()
+
+    def keep_posting() -> None:
+        while not writer_stop.is_set():
+            post(stack, friend, "new while scrolling")
+
+    writer = threading.Thread(target=keep_posting)
+    writer.start()
+    try:
+        while url:
+            response = feed(stack, me, url)
+            assert response.status_code == 200
+            seen.extend(p["id"] for p in response.json())
+            url = next_url(response)
+    finally:
+        writer_stop.set()
+        writer.join()
+    assert seen == list(reversed(before))  # every earlier post exactly once, in order
+
+
+def test_follow_through_the_api_shows_in_the_next_feed_page(stack):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    theirs = post(stack, friend, "hi")
+    assert feed(stack, me).json() == []  # caches "follows nobody"
+    follow(stack, me, friend)  # the followers service tells posts the list changed
+    assert [p["id"] for p in feed(stack, me).json()] == [theirs["id"]]
+
+
+def test_cached_following_list_expires(stack):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    theirs = post(stack, friend, "hi")
+    assert feed(stack, me).json() == []
+    # Change the graph behind the services' back: no invalidation, so only expiry shows it.
+    with neo4j.GraphDatabase.driver(
+        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"),
+        auth=("neo4j", os.environ.get("NEO4J_PASSWORD", "hornet-test-password")),
+    ) as driver:
+        driver.execute_query(
+            "MERGE (a:User {user_id: $a}) MERGE (b:User {user_id: $b}) "
+            "CREATE (a)-[:FOLLOWS {id: $id, created_at: datetime()}]->(b)",
+            a=str(me),
+            b=str(friend),
+            id=str(uuid.uuid4()),
+        )
+    stack.proxy.requests.clear()
+    assert feed(stack, me).json() == []  # still the cached list
+    assert stack.proxy.calls("/following/ids") == []
+    time.sleep(CACHE_SECONDS + 0.2)
+    assert [p["id"] for p in feed(stack, me).json()] == [theirs["id"]]
+
+
+def test_trace_and_identity_headers_reach_the_followers_service(stack):
+    me = uuid.uuid4()
+    trace = {
+        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "x-request-id": "feed-trace-1",
+        "x-b3-traceid": "0af7651916cd43dd8448eb211c80319c",
+        "x-b3-spanid": "b7ad6b7169203331",
+        "x-b3-sampled": "1",
+    }
+    assert feed(stack, me, **trace).status_code == 200
+    ((_, _, headers),) = stack.proxy.calls("/following/ids")
+    for name, value in trace.items():
+        assert headers.get(name) == value
+    assert headers.get("x-user-id") == str(me)
+
+
+def test_followers_down_degrades_then_recovers(stack):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    follow(stack, me, friend)
+    mine, theirs = post(stack, me, "mine"), post(stack, friend, "theirs")
+    assert len(feed(stack, me).json()) == 2  # caches the following list
+    time.sleep(CACHE_SECONDS + 0.2)  # the cache is stale: the feed must ask again
+    stack.proxy.stop()
+    try:
+        for _ in range(5):  # enough failures to open the breaker; each answer still useful
+            response = feed(stack, me)
+            assert response.status_code == 200
+            assert response.headers.get("X-Feed-Degraded") == "true"
+            assert [p["id"] for p in response.json()] == [theirs["id"], mine["id"]]
+    finally:
+        stack.proxy.start()
+    time.sleep(1.2)  # the breaker's reset timeout: the next call is a trial
+    response = feed(stack, me)
+    assert response.status_code == 200
+    assert response.headers.get("X-Feed-Degraded") is None
+
+
+def test_followers_down_without_cache_shows_own_posts(stack):
+    me = uuid.uuid4()
+    mine = post(stack, me, "mine")
+    stack.proxy.stop()
+    response = feed(stack, me)
+    assert response.status_code == 200
+    assert response.headers.get("X-Feed-Degraded") == "true"
+    assert [p["id"] for p in response.json()] == [mine["id"]]
+
+
+def test_slow_followers_service_degrades_instead_of_hanging(stack):
+    me = uuid.uuid4()
+    mine = post(stack, me, "mine")
+    stack.proxy.delay = 3.0  # far beyond the client's 0.5 s read timeout
+    response = feed(stack, me)  # the test client's own 5 s timeout would catch a hang
+    assert response.status_code == 200
+    assert response.headers.get("X-Feed-Degraded") == "true"
+    assert [p["id"] for p in response.json()] == [mine["id"]]
