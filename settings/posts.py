@@ -17,6 +17,9 @@ MONGO_SOCKET_TIMEOUT_MS = env.int("MONGO_SOCKET_TIMEOUT_MS", default=5000)
 
 FOLLOWERS_SERVICE_URL = env.str("FOLLOWERS_SERVICE_URL", default="http://127.0.0.1:8002")
 FOLLOWERS_TIMEOUT_SECONDS = env.float("FOLLOWERS_TIMEOUT_SECONDS", default=0.5)
+FOLLOWERS_BREAKER_FAILURES = env.int("FOLLOWERS_BREAKER_FAILURES", default=5)
+FOLLOWERS_BREAKER_RESET_SECONDS = env.float("FOLLOWERS_BREAKER_RESET_SECONDS", default=5.0)
+# How long the feed reuses a user's following list; a follow/unfollow invalidates it at once.
 FEED_FOLLOWING_CACHE_SECONDS = env.float("FEED_FOLLOWING_CACHE_SECONDS", default=5.0)
 SERVICE_PORT = env.int("POSTS_PORT", default=8001)
 
