@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.request import Request
 
+from hornet.errors import Forbidden
 from hornet.identity import Identity, attach_identity
 
 
@@ -21,13 +23,27 @@ class IdentityAuthentication(BaseAuthentication):
         if error is not None:
             raise error
         identity: Identity | None = getattr(django_request, "identity", None)
-        return (identity, None) if identity is not None else None
+        if identity is None:
+            return None
+        if identity.source == "cookie":
+            # A cookie is sent by the browser on cross-site requests too (dev mode only).
+            _enforce_csrf(django_request)
+        return (identity, None)
 
     def authenticate_header(self, request: Request) -> str:
         # A value here makes DRF answer 401 (not 403) when credentials are missing.
         if settings.HORNET_AUTH_MODE == "jwt":
             return 'Bearer realm="hornet"'
         return f'Header name="{settings.HORNET_IDENTITY_HEADER}"'
+
+
+def _enforce_csrf(request: HttpRequest) -> None:
+    """Django's CSRF check, as DRF's SessionAuthentication runs it (safe methods pass)."""
+    check = CSRFCheck(lambda _request: None)  # type: ignore[arg-type,return-value]
+    check.process_request(request)  # reads the CSRF cookie, so rendered forms reuse its secret
+    reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
+    if reason:
+        raise Forbidden(f"CSRF check failed: {reason}", code="csrf_failed")
 
 
 class IdentityAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

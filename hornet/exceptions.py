@@ -89,7 +89,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if domain is not None:
         if domain.status_code >= 500:
             log.warning("request %s: %s (%r)", request_id, domain.code, exc)
-        return Response(_body(domain.code, domain.message, domain.details), domain.status_code)
+        response = Response(_body(domain.code, domain.message, domain.details), domain.status_code)
+        view = context.get("view")
+        if domain.status_code == 401 and view is not None and request is not None:
+            # A 401 names the scheme that would succeed (RFC 9110), as DRF's own 401s do.
+            challenge = view.get_authenticate_header(request)
+            if challenge:
+                response["WWW-Authenticate"] = challenge
+        return response
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

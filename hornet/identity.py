@@ -3,9 +3,12 @@
 Modes (settings.HORNET_AUTH_MODE):
 - ``mesh``: trust the identity header that Istio writes from the validated Keycloak JWT
   (``outputClaimToHeaders`` overwrites a client-sent header and strips it without a token).
-- ``jwt``: verify ``Authorization: Bearer`` against the realm's JWKS (see hornet.jwt); if the
-  identity header is present too, both must name the same user.
-- ``dev``: development settings only; the header, or else the signed "act as" cookie.
+  A bearer token, when Istio forwards one (``forwardOriginalToken``), is carried unverified
+  for calls to the other service and never used for identity.
+- ``jwt``: verify ``Authorization: Bearer`` against the realm's JWKS (see hornet.tokens); if
+  the identity header is present too, both must name the same user.
+- ``dev``: development settings only; the header, or else the signed "act as" cookie
+  (see hornet.devtools).
 
 CORS preflights (OPTIONS) never carry an identity: Istio exempts them from JWT checks, so a
 header on one proves nothing.
@@ -13,8 +16,8 @@ header on one proves nothing.
 
 import re
 import uuid
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 from django.conf import settings
 from django.core import signing
@@ -23,6 +26,7 @@ from django.http import HttpRequest
 from hornet.errors import DomainError, Unauthenticated
 
 ACT_AS_COOKIE = "hornet_act_as"
+ACT_AS_MAX_AGE = 7 * 24 * 3600  # seconds; the signed value carries its own timestamp
 _USERNAME_RE = re.compile(r"^[\w.@+\- ]{1,150}$")
 
 
@@ -33,13 +37,24 @@ class InvalidIdentity(Unauthenticated):
     default_message = "The identity presented with the request is not valid."
 
 
+IdentitySource = Literal["header", "token", "cookie"]
+
+
 @dataclass(frozen=True)
 class Identity:
-    """The authenticated caller: Keycloak ``sub`` and, when known, the username."""
+    """The authenticated caller: Keycloak ``sub`` and, when known, the username.
+
+    ``token`` is the caller's bearer token, kept only to be forwarded on calls to the other
+    service: verified in ``jwt`` mode, as Istio passed it (already validated there) in ``mesh``
+    mode. It never decides who the caller is there, and it is left out of ``repr`` so it
+    cannot leak into logs. ``source`` says where the identity came from (a cookie identity
+    needs CSRF protection on writes).
+    """
 
     user_id: uuid.UUID
     username: str | None = None
-    token: str | None = None  # the verified bearer token, forwarded on calls to other services
+    token: str | None = field(default=None, repr=False, compare=False)
+    source: IdentitySource = field(default="header", compare=False)
 
     is_authenticated: ClassVar[bool] = True  # lets DRF permissions treat it as a user
     is_anonymous: ClassVar[bool] = False
@@ -74,6 +89,13 @@ def _header(request: HttpRequest, name: str) -> str | None:
     return request.headers.get(name)
 
 
+def _bearer_token(request: HttpRequest) -> str | None:
+    """The token of ``Authorization: Bearer <token>``; None without one, or for another scheme."""
+    scheme, _, token = (_header(request, "Authorization") or "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def _from_header(request: HttpRequest) -> Identity | None:
     raw = _header(request, settings.HORNET_IDENTITY_HEADER)
     if raw is None:
@@ -82,22 +104,27 @@ def _from_header(request: HttpRequest) -> Identity | None:
     username = parse_username(
         _header(request, settings.HORNET_USERNAME_HEADER), settings.HORNET_USERNAME_HEADER
     )
-    return Identity(user_id=user_id, username=username)
+    # Carried for forwarding only (see Identity); the header alone says who the caller is.
+    return Identity(user_id=user_id, username=username, token=_bearer_token(request))
 
 
 def _from_bearer(request: HttpRequest) -> Identity | None:
-    auth = _header(request, "Authorization")
-    if not auth:
+    if not _header(request, "Authorization"):
         return None
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = _bearer_token(request)
+    if token is None:
         raise InvalidIdentity("Authorization must be 'Bearer <token>'.")
     from hornet.tokens import verify_token  # imported lazily: only jwt deployments need it
 
-    claims = verify_token(token.strip())
+    claims = verify_token(token)
     user_id = parse_user_id(str(claims.get("sub", "")), "token sub")
     username = parse_username(claims.get("preferred_username"), "token preferred_username")
-    return Identity(user_id=user_id, username=username, token=token.strip())
+    return Identity(user_id=user_id, username=username, token=token, source="token")
+
+
+def act_as_cookie_value(user_id: uuid.UUID, username: str | None) -> str:
+    """The signed value of the dev "act as" cookie (read back by ``_from_cookie``)."""
+    return signing.dumps({"user_id": str(user_id), "username": username}, salt=ACT_AS_COOKIE)
 
 
 def _from_cookie(request: HttpRequest) -> Identity | None:
@@ -105,12 +132,15 @@ def _from_cookie(request: HttpRequest) -> Identity | None:
     if not raw:
         return None
     try:
-        value = signing.loads(raw, salt=ACT_AS_COOKIE)
-    except signing.BadSignature:
+        value = signing.loads(raw, salt=ACT_AS_COOKIE, max_age=ACT_AS_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
         raise InvalidIdentity("The act-as cookie is not valid.") from None
+    if not isinstance(value, dict):
+        raise InvalidIdentity("The act-as cookie is not valid.")
     return Identity(
         user_id=parse_user_id(str(value.get("user_id", "")), "act-as cookie"),
         username=parse_username(value.get("username"), "act-as cookie"),
+        source="cookie",
     )
 
 
@@ -137,6 +167,21 @@ def resolve_identity(request: HttpRequest) -> Identity | None:
     if mode == "dev":
         return _from_header(request) or _from_cookie(request)
     raise InvalidIdentity("Identity mode is misconfigured.")
+
+
+def forwarding_headers(identity: Identity) -> dict[str, str]:
+    """Headers that carry the caller to the other service on a call made on their behalf.
+
+    In the mesh the receiving sidecar validates the forwarded token and overwrites the identity
+    header from it; in ``jwt`` mode the receiver verifies the token and requires the header to
+    agree; on a loopback dev/test stack (no mesh) the header is what the receiver reads.
+    """
+    headers = {settings.HORNET_IDENTITY_HEADER: str(identity.user_id)}
+    if identity.username:
+        headers[settings.HORNET_USERNAME_HEADER] = identity.username
+    if identity.token:
+        headers["Authorization"] = f"Bearer {identity.token}"
+    return headers
 
 
 def attach_identity(request: HttpRequest) -> None:

@@ -19,7 +19,7 @@ from django.conf import settings
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
 from hornet.errors import ServiceUnavailable
-from hornet.identity import Identity
+from hornet.identity import Identity, forwarding_headers
 
 # Headers Istio/Envoy use to stitch one request's spans across services.
 TRACE_HEADERS = (
@@ -105,11 +105,7 @@ class FollowersClient:
 
 def forward_headers(request_headers: Mapping[str, str], identity: Identity) -> dict[str, str]:
     """Identity and trace headers for a call made on behalf of ``identity``."""
-    headers = {settings.HORNET_IDENTITY_HEADER: str(identity.user_id)}
-    if identity.username:
-        headers[settings.HORNET_USERNAME_HEADER] = identity.username
-    if identity.token:
-        headers["Authorization"] = f"Bearer {identity.token}"
+    headers = forwarding_headers(identity)
     for name in TRACE_HEADERS:
         value = request_headers.get(name)
         if value:

@@ -7,6 +7,7 @@ group ``(?:/)?``, which the OpenAPI generator documents as the slash-less v1 pat
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from hornet.devtools import dev_urlpatterns
 from hornet.urls import common_urlpatterns
 from posts.feed_views import FeedView, FollowingChangedView
 from posts.views import PostViewSet
@@ -21,6 +22,7 @@ router.register("posts", PostViewSet, basename="post")
 # The shared routes first: /posts/schema and /posts/docs must not be read as post ids.
 urlpatterns = [
     *common_urlpatterns("posts"),
+    *dev_urlpatterns(),
     re_path(r"^feed/?$", FeedView.as_view(), name="feed"),
     re_path(
         r"^posts/internal/following-changed/?$",

@@ -68,6 +68,10 @@ HORNET_JWT_ISSUER = env.str("JWT_ISSUER", default="")
 HORNET_JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="hornet")
 HORNET_JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
 HORNET_JWT_LEEWAY = env.int("JWT_LEEWAY_SECONDS", default=30)
+# The realm's key set is cached this long; a token with an unknown kid (key rotation) forces
+# a refetch at most once per cooldown.
+HORNET_JWT_JWKS_CACHE_SECONDS = env.int("JWT_JWKS_CACHE_SECONDS", default=300)
+HORNET_JWT_JWKS_COOLDOWN_SECONDS = env.int("JWT_JWKS_COOLDOWN_SECONDS", default=10)
 
 # --- HTTP plumbing ----------------------------------------------------------------------
 HORNET_PAGE_DEFAULT = 20

@@ -1,0 +1,126 @@
+"""Development only: an "act as" page for using the DRF browsable API as a seeded user.
+
+GET /dev/act-as lists the demo users (the Keycloak test realm's users, whose ids are fixed in
+keycloak/hornet-realm.json) and a form for any UUID + username; POST signs the choice into the
+``hornet_act_as`` cookie (read by hornet.identity in ``dev`` mode only) and redirects; an
+empty POST clears it. The routes exist only when the settings module allows ``dev`` mode and
+it is the mode in force (``dev_urlpatterns``), and the view checks that again per request.
+The form is CSRF-protected; writes made with the cookie are CSRF-checked too
+(hornet.authentication).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from hornet.identity import (
+    ACT_AS_COOKIE,
+    ACT_AS_MAX_AGE,
+    InvalidIdentity,
+    act_as_cookie_value,
+    parse_user_id,
+    parse_username,
+)
+
+ACT_AS_PATH = "dev/act-as"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A user of the Keycloak test realm (password: username + "-password")."""
+
+    user_id: uuid.UUID
+    username: str
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser(uuid.UUID("a11ce000-0000-4000-8000-000000000001"), "alice"),
+    DemoUser(uuid.UUID("b0b00000-0000-4000-8000-000000000002"), "bob"),
+    DemoUser(uuid.UUID("ca401000-0000-4000-8000-000000000003"), "carol"),
+)
+
+
+def dev_mode_enabled() -> bool:
+    """True only in a settings module that allows ``dev`` mode, with that mode in force."""
+    return settings.HORNET_AUTH_MODE == "dev" and "dev" in settings.HORNET_ALLOWED_AUTH_MODES
+
+
+def dev_urlpatterns() -> list[URLPattern]:
+    """The development routes; empty unless dev mode is in force (so never in production)."""
+    if not dev_mode_enabled():
+        return []
+    return [path(ACT_AS_PATH, act_as, name="dev-act-as"), path(f"{ACT_AS_PATH}/", act_as)]
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after a choice: a local path from ``next``, else back to this page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return request.path
+
+
+def _links() -> list[tuple[str, str]]:
+    links = []
+    for name, label in (("posts-docs", "Posts API docs"), ("followers-docs", "Followers docs")):
+        try:
+            links.append((label, reverse(name)))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def _page(request: HttpRequest, error: str | None = None, status: int = 200) -> HttpResponse:
+    context = {
+        "demo_users": DEMO_USERS,
+        "identity": getattr(request, "identity", None),
+        "identity_error": getattr(request, "identity_error", None),
+        "identity_header": settings.HORNET_IDENTITY_HEADER,
+        "next": _next_url(request),
+        "links": _links(),
+        "error": error,
+    }
+    return render(request, "hornet/act_as.html", context, status=status)
+
+
+@never_cache
+@xframe_options_deny
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def act_as(request: HttpRequest) -> HttpResponse:
+    """Show the act-as form (GET) or set / clear the act-as cookie (POST)."""
+    if not dev_mode_enabled():
+        raise Http404("Development mode is off.")
+    if request.method == "GET":
+        return _page(request)
+    raw_id = request.POST.get("user_id", "").strip()
+    raw_username = request.POST.get("username", "").strip()
+    response = HttpResponseRedirect(_next_url(request))
+    if not raw_id and not raw_username:
+        response.delete_cookie(ACT_AS_COOKIE, samesite="Strict")
+        return response
+    try:
+        user_id = parse_user_id(raw_id, "user_id")
+        username = parse_username(raw_username, "username")
+    except InvalidIdentity as exc:
+        return _page(request, error=exc.message, status=400)
+    response.set_cookie(
+        ACT_AS_COOKIE,
+        act_as_cookie_value(user_id, username),
+        max_age=ACT_AS_MAX_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure(),
+    )
+    return response
