@@ -58,8 +58,14 @@ def ping() -> None:
 
 def translate_error(exc: BaseException) -> DomainError | None:
     """Map driver errors that mean "the database is not there" to a 503."""
-    if isinstance(exc, neo4j_errors.AuthError):
+    if isinstance(exc, neo4j_errors.AuthError) or (
+        isinstance(exc, neo4j_errors.Neo4jError)
+        and (exc.code or "").startswith("Neo.ClientError.Security.")  # e.g. auth rate limit
+    ):
         return DatabaseUnavailable("The graph database refused our credentials.")
     if isinstance(exc, _UNAVAILABLE):
         return DatabaseUnavailable()
+    if isinstance(exc, neo4j_errors.ClientError) and "TransactionTimedOut" in (exc.code or ""):
+        # The per-query timeout (NEO4J_QUERY_TIMEOUT_SECONDS) fired: overloaded, not our bug.
+        return DatabaseUnavailable("The graph database did not answer in time.")
     return None

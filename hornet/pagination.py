@@ -46,18 +46,23 @@ def decode_cursor(raw: str) -> dict[str, Any]:
     return value
 
 
-def page_params(request: Request) -> PageParams:
-    """Read ``limit`` (default 20, 1..100) and ``cursor`` from the query string."""
+def page_params(
+    request: Request, *, default_limit: int | None = None, max_limit: int | None = None
+) -> PageParams:
+    """Read ``limit`` (default 20, 1..100) and ``cursor`` from the query string.
+
+    ``default_limit``/``max_limit`` widen the bounds for internal routes that are meant to be
+    read in one call (for example the followers service's ``following/ids``).
+    """
+    maximum = max_limit or settings.HORNET_PAGE_MAX
     raw_limit = request.query_params.get("limit")
-    limit = settings.HORNET_PAGE_DEFAULT
+    limit = default_limit or settings.HORNET_PAGE_DEFAULT
     if raw_limit is not None:
         if not raw_limit.isdigit() or len(raw_limit) > 6:
-            raise InvalidInput.for_field("limit", "Must be an integer from 1 to 100.")
+            raise InvalidInput.for_field("limit", f"Must be an integer from 1 to {maximum}.")
         limit = int(raw_limit)
-        if not 1 <= limit <= settings.HORNET_PAGE_MAX:
-            raise InvalidInput.for_field(
-                "limit", f"Must be an integer from 1 to {settings.HORNET_PAGE_MAX}."
-            )
+        if not 1 <= limit <= maximum:
+            raise InvalidInput.for_field("limit", f"Must be an integer from 1 to {maximum}.")
     raw_cursor = request.query_params.get("cursor")
     after = decode_cursor(raw_cursor) if raw_cursor else None
     return PageParams(limit=limit, after=after)

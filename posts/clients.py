@@ -20,20 +20,8 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fi
 
 from hornet.errors import ServiceUnavailable
 from hornet.identity import Identity, forwarding_headers
+from hornet.tracing import trace_headers
 
-# Headers Istio/Envoy use to stitch one request's spans across services.
-TRACE_HEADERS = (
-    "traceparent",
-    "tracestate",
-    "x-request-id",
-    "x-b3-traceid",
-    "x-b3-spanid",
-    "x-b3-parentspanid",
-    "x-b3-sampled",
-    "x-b3-flags",
-    "b3",
-    "x-ot-span-context",
-)
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
 
 
@@ -105,12 +93,7 @@ class FollowersClient:
 
 def forward_headers(request_headers: Mapping[str, str], identity: Identity) -> dict[str, str]:
     """Identity and trace headers for a call made on behalf of ``identity``."""
-    headers = forwarding_headers(identity)
-    for name in TRACE_HEADERS:
-        value = request_headers.get(name)
-        if value:
-            headers[name] = value
-    return headers
+    return {**forwarding_headers(identity), **trace_headers(request_headers)}
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,6 +15,8 @@ NEO4J_TIMEOUT_SECONDS = env.float("NEO4J_TIMEOUT_SECONDS", default=1.0)  # conne
 NEO4J_QUERY_TIMEOUT_SECONDS = env.float("NEO4J_QUERY_TIMEOUT_SECONDS", default=5.0)
 
 POSTS_SERVICE_URL = env.str("POSTS_SERVICE_URL", default="http://127.0.0.1:8001")
+# After a follow/unfollow the posts service is told to refresh the caller's feed (best effort).
+POSTS_NOTIFY_TIMEOUT_SECONDS = env.float("POSTS_NOTIFY_TIMEOUT_SECONDS", default=0.3)
 SERVICE_PORT = env.int("FOLLOWERS_PORT", default=8002)
 
 SPECTACULAR_SETTINGS = {

@@ -11,5 +11,6 @@ from settings.followers import (  # noqa: F401
     NEO4J_TIMEOUT_SECONDS,
     NEO4J_URI,
     NEO4J_USER,
+    POSTS_NOTIFY_TIMEOUT_SECONDS,
     POSTS_SERVICE_URL,
 )

@@ -83,22 +83,27 @@ def test_pages_under_concurrent_inserts_skip_and_repeat_nothing(stack):
     url = f"{stack.posts.url}/feed?limit=7"
     writer_stop = threading.Event()
 
+    written: list[str] = []
+
     def keep_posting() -> None:
         while not writer_stop.is_set():
-            post(stack, friend, "new while scrolling")
+            written.append(post(stack, friend, "new while scrolling")["id"])
 
     writer = threading.Thread(target=keep_posting)
-    writer.start()
     try:
         while url:
             response = feed(stack, me, url)
             assert response.status_code == 200
             seen.extend(p["id"] for p in response.json())
             url = next_url(response)
+            if writer.ident is None and url:
+                writer.start()  # new posts land while the later pages are read
     finally:
         writer_stop.set()
-        writer.join()
-    assert seen == list(reversed(before))  # every earlier post exactly once, in order
+        if writer.ident is not None:
+            writer.join()
+    assert written  # posts really arrived while paging
+    assert seen == list(reversed(before))  # every post exactly once, in order, none new
 
 
 def test_follow_through_the_api_shows_in_the_next_feed_page(stack):

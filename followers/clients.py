@@ -1,0 +1,43 @@
+"""The followers service's one call to the posts service: "this user's following changed".
+
+After a follow or unfollow, the posts service drops its cached following list for the caller
+(posts.following_cache), so the caller's next feed page shows the change. The call is best
+effort with a short timeout: if the posts service is down, the follow still succeeds and the
+feed catches up when its cache entry expires (FEED_FOLLOWING_CACHE_SECONDS).
+"""
+
+import functools
+import logging
+from collections.abc import Mapping
+
+import httpx
+from django.conf import settings
+
+from hornet.identity import Identity, forwarding_headers
+from hornet.tracing import trace_headers
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _posts_http() -> httpx.Client:
+    # Built on first use in each worker process, never at import.
+    timeout = settings.POSTS_NOTIFY_TIMEOUT_SECONDS
+    return httpx.Client(
+        base_url=settings.POSTS_SERVICE_URL.rstrip("/"),
+        timeout=httpx.Timeout(timeout, connect=timeout),
+        headers={"User-Agent": "hornet-followers"},
+    )
+
+
+def notify_following_changed(identity: Identity, incoming: Mapping[str, str]) -> None:
+    """Tell the posts service; never raises (a failure only delays the feed by the cache TTL)."""
+    if not settings.POSTS_SERVICE_URL:
+        return
+    headers = {**forwarding_headers(identity), **trace_headers(incoming)}
+    try:
+        response = _posts_http().post("/posts/internal/following-changed", headers=headers)
+        if response.status_code >= 400:
+            log.warning("posts service answered %s to following-changed", response.status_code)
+    except httpx.HTTPError as exc:
+        log.warning("posts service not told of a following change: %s", type(exc).__name__)

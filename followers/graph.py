@@ -1,0 +1,80 @@
+"""How the followers service runs Cypher: managed transactions on the one driver of followers.db.
+
+Managed transactions (``execute_query`` and ``execute_write``) retry transient failures such as
+deadlocks between two opposite follows, and route reads and writes in a cluster. Every call
+shares the driver's bookmark manager, so a read sees the caller's own earlier writes even on
+another cluster member. Driver errors propagate untouched: followers.db translates them once,
+in the exception handler (a dead server is a 503).
+
+Every MATCH that starts from a user names its index with ``USING INDEX``. An equality on a
+unique property is what the planner picks on a real graph anyway, but on a near-empty graph
+(tests, a fresh deployment) or with stale statistics it was seen choosing a label or index
+scan and caching that plan; the hint pins the plan that scales. MERGE takes no hints, and
+needs none: it always seeks the uniqueness constraint's index (with locking).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from django.conf import settings
+from neo4j import ManagedTransaction, Query, Record, RoutingControl, unit_of_work
+from neo4j.time import DateTime
+
+from followers.db import driver
+
+T = TypeVar("T")
+
+
+def _query(text: LiteralString) -> Query:
+    return Query(text, timeout=settings.NEO4J_QUERY_TIMEOUT_SECONDS)
+
+
+def read(text: LiteralString, **params: Any) -> list[Record]:
+    """Run one read query in a managed read transaction; return all its records."""
+    records, _, _ = driver().execute_query(
+        _query(text), params, routing_=RoutingControl.READ, database_=settings.NEO4J_DB
+    )
+    return records
+
+
+def write(text: LiteralString, **params: Any) -> list[Record]:
+    """Run one write query in a managed write transaction; return all its records."""
+    records, _, _ = driver().execute_query(
+        _query(text), params, routing_=RoutingControl.WRITE, database_=settings.NEO4J_DB
+    )
+    return records
+
+
+def write_tx(work: Callable[[ManagedTransaction], T]) -> T:
+    """Run ``work`` (several statements) in one managed write transaction, retried as a whole
+    on transient errors, so ``work`` must not have side effects outside the transaction."""
+    drv = driver()
+    configured = unit_of_work(timeout=settings.NEO4J_QUERY_TIMEOUT_SECONDS)(work)
+    with drv.session(
+        database=settings.NEO4J_DB, bookmark_manager=drv.execute_query_bookmark_manager
+    ) as session:
+        return session.execute_write(configured)
+
+
+def profile(text: LiteralString, **params: Any) -> neo4j.ResultSummary:
+    """Run ``PROFILE <text>`` (tests and diagnostics): the summary holds the executed plan.
+
+    Routed as a write because PROFILE executes the query, writes included."""
+    _, summary, _ = driver().execute_query(
+        _query("PROFILE " + text),
+        params,
+        routing_=RoutingControl.WRITE,
+        database_=settings.NEO4J_DB,
+    )
+    return summary
+
+
+def native(value: Any) -> datetime:
+    """A Neo4j DateTime as a timezone-aware Python datetime (microsecond precision)."""
+    if isinstance(value, DateTime):
+        return value.to_native()  # type: ignore[no-any-return]
+    if isinstance(value, datetime):
+        return value
+    raise TypeError(f"expected a DateTime, got {type(value).__name__}")

@@ -1,0 +1,47 @@
+"""The follow graph as neomodel classes: ``(:User)-[:FOLLOWS]->(:User)``, ``-[:DISMISSED]->``.
+
+These declare the schema (``manage.py ensure_schema`` installs their constraints and indexes)
+and serve the shell and admin scripts. The request paths run hand-written, parameterised Cypher
+through the same driver (followers.graph), because each of them is one round trip that
+neomodel's object API would split into several.
+"""
+
+from neomodel import (
+    DateTimeNeo4jFormatProperty,
+    IntegerProperty,
+    RelationshipFrom,
+    RelationshipTo,
+    StringProperty,
+    StructuredNode,
+    StructuredRel,
+)
+
+
+class Follows(StructuredRel):
+    """One follow. ``id`` is unique across the graph (a relationship uniqueness constraint),
+    which also gives ``DELETE /followers/{id}`` an index to seek on."""
+
+    # StructuredRel.id is neomodel's (deprecated) internal id, hence the Python-side name.
+    follow_id = StringProperty(db_property="id", unique_index=True, required=True)
+    created_at = DateTimeNeo4jFormatProperty(required=True)
+
+
+class Dismissal(StructuredRel):
+    """The user dismissed this suggestion; it stays out of their suggestions."""
+
+    created_at = DateTimeNeo4jFormatProperty()
+
+
+class User(StructuredNode):
+    """A Keycloak user as the graph knows them: ``user_id`` is the token's ``sub``."""
+
+    user_id = StringProperty(unique_index=True, required=True)
+    username = StringProperty()
+    # Denormalised in-degree, kept in the same transaction as every FOLLOWS change. Only the
+    # cold-start suggestions read it (through its range index: "most followed" without a
+    # label scan); counts shown to clients come from the node's degree, which is exact.
+    followers_count = IntegerProperty(index=True, default=0)
+
+    following = RelationshipTo("User", "FOLLOWS", model=Follows)
+    followers = RelationshipFrom("User", "FOLLOWS", model=Follows)
+    dismissed = RelationshipTo("User", "DISMISSED", model=Dismissal)

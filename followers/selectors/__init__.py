@@ -1,0 +1,21 @@
+"""Reads of the followers service (Cypher through followers.graph, read transactions)."""
+
+from followers.selectors.lists import (
+    followers_page,
+    following_ids_page,
+    following_page,
+    mutual_page,
+)
+from followers.selectors.suggestions import suggestions_for
+from followers.selectors.users import Counts, follow_counts, relationship
+
+__all__ = [
+    "Counts",
+    "follow_counts",
+    "followers_page",
+    "following_ids_page",
+    "following_page",
+    "mutual_page",
+    "relationship",
+    "suggestions_for",
+]

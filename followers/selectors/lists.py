@@ -1,0 +1,150 @@
+"""The follow lists: followers, following, following ids and mutual follows, newest first.
+
+Each query seeks its user(s) through the ``User.user_id`` uniqueness index (pinned with
+``USING INDEX``: see followers.graph), expands from there and keeps ``limit + 1`` rows
+ordered by ``(created_at, id)`` descending: the extra row only says whether a next page
+exists. The cursor predicate starts strictly after the last item shown, so follows added
+between two page fetches never shift or repeat an item.
+
+Cost: a page sorts the user's edges in that direction, O(degree) (Neo4j keeps no per-node
+order by property). Fine to ~100k followers; beyond that a bucketed layout would be needed.
+"""
+
+from typing import Any, LiteralString
+from uuid import UUID
+
+from neo4j import Record
+
+from followers import graph
+from followers.cursors import FollowKey, follow_params
+from followers.types import Follow, Page, UserRef
+
+_AFTER: LiteralString = """
+$after_t IS NULL OR r.created_at < $after_t OR (r.created_at = $after_t AND r.id < $after_id)
+"""
+
+FOLLOWERS_PAGE: LiteralString = (
+    """
+MATCH (u:User {user_id: $user_id})<-[r:FOLLOWS]-(s:User)
+USING INDEX u:User(user_id)
+WHERE """
+    + _AFTER
+    + """
+RETURN r.id AS id, s.user_id AS sender_id, u.user_id AS receiver_id, r.created_at AS created_at
+ORDER BY r.created_at DESC, r.id DESC
+LIMIT $limit
+"""
+)
+
+FOLLOWING_PAGE: LiteralString = (
+    """
+MATCH (u:User {user_id: $user_id})-[r:FOLLOWS]->(t:User)
+USING INDEX u:User(user_id)
+WHERE """
+    + _AFTER
+    + """
+RETURN r.id AS id, u.user_id AS sender_id, t.user_id AS receiver_id, r.created_at AS created_at
+ORDER BY r.created_at DESC, r.id DESC
+LIMIT $limit
+"""
+)
+
+# The posts service's feed: only the ids (compact), same order and cursor as the list above.
+FOLLOWING_IDS_PAGE: LiteralString = (
+    """
+MATCH (u:User {user_id: $user_id})-[r:FOLLOWS]->(t:User)
+USING INDEX u:User(user_id)
+WHERE """
+    + _AFTER
+    + """
+RETURN t.user_id AS user_id, r.created_at AS created_at, r.id AS id
+ORDER BY r.created_at DESC, r.id DESC
+LIMIT $limit
+"""
+)
+
+# People the caller follows who follow the user, most recently followed by the caller first,
+# and how many there are, in one round trip. The walk starts from the caller (bounded by whom
+# they follow) and checks each followee's edge to the user with Expand(Into); left to itself
+# the planner would expand the user's followers instead, which is O(1M) for a celebrity.
+MUTUAL_PAGE: LiteralString = """
+MATCH (me:User {user_id: $me}), (t:User {user_id: $user_id})
+USING INDEX me:User(user_id) USING INDEX t:User(user_id)
+CALL (me, t) {
+  MATCH (me)-[r:FOLLOWS]->(x:User)
+  WHERE EXISTS { (x)-[:FOLLOWS]->(t) }
+  RETURN x, r ORDER BY r.created_at DESC, r.id DESC
+}
+WITH collect({user_id: x.user_id, username: x.username, created_at: r.created_at, id: r.id})
+     AS found
+RETURN size(found) AS total,
+       [row IN found WHERE $after_t IS NULL OR row.created_at < $after_t
+                        OR (row.created_at = $after_t AND row.id < $after_id)][..$limit] AS rows
+"""
+
+
+def _next(rows: list[Any], limit: int) -> dict[str, Any] | None:
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return FollowKey(graph.native(last["created_at"]), last["id"]).payload()
+
+
+def _follow(record: Record) -> Follow:
+    return Follow(
+        id=UUID(record["id"]),
+        sender_id=UUID(record["sender_id"]),
+        receiver_id=UUID(record["receiver_id"]),
+        created_at=graph.native(record["created_at"]),
+    )
+
+
+def _follows_page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> Page[Follow]:
+    key = FollowKey.parse(after)
+    records = graph.read(query, user_id=str(user_id), limit=limit + 1, **follow_params(key))
+    return Page([_follow(r) for r in records[:limit]], _next(records, limit))
+
+
+def followers_page(
+    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+) -> Page[Follow]:
+    """Follows received by ``user_id``, newest first. Unknown user: an empty page."""
+    return _follows_page(FOLLOWERS_PAGE, user_id, limit, after)
+
+
+def following_page(
+    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+) -> Page[Follow]:
+    """Follows made by ``user_id``, newest first. Unknown user: an empty page."""
+    return _follows_page(FOLLOWING_PAGE, user_id, limit, after)
+
+
+def following_ids_page(
+    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+) -> Page[str]:
+    """Ids (canonical UUID strings) of the users ``user_id`` follows, newest follow first."""
+    key = FollowKey.parse(after)
+    records = graph.read(
+        FOLLOWING_IDS_PAGE, user_id=str(user_id), limit=limit + 1, **follow_params(key)
+    )
+    return Page([r["user_id"] for r in records[:limit]], _next(records, limit))
+
+
+def mutual_page(
+    *, caller_id: UUID, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+) -> Page[UserRef]:
+    """Users the caller follows who follow ``user_id``, most recently followed first, with the
+    total number of them in ``Page.total``."""
+    key = FollowKey.parse(after)
+    records = graph.read(
+        MUTUAL_PAGE,
+        me=str(caller_id),
+        user_id=str(user_id),
+        limit=limit + 1,
+        **follow_params(key),
+    )
+    if not records:  # the caller or the user is not in the graph: nobody in common
+        return Page([], None, total=0)
+    rows = records[0]["rows"]
+    items = [UserRef(UUID(row["user_id"]), row["username"]) for row in rows[:limit]]
+    return Page(items, _next(rows, limit), total=int(records[0]["total"]))

@@ -1,0 +1,139 @@
+"""Friend suggestions: users followed by the people the caller follows.
+
+Ranking: more mutual connections first; ties go to the user with more followers, then to the
+smaller user id (a total order, so the cursor is exact). The caller, anyone they follow and
+anyone they dismissed never appear. Each item names up to 3 of the mutual connections
+(smallest user ids first, so the answer is stable).
+
+Fan-out cap: the walk reads at most ``suggest_max_followees()`` of the caller's followees and
+at most ``suggest_per_followee()`` followees of each (defaults 200 and 50, see followers.conf),
+in storage order, so a request never reads more than 10,000 edges however connected the
+neighbourhood is. Under the caps the counts are exact; past them they count the sample.
+
+Cold start: when that walk finds nobody (the caller follows no one, or only people who follow
+no one new), the most-followed users instead, read in order from the range index on
+``User.followers_count`` (no label scan), with ``mutual_count`` 0.
+"""
+
+from typing import Any, LiteralString
+from uuid import UUID
+
+from neo4j import Record
+
+from followers import conf, graph
+from followers.cursors import SuggestionKey
+from followers.types import Page, Suggestion, UserRef
+
+FRIENDS_OF_FRIENDS: LiteralString = """
+MATCH (me:User {user_id: $me})
+USING INDEX me:User(user_id)
+CALL (me) {
+  MATCH (me)-[:FOLLOWS]->(friend:User)
+  WITH friend LIMIT $max_followees
+  CALL (friend) {
+    MATCH (friend)-[:FOLLOWS]->(cand:User)
+    RETURN cand LIMIT $per_followee
+  }
+  RETURN friend, cand
+}
+WITH me, cand, collect(friend) AS via
+WHERE cand <> me
+  AND NOT EXISTS { (me)-[:FOLLOWS]->(cand) }
+  AND NOT EXISTS { (me)-[:DISMISSED]->(cand) }
+WITH cand, via, size(via) AS mutual_count, COUNT { (cand)<-[:FOLLOWS]-() } AS followers
+WHERE $after_m IS NULL OR mutual_count < $after_m
+   OR (mutual_count = $after_m
+       AND (followers < $after_f OR (followers = $after_f AND cand.user_id > $after_u)))
+WITH cand, via, mutual_count, followers
+ORDER BY mutual_count DESC, followers DESC, cand.user_id ASC
+LIMIT $limit
+CALL (via) {
+  UNWIND via AS v
+  WITH v ORDER BY v.user_id LIMIT 3
+  RETURN collect({user_id: v.user_id, username: v.username}) AS mutuals
+}
+RETURN cand.user_id AS user_id, cand.username AS username, mutual_count, followers, mutuals
+ORDER BY mutual_count DESC, followers DESC, user_id ASC
+"""
+
+# Cold start, in two reads. The exclusions come first and go in as a parameter: computed in
+# the same query (an Apply over the index seek) they make the planner drop the index order and
+# sort every user with a follower; this way it reads the index in order and stops after the
+# page (plus the users tied with the last one: PartialTop).
+EXCLUDED: LiteralString = """
+MATCH (me:User {user_id: $me})-[:FOLLOWS|DISMISSED]->(x:User)
+USING INDEX me:User(user_id)
+RETURN collect(x.user_id) AS excluded
+"""
+
+# $max_followers bounds the index range: the cursor's count, or no bound on the first page.
+MOST_FOLLOWED: LiteralString = """
+MATCH (u:User)
+USING INDEX u:User(followers_count)
+WHERE u.followers_count >= 1 AND u.followers_count <= $max_followers
+  AND (u.followers_count < $max_followers OR $after_u IS NULL OR u.user_id > $after_u)
+  AND u.user_id <> $me AND NOT u.user_id IN $excluded
+WITH u ORDER BY u.followers_count DESC, u.user_id ASC LIMIT $limit
+RETURN u.user_id AS user_id, u.username AS username, 0 AS mutual_count,
+       u.followers_count AS followers, [] AS mutuals
+"""
+
+_NO_BOUND = 2**62
+
+
+def _suggestion(record: Record) -> Suggestion:
+    return Suggestion(
+        user_id=UUID(record["user_id"]),
+        username=record["username"],
+        mutual_count=int(record["mutual_count"]),
+        followers_count=int(record["followers"]),
+        mutuals=[UserRef(UUID(m["user_id"]), m["username"]) for m in record["mutuals"]],
+    )
+
+
+def _page(records: list[Record], limit: int) -> Page[Suggestion]:
+    items = [_suggestion(r) for r in records[:limit]]
+    if len(records) <= limit:
+        return Page(items, None)
+    last = items[-1]
+    key = SuggestionKey(last.mutual_count, last.followers_count, str(last.user_id))
+    return Page(items, key.payload())
+
+
+def _friends_of_friends(me: str, limit: int, key: SuggestionKey | None) -> list[Record]:
+    return graph.read(
+        FRIENDS_OF_FRIENDS,
+        me=me,
+        limit=limit + 1,
+        max_followees=conf.suggest_max_followees(),
+        per_followee=conf.suggest_per_followee(),
+        after_m=key.mutual_count if key else None,
+        after_f=key.followers if key else None,
+        after_u=key.user_id if key else None,
+    )
+
+
+def _most_followed(me: str, limit: int, key: SuggestionKey | None) -> list[Record]:
+    excluded = graph.read(EXCLUDED, me=me)[0]["excluded"]
+    return graph.read(
+        MOST_FOLLOWED,
+        me=me,
+        excluded=excluded,
+        limit=limit + 1,
+        max_followers=key.followers if key else _NO_BOUND,
+        after_u=key.user_id if key else None,
+    )
+
+
+def suggestions_for(
+    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+) -> Page[Suggestion]:
+    """A page of suggestions for ``user_id`` (see the module docstring for the ranking)."""
+    key = SuggestionKey.parse(after)
+    me = str(user_id)
+    # Cold-start items carry mutual_count 0, so the cursor itself says which list it is in.
+    if key is None or key.mutual_count > 0:
+        records = _friends_of_friends(me, limit, key)
+        if records or key is not None:
+            return _page(records, limit)
+    return _page(_most_followed(me, limit, key), limit)

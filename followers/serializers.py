@@ -1,0 +1,65 @@
+"""Request validation and the response shapes the OpenAPI schema documents.
+
+Responses are built as plain dicts from followers.types (orjson renders them); the output
+serializers here exist so ``@extend_schema`` can describe those dicts exactly.
+"""
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a JSON string. DRF's UUIDField also takes integers (42 would become
+    00000000-0000-0000-0000-00000000002a), which is never what a client meant."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class FollowIn(serializers.Serializer):
+    receiver_id = StrictUUIDField(help_text="The user to follow (Keycloak subject).")
+
+
+class FollowOut(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The follow's id (use it to delete the follow).")
+    sender_id = serializers.UUIDField(help_text="Who follows.")
+    receiver_id = serializers.UUIDField(help_text="Who is followed.")
+    created_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
+
+
+class CountOut(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)
+
+
+class UserRefOut(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    username = serializers.CharField(allow_null=True, help_text="Null until the user is seen.")
+
+
+class RelationshipOut(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    username = serializers.CharField(allow_null=True)
+    followers_count = serializers.IntegerField(min_value=0)
+    following_count = serializers.IntegerField(min_value=0)
+    following = serializers.BooleanField(help_text="The caller follows this user.")
+    followed_by = serializers.BooleanField(help_text="This user follows the caller.")
+
+
+class SuggestionOut(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    username = serializers.CharField(allow_null=True)
+    mutual_count = serializers.IntegerField(
+        min_value=0, help_text="How many people you follow follow this user (0: cold start)."
+    )
+    mutuals = UserRefOut(many=True, help_text="Up to 3 of those people.")
+
+
+class ErrorOut(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable error code.")
+    message = serializers.CharField()
+    details = serializers.JSONField(
+        allow_null=True, help_text="Field name -> messages for invalid input; else varies."
+    )

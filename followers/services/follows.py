@@ -1,0 +1,147 @@
+"""Follow and unfollow: each one managed write transaction, safe under concurrency.
+
+A pair has at most one FOLLOWS edge. ``MERGE (a)-[:FOLLOWS]->(b)`` on two bound nodes plans
+as ``LockingMerge ... LOCK(me, b)`` on Neo4j 5.26 Community: it looks for the edge, and if
+absent locks both endpoints and looks again before creating it. So 50 simultaneous follows
+of one pair create one edge and every caller reads back its id, with no lock of our own
+(tests/followers/test_concurrency.py; a check-then-CREATE query fails that test with dozens
+of edges). The new id is generated here and only written ON CREATE, so ``r.id = $new_id``
+tells the caller whether it created the edge (201) or found it (200).
+
+``User.followers_count`` changes in the same transaction as the edge. Increments happen only
+when the MERGE created the edge; removals first write-lock the receiver and only then look
+for the edge, so two concurrent unfollows of one pair cannot both decrement.
+"""
+
+from typing import Any, LiteralString
+from uuid import UUID, uuid4
+
+from neo4j import ManagedTransaction
+
+from followers import graph
+from followers.services.users import SET_USERNAME
+from followers.types import Follow
+from hornet.errors import Forbidden, InvalidInput, NotFound
+
+FOLLOW: LiteralString = (
+    """
+MERGE (me:User {user_id: $sender_id})
+  ON CREATE SET me.followers_count = 0
+"""
+    + SET_USERNAME
+    + """
+MERGE (b:User {user_id: $receiver_id})
+  ON CREATE SET b.followers_count = 0
+MERGE (me)-[r:FOLLOWS]->(b)
+  ON CREATE SET r.id = $new_id, r.created_at = datetime.truncate('millisecond', datetime()),
+                b.followers_count = coalesce(b.followers_count, 0) + 1
+RETURN r.id AS id, r.created_at AS created_at, r.id = $new_id AS created
+"""
+)
+
+# Bulk path (seeding): rows of {sender_id, receiver_id, id, created_at}, one batch per
+# transaction. Same MERGE, so re-running a seed never duplicates an edge or a count.
+FOLLOW_MANY: LiteralString = """
+UNWIND $rows AS row
+WITH row WHERE row.sender_id <> row.receiver_id
+MERGE (a:User {user_id: row.sender_id})
+  ON CREATE SET a.followers_count = 0
+MERGE (b:User {user_id: row.receiver_id})
+  ON CREATE SET b.followers_count = 0
+MERGE (a)-[r:FOLLOWS]->(b)
+  ON CREATE SET r.id = row.id,
+                r.created_at = coalesce(row.created_at,
+                                        datetime.truncate('millisecond', datetime())),
+                b.followers_count = coalesce(b.followers_count, 0) + 1
+WITH r, row WHERE r.id = row.id
+RETURN count(r) AS created
+"""
+
+# Statement 1 of an unfollow: takes the receiver's write lock (SET with a read of the same
+# property locks before reading), so statement 2 sees every concurrent change committed.
+LOCK_RECEIVER: LiteralString = """
+MATCH (b:User {user_id: $receiver_id})
+USING INDEX b:User(user_id)
+SET b.followers_count = coalesce(b.followers_count, 0)
+"""
+
+UNFOLLOW: LiteralString = """
+MATCH (a:User {user_id: $sender_id})-[r:FOLLOWS]->(b:User {user_id: $receiver_id})
+USING INDEX a:User(user_id) USING INDEX b:User(user_id)
+WHERE $follow_id IS NULL OR r.id = $follow_id
+DELETE r
+SET b.followers_count = b.followers_count - 1
+RETURN count(*) AS removed
+"""
+
+FOLLOW_ENDS: LiteralString = """
+MATCH (a:User)-[r:FOLLOWS {id: $follow_id}]->(b:User)
+USING INDEX r:FOLLOWS(id)
+RETURN a.user_id AS sender_id, b.user_id AS receiver_id
+"""
+
+
+def follow_create(
+    *, sender_id: UUID, receiver_id: UUID, sender_username: str | None = None
+) -> tuple[Follow, bool]:
+    """Make ``sender_id`` follow ``receiver_id``; return the follow and whether it is new.
+
+    Idempotent: following again returns the existing follow with ``False``. Both users are
+    upserted; the sender's username is refreshed when given.
+    """
+    if sender_id == receiver_id:
+        raise InvalidInput.for_field("receiver_id", "You cannot follow yourself.", "self_follow")
+    new_id = str(uuid4())
+    record = graph.write(
+        FOLLOW,
+        sender_id=str(sender_id),
+        receiver_id=str(receiver_id),
+        username=sender_username,
+        new_id=new_id,
+    )[0]
+    follow = Follow(
+        id=UUID(record["id"]),
+        sender_id=sender_id,
+        receiver_id=receiver_id,
+        created_at=graph.native(record["created_at"]),
+    )
+    return follow, bool(record["created"])
+
+
+def follows_create_many(rows: list[dict[str, Any]]) -> int:
+    """Bulk follow ``[{sender_id, receiver_id, id, created_at?}]`` (str ids, datetime) in one
+    transaction; return how many edges were new. For seeding; the API uses follow_create."""
+    records = graph.write(FOLLOW_MANY, rows=rows)
+    return int(records[0]["created"]) if records else 0
+
+
+def _unfollow(
+    tx: ManagedTransaction, sender_id: str, receiver_id: str, follow_id: str | None = None
+) -> bool:
+    tx.run(LOCK_RECEIVER, receiver_id=receiver_id).consume()
+    record = tx.run(
+        UNFOLLOW, sender_id=sender_id, receiver_id=receiver_id, follow_id=follow_id
+    ).single()
+    return bool(record and record["removed"])
+
+
+def follow_remove_by_user(*, sender_id: UUID, receiver_id: UUID) -> bool:
+    """Unfollow by user id. Idempotent: returns whether an edge was removed."""
+    return graph.write_tx(lambda tx: _unfollow(tx, str(sender_id), str(receiver_id)))
+
+
+def follow_remove(*, follow_id: UUID, caller_id: UUID) -> None:
+    """Remove a follow by its id. Only its sender may: ``Forbidden`` otherwise, ``NotFound``
+    when no follow has this id."""
+
+    def work(tx: ManagedTransaction) -> None:
+        ends = tx.run(FOLLOW_ENDS, follow_id=str(follow_id)).single()
+        if ends is None:
+            raise NotFound("No follow has this id.", details={"follow_id": str(follow_id)})
+        if ends["sender_id"] != str(caller_id):
+            raise Forbidden("Only the follower may remove a follow.")
+        # A concurrent unfollow may remove it first: still done. Matching the id too means a
+        # re-follow made meanwhile (a new edge, a new id) is not the one removed.
+        _unfollow(tx, ends["sender_id"], ends["receiver_id"], str(follow_id))
+
+    graph.write_tx(work)

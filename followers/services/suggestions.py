@@ -1,0 +1,29 @@
+"""Dismissing a suggestion: a DISMISSED edge that keeps the user out of the caller's list."""
+
+from typing import LiteralString
+from uuid import UUID
+
+from followers import graph
+from followers.services.users import SET_USERNAME
+from hornet.errors import InvalidInput
+
+DISMISS: LiteralString = (
+    """
+MERGE (me:User {user_id: $user_id})
+  ON CREATE SET me.followers_count = 0
+"""
+    + SET_USERNAME
+    + """
+MERGE (u:User {user_id: $dismissed_id})
+  ON CREATE SET u.followers_count = 0
+MERGE (me)-[d:DISMISSED]->(u)
+  ON CREATE SET d.created_at = datetime()
+"""
+)
+
+
+def suggestion_dismiss(*, user_id: UUID, dismissed_id: UUID, username: str | None = None) -> None:
+    """Keep ``dismissed_id`` out of ``user_id``'s suggestions from now on. Idempotent."""
+    if user_id == dismissed_id:
+        raise InvalidInput.for_field("user_id", "You cannot dismiss yourself.", "self_dismiss")
+    graph.write(DISMISS, user_id=str(user_id), dismissed_id=str(dismissed_id), username=username)

@@ -1,0 +1,51 @@
+"""What every followers viewset shares: the caller, UUID path arguments, write throttling."""
+
+from typing import Any
+from uuid import UUID
+
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.viewsets import ViewSet
+
+from followers import services
+from hornet.errors import InvalidInput
+from hornet.identity import Identity
+
+
+def caller(request: Request) -> Identity:
+    """The authenticated caller (HasIdentity has already refused requests without one)."""
+    user = request.user
+    assert isinstance(user, Identity)
+    return user
+
+
+def uuid_arg(raw: str, field: str) -> UUID:
+    """A UUID from the URL, or a 400 naming the field (never a 404 for a malformed id)."""
+    try:
+        if len(raw) > 64:
+            raise ValueError
+        return UUID(raw)
+    except ValueError:
+        raise InvalidInput.for_field(field, "Must be a valid UUID.", code="invalid_uuid") from None
+
+
+class GraphViewSet(ViewSet):
+    """Base of the followers viewsets.
+
+    Writes are throttled per caller (scope ``writes``). Every caller is upserted into the graph
+    with the username from the identity headers, once per process per (id, username); the
+    write routes also do it inside their own transaction.
+    """
+
+    throttle_scope = "writes"
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        if self.request.method in SAFE_METHODS:
+            return []
+        return [ScopedRateThrottle()]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        me = caller(request)
+        services.user_seen(user_id=me.user_id, username=me.username)

@@ -1,0 +1,76 @@
+"""Follow, unfollow (by follow id or by user id)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from followers import services
+from followers.clients import notify_following_changed
+from followers.openapi import FOLLOW_ID, USER_ID, errors
+from followers.serializers import FollowIn, FollowOut
+from followers.views.base import GraphViewSet, caller, uuid_arg
+
+TAGS = ["follows"]
+
+
+class FollowViewSet(GraphViewSet):
+    @extend_schema(
+        operation_id="follow_create",
+        summary="Follow a user",
+        description="Idempotent: following someone you already follow returns that follow "
+        "with 200. Following yourself is a 400.",
+        request=FollowIn,
+        responses={
+            201: OpenApiResponse(FollowOut, description="Now following."),
+            200: OpenApiResponse(FollowOut, description="Already following: the existing follow."),
+            **errors(400, 429),
+        },
+        tags=TAGS,
+    )
+    def create(self, request: Request) -> Response:
+        data = FollowIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        me = caller(request)
+        follow, created = services.follow_create(
+            sender_id=me.user_id,
+            receiver_id=data.validated_data["receiver_id"],
+            sender_username=me.username,
+        )
+        if created:
+            notify_following_changed(me, request.headers)
+        return Response(follow.as_dict(), status=201 if created else 200)
+
+    @extend_schema(
+        operation_id="follow_delete",
+        summary="Remove a follow by its id",
+        description="Only the follower may remove a follow.",
+        parameters=[FOLLOW_ID],
+        request=None,
+        responses={204: OpenApiResponse(description="Removed."), **errors(400, 403, 404, 429)},
+        tags=TAGS,
+    )
+    def destroy(self, request: Request, follow_id: str) -> Response:
+        me = caller(request)
+        services.follow_remove(follow_id=uuid_arg(follow_id, "follow_id"), caller_id=me.user_id)
+        notify_following_changed(me, request.headers)
+        return Response(status=204)
+
+    @extend_schema(
+        operation_id="follow_delete_by_user",
+        summary="Unfollow a user",
+        description="Idempotent: 204 whether or not the caller followed the user.",
+        parameters=[USER_ID],
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Not following (any more)."),
+            **errors(400, 429),
+        },
+        tags=TAGS,
+    )
+    def unfollow(self, request: Request, user_id: str) -> Response:
+        me = caller(request)
+        services.follow_remove_by_user(
+            sender_id=me.user_id, receiver_id=uuid_arg(user_id, "user_id")
+        )
+        notify_following_changed(me, request.headers)
+        return Response(status=204)

@@ -1,0 +1,143 @@
+"""One user: relationship view, follower and following lists, counts, ids, mutual follows."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from followers import conf, selectors
+from followers.openapi import USER_ID, errors
+from followers.serializers import CountOut, FollowOut, RelationshipOut, UserRefOut
+from followers.views.base import GraphViewSet, caller, uuid_arg
+from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+
+TAGS = ["users"]
+LIST_PARAMETERS = [USER_ID, *PAGE_PARAMETERS]
+IDS_PARAMETERS = [
+    USER_ID,
+    OpenApiParameter(
+        "limit",
+        OpenApiTypes.INT,
+        OpenApiParameter.QUERY,
+        description="Page size, 1 to 5000 (default 5000): one call returns every id for "
+        "almost every user.",
+    ),
+    *[p for p in PAGE_PARAMETERS if p.name == "cursor"],
+]
+TOTAL_HEADER = OpenApiParameter(
+    "X-Total-Count",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="How many mutual follows there are in all (for 'followed by A, B and 3 others').",
+)
+IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+
+
+class UserViewSet(GraphViewSet):
+    @extend_schema(
+        operation_id="user_relationship",
+        summary="A user as the caller sees them",
+        description="Counts, and whether the caller follows the user and the user follows "
+        "the caller. A user the service has never seen has zero counts (not a 404).",
+        parameters=[USER_ID],
+        responses={200: RelationshipOut, **errors(400)},
+        tags=TAGS,
+    )
+    def retrieve(self, request: Request, user_id: str) -> Response:
+        found = selectors.relationship(
+            caller_id=caller(request).user_id, user_id=uuid_arg(user_id, "user_id")
+        )
+        return Response(found.as_dict())
+
+    @extend_schema(
+        operation_id="user_followers",
+        summary="Who follows the user",
+        parameters=LIST_PARAMETERS,
+        responses={200: paged(FollowOut, "Follows received, newest first."), **errors(400)},
+        tags=TAGS,
+    )
+    def followers(self, request: Request, user_id: str) -> Response:
+        params = page_params(request)
+        page = selectors.followers_page(
+            user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after
+        )
+        return page_response(request, [f.as_dict() for f in page.items], page.next_after)
+
+    @extend_schema(
+        operation_id="user_following",
+        summary="Whom the user follows",
+        parameters=LIST_PARAMETERS,
+        responses={200: paged(FollowOut, "Follows made, newest first."), **errors(400)},
+        tags=TAGS,
+    )
+    def following(self, request: Request, user_id: str) -> Response:
+        params = page_params(request)
+        page = selectors.following_page(
+            user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after
+        )
+        return page_response(request, [f.as_dict() for f in page.items], page.next_after)
+
+    @extend_schema(
+        operation_id="user_following_ids",
+        summary="Ids of the users the user follows (internal: the posts service's feed)",
+        description="A compact JSON array of user ids, newest follow first, paged like every "
+        'list (`Link: rel="next"`) but up to 5000 per page. In production only the posts '
+        "service may call it (mesh AuthorizationPolicy).",
+        parameters=IDS_PARAMETERS,
+        responses={
+            200: OpenApiResponse(IDS_SCHEMA, description="Paged: see the `Link` header."),
+            **errors(400),
+        },
+        tags=TAGS,
+    )
+    def following_ids(self, request: Request, user_id: str) -> Response:
+        params = page_params(
+            request, default_limit=conf.ids_page_default(), max_limit=conf.ids_page_max()
+        )
+        page = selectors.following_ids_page(
+            user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after
+        )
+        return page_response(request, page.items, page.next_after)
+
+    @extend_schema(
+        operation_id="user_followers_count",
+        summary="How many follow the user",
+        parameters=[USER_ID],
+        responses={200: CountOut, **errors(400)},
+        tags=TAGS,
+    )
+    def followers_count(self, request: Request, user_id: str) -> Response:
+        counts = selectors.follow_counts(user_id=uuid_arg(user_id, "user_id"))
+        return Response({"count": counts.followers})
+
+    @extend_schema(
+        operation_id="user_following_count",
+        summary="How many the user follows",
+        parameters=[USER_ID],
+        responses={200: CountOut, **errors(400)},
+        tags=TAGS,
+    )
+    def following_count(self, request: Request, user_id: str) -> Response:
+        counts = selectors.follow_counts(user_id=uuid_arg(user_id, "user_id"))
+        return Response({"count": counts.following})
+
+    @extend_schema(
+        operation_id="user_mutual",
+        summary="People the caller follows who follow the user",
+        description="Most recently followed by the caller first; `X-Total-Count` gives the "
+        "number of them in all.",
+        parameters=[*LIST_PARAMETERS, TOTAL_HEADER],
+        responses={200: paged(UserRefOut, "Mutual follows."), **errors(400)},
+        tags=TAGS,
+    )
+    def mutual(self, request: Request, user_id: str) -> Response:
+        params = page_params(request)
+        page = selectors.mutual_page(
+            caller_id=caller(request).user_id,
+            user_id=uuid_arg(user_id, "user_id"),
+            limit=params.limit,
+            after=params.after,
+        )
+        headers = {"X-Total-Count": str(page.total or 0)}
+        return page_response(request, [u.as_dict() for u in page.items], page.next_after, headers)

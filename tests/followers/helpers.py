@@ -1,0 +1,71 @@
+"""Request and graph helpers for the followers tests."""
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rest_framework.test import APIClient
+
+from followers import graph, services
+from tests.helpers import headers_for
+
+RFC3339_UTC_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def follow(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID | str, **extra: Any) -> Any:
+    return api.post(
+        "/followers", {"receiver_id": str(receiver)}, format="json", **headers_for(sender), **extra
+    )
+
+
+def followed(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID) -> dict[str, Any]:
+    response = follow(api, sender, receiver)
+    assert response.status_code == 201, response.content
+    return dict(response.json())
+
+
+def get(api: APIClient, path: str, user: uuid.UUID) -> Any:
+    return api.get(path, **headers_for(user))
+
+
+def users(n: int) -> list[uuid.UUID]:
+    """``n`` user ids in ascending order (tie-break tests depend on the order)."""
+    return sorted(uuid.uuid4() for _ in range(n))
+
+
+def edges(*pairs: tuple[uuid.UUID, uuid.UUID], start: datetime = T0) -> None:
+    """Build follows through the bulk path, one second apart in the order given."""
+    rows = [
+        {
+            "sender_id": str(a),
+            "receiver_id": str(b),
+            "id": str(uuid.uuid4()),
+            "created_at": start + timedelta(seconds=i),
+        }
+        for i, (a, b) in enumerate(pairs)
+    ]
+    assert services.follows_create_many(rows) == len(rows)
+
+
+def next_link(response: Any) -> str | None:
+    link = response.get("Link")
+    if not link:
+        return None
+    match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
+    assert match, link
+    return match.group(1)
+
+
+def edge_count() -> int:
+    return int(graph.read("MATCH ()-[r:FOLLOWS]->() RETURN count(r) AS n")[0]["n"])
+
+
+def stored_counts() -> dict[str, tuple[int, int]]:
+    """user_id -> (followers_count property, actual in-degree) for every user."""
+    records = graph.read(
+        "MATCH (u:User) RETURN u.user_id AS id, u.followers_count AS stored, "
+        "COUNT { (u)<-[:FOLLOWS]-() } AS degree"
+    )
+    return {r["id"]: (r["stored"], r["degree"]) for r in records}
