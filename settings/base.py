@@ -96,18 +96,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "meshIdentity": {
-                "type": "apiKey",
-                "in": "header",
-                "name": HORNET_IDENTITY_HEADER,
-                "description": "Caller's Keycloak `sub` (UUID), written by Istio from the "
-                "validated JWT.",
-            }
-        }
-    },
-    "SECURITY": [{"meshIdentity": []}],
 }
 
 LOGGING = {
