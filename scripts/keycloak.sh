@@ -21,6 +21,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/pidfile.sh
+source "$ROOT/scripts/lib/pidfile.sh"
 VERSION="${KEYCLOAK_VERSION:-26.4.7}"
 CACHE="$ROOT/.cache/keycloak"
 DIST="$CACHE/keycloak-$VERSION"
@@ -59,16 +61,8 @@ find_java() {
 }
 
 # Prints the pid from the pid file if that process is alive and is our Keycloak; else returns 1.
-live_pid() {
-    [[ -f "$PIDFILE" ]] || return 1
-    local pid
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    # Guard against pid reuse: the launcher (or the JVM it exec'd) names this stack's home.
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$KC_HOME" || return 1
-    echo "$pid"
-}
+# The launcher (or the JVM it exec'd) names this stack's home: that tells a reused pid apart.
+live_pid() { pidfile_live "$PIDFILE" "$KC_HOME"; }
 
 cmd_build() {
     [[ -x "$DIST/bin/kc.sh" ]] && return 0
@@ -191,24 +185,8 @@ cmd_start() {
 
 cmd_stop() {
     state_paths
-    local pid i
-    if ! pid="$(live_pid)"; then
-        rm -f "$PIDFILE"
-        echo "keycloak: not running"
-        return 0
-    fi
     # The launcher forwards TERM to its JVM; the group (created by setsid) holds only those two.
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 300; i++)); do
-        kill -0 -- "-$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 -- "-$pid" 2>/dev/null; then
-        echo "keycloak: pid $pid ignored TERM for 30s, sending KILL" >&2
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    fi
-    rm -f "$PIDFILE"
-    echo "keycloak: stopped (pid $pid)"
+    pidfile_stop keycloak "$PIDFILE" "$KC_HOME" 30 group
 }
 
 cmd_status() {

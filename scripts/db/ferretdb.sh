@@ -9,6 +9,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../lib/pidfile.sh
+source "$ROOT/scripts/lib/pidfile.sh"
 SRC="$ROOT/servers/ferretdb"
 BIN="$ROOT/.cache/bin/hornet-ferretdb"
 PY="$ROOT/.venv/bin/python"
@@ -25,18 +27,7 @@ state_paths() {
 }
 
 # Prints the pid from the pid file if that process is alive; else returns 1.
-live_pid() {
-    [[ -f "$PIDFILE" ]] || return 1
-    local pid
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    # Guard against pid reuse: the process must be our binary (comm is 15 chars).
-    if [[ -r "/proc/$pid/comm" ]] && [[ "$(cat "/proc/$pid/comm")" != "hornet-ferretdb" ]]; then
-        return 1
-    fi
-    echo "$pid"
-}
+live_pid() { pidfile_live "$PIDFILE" hornet-ferretdb; }
 
 cmd_build() {
     command -v go >/dev/null || die "go toolchain not found"
@@ -112,33 +103,12 @@ cmd_start() {
 
 cmd_stop() {
     state_paths
-    local pid i
-    if ! pid="$(live_pid)"; then
-        rm -f "$PIDFILE"
-        echo "ferretdb: not running"
-        return 0
-    fi
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "ferretdb: pid $pid ignored TERM for 10s, sending KILL" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$PIDFILE"
-    echo "ferretdb: stopped (pid $pid)"
+    pidfile_stop ferretdb "$PIDFILE" hornet-ferretdb 10
 }
 
 cmd_status() {
     state_paths
-    if pid="$(live_pid)"; then
-        echo "running (pid $pid, port $PORT)"
-        return 0
-    fi
-    echo "stopped"
-    return 1
+    pidfile_status "$PIDFILE" hornet-ferretdb "port $PORT"
 }
 
 case "${1:-}" in

@@ -20,6 +20,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../lib/pidfile.sh
+source "$ROOT/scripts/lib/pidfile.sh"
 SRC="$ROOT/servers/neo4j"
 CACHE="$ROOT/.cache/neo4j"
 PY="$ROOT/.venv/bin/python"
@@ -59,17 +61,7 @@ find_java() {
 
 # Prints the pid from the pid file if that process is alive and is our
 # launcher (guards against pid reuse); else returns 1.
-live_pid() {
-    [[ -f "$PIDFILE" ]] || return 1
-    local pid
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    if [[ -r "/proc/$pid/cmdline" ]] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$MAIN_CLASS"; then
-        return 1
-    fi
-    echo "$pid"
-}
+live_pid() { pidfile_live "$PIDFILE" "$MAIN_CLASS"; }
 
 # Two cache markers: the jars depend on pom.xml only, the launcher's classes on
 # its sources, the jars and the JDK. A source edit therefore never replaces the
@@ -225,33 +217,12 @@ cmd_start() {
 
 cmd_stop() {
     state_paths
-    local pid i
-    if ! pid="$(live_pid)"; then
-        rm -f "$PIDFILE"
-        echo "neo4j: not running"
-        return 0
-    fi
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "neo4j: pid $pid did not stop within 20s of TERM, sending KILL" >&2
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$PIDFILE"
-    echo "neo4j: stopped (pid $pid)"
+    pidfile_stop neo4j "$PIDFILE" "$MAIN_CLASS" 20
 }
 
 cmd_status() {
     state_paths
-    if pid="$(live_pid)"; then
-        echo "running (pid $pid, bolt://$HOST:$PORT)"
-        return 0
-    fi
-    echo "stopped"
-    return 1
+    pidfile_status "$PIDFILE" "$MAIN_CLASS" "bolt://$HOST:$PORT"
 }
 
 case "${1:-}" in
