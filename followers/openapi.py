@@ -1,9 +1,8 @@
 """OpenAPI pieces shared by the followers views: error responses and path parameters."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse
 
-from followers.serializers import ErrorOut
+from hornet.openapi import error_responses, uuid_path
 
 _ERRORS = {
     400: "Invalid input; `details` names the field.",
@@ -17,12 +16,7 @@ _ERRORS = {
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     """Error responses ``{code, message, details}`` for ``codes`` plus 401 and 503 (always)."""
-    wanted = sorted({*codes, 401, 503})
-    return {c: OpenApiResponse(ErrorOut, description=_ERRORS[c]) for c in wanted}
-
-
-def uuid_path(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
+    return error_responses(codes, _ERRORS)
 
 
 USER_ID = uuid_path("user_id", "The user (Keycloak subject).")

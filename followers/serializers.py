@@ -55,11 +55,3 @@ class SuggestionOut(serializers.Serializer):
         min_value=0, help_text="How many people you follow follow this user (0: cold start)."
     )
     mutuals = UserRefOut(many=True, help_text="Up to 3 of those people.")
-
-
-class ErrorOut(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable machine-readable error code.")
-    message = serializers.CharField()
-    details = serializers.JSONField(
-        allow_null=True, help_text="Field name -> messages for invalid input; else varies."
-    )

@@ -1,16 +1,13 @@
 """What the followers services and selectors return: small typed records, no HTTP."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
+from hornet.timestamps import rfc3339
+
 T = TypeVar("T")
-
-
-def rfc3339(value: datetime) -> str:
-    """``2024-05-01T12:00:00.123Z``: UTC, milliseconds, as the posts service writes times."""
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,12 @@ counters, the timestamps) are unknown input too; the author is always the caller
 """
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from hornet.timestamps import rfc3339
 from posts.documents import CONTENT_MAX
 
 
@@ -108,12 +108,6 @@ class PostContextOut(serializers.Serializer):
     ancestors = PostOut(many=True, help_text="From the root down to the parent.")
     post = PostOut()
     replies = PostOut(many=True, help_text="First page of direct replies, oldest first.")
-
-
-def rfc3339(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _id(value: Any) -> str | None:

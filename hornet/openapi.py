@@ -1,0 +1,35 @@
+"""OpenAPI pieces both services share: the error body and typed path parameters.
+
+The schema generator cannot see what a view raises, so each action lists its error
+responses; every route may also answer 401 (identity) and 503 (database), so those are
+always included.
+"""
+
+from collections.abc import Iterable, Mapping
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
+from rest_framework import serializers
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorOut(serializers.Serializer):
+    """The body of every error (hornet.exceptions)."""
+
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
+    message = serializers.CharField()
+    details = serializers.JSONField(
+        allow_null=True, help_text="Field name -> messages for input errors; else null or context."
+    )
+
+
+def error_responses(
+    statuses: Iterable[int], descriptions: Mapping[int, str]
+) -> dict[int, OpenApiResponse]:
+    """Error responses for ``statuses`` plus 401 and 503, described by ``descriptions``."""
+    wanted = sorted({*statuses, 401, 503})
+    return {s: OpenApiResponse(ErrorOut, description=descriptions[s]) for s in wanted}
+
+
+def uuid_path(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
