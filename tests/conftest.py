@@ -3,11 +3,13 @@
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
 
 
 @pytest.fixture
-def api() -> APIClient:
+def api():  # type: ignore[no-untyped-def]
+    # Imported here: tests/k8s run without Django settings, and DRF's test client needs them.
+    from rest_framework.test import APIClient
+
     return APIClient()
 
 

@@ -1,0 +1,152 @@
+"""Fixtures for the deployment policy tests: rendered overlays, settings defaults, realm.
+
+No Django settings are needed. Run standalone (make k8s-check runs exactly this):
+
+    .venv/bin/python -m pytest -p no:cacheprovider -p no:django --confcutdir=tests/k8s tests/k8s
+
+The overlays are rendered with kustomize from K8S_RENDERED_DIR (written by
+scripts/k8s-check.sh) or, when that is unset, by running kustomize here ($KUSTOMIZE,
+.cache/bin/kustomize or PATH; `make k8s-check` installs it).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+OVERLAYS = ("dev", "prod")
+
+
+def _kustomize() -> str:
+    for candidate in (os.environ.get("KUSTOMIZE"), str(ROOT / ".cache/bin/kustomize")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    found = shutil.which("kustomize")
+    if found:
+        return found
+    pytest.fail("kustomize not found: run `make k8s-check` once (it installs .cache/bin/kustomize)")
+
+
+def _render(target: str) -> list[dict[str, Any]]:
+    rendered_dir = os.environ.get("K8S_RENDERED_DIR")
+    if rendered_dir:
+        text = (Path(rendered_dir) / f"{target}.yaml").read_text()
+    else:
+        path = ROOT / "k8s" / ("base" if target == "base" else f"overlays/{target}")
+        text = subprocess.run(
+            [_kustomize(), "build", str(path)], check=True, capture_output=True, text=True
+        ).stdout
+    return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+class Manifests:
+    """One rendered overlay, with the lookups the tests need."""
+
+    def __init__(self, name: str, docs: list[dict[str, Any]]) -> None:
+        self.name = name
+        self.docs = docs
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [doc for doc in self.docs if doc["kind"] == kind]
+
+    def one(self, kind: str, name: str) -> dict[str, Any]:
+        found = [doc for doc in self.of(kind) if doc["metadata"]["name"] == name]
+        assert len(found) == 1, f"{self.name}: expected one {kind}/{name}, found {len(found)}"
+        return found[0]
+
+    def configmap(self, prefix: str) -> dict[str, Any]:
+        """A generated ConfigMap by its base name (kustomize appends a content hash)."""
+        found = [
+            doc
+            for doc in self.of("ConfigMap")
+            if doc["metadata"]["name"] == prefix or doc["metadata"]["name"].startswith(prefix + "-")
+        ]
+        assert len(found) == 1, f"{self.name}: expected one ConfigMap {prefix}*, found {found}"
+        return found[0]
+
+    @property
+    def namespace(self) -> str:
+        return self.one("Deployment", "hornet-posts")["metadata"].get("namespace", "default")
+
+
+@pytest.fixture(scope="session", params=OVERLAYS)
+def overlay(request: pytest.FixtureRequest) -> Manifests:
+    return _rendered(request.param)
+
+
+@pytest.fixture(scope="session")
+def prod() -> Manifests:
+    return _rendered("prod")
+
+
+_CACHE: dict[str, Manifests] = {}
+
+
+def _rendered(name: str) -> Manifests:
+    if name not in _CACHE:
+        _CACHE[name] = Manifests(name, _render(name))
+    return _CACHE[name]
+
+
+def env_defaults(path: Path) -> dict[str, Any]:
+    """``env.<type>("NAME", default=...)`` and ``os.environ.get("NAME", default)`` calls of a
+    settings-like module, read with ast: {NAME: default or None}. Nothing is imported."""
+    found: dict[str, Any] = {}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if not node.args or not isinstance(node.args[0], ast.Constant):
+            continue
+        name = node.args[0].value
+        if not isinstance(name, str) or not name.isupper():
+            continue
+        owner = node.func.value
+        is_env = isinstance(owner, ast.Name) and owner.id == "env"
+        is_os = isinstance(owner, ast.Attribute) and owner.attr == "environ"
+        if not (is_env or is_os):
+            continue
+        default = None
+        for kw in node.keywords:
+            if kw.arg == "default" and isinstance(kw.value, ast.Constant):
+                default = kw.value.value
+        if is_os and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+            default = node.args[1].value
+        found[name] = default
+    return found
+
+
+@pytest.fixture(scope="session")
+def settings_defaults() -> dict[str, Any]:
+    return env_defaults(ROOT / "settings" / "base.py")
+
+
+@pytest.fixture(scope="session")
+def settings_names() -> dict[str, set[str]]:
+    """Environment variable names each service reads (settings + gunicorn config)."""
+    common = set(env_defaults(ROOT / "settings" / "base.py"))
+    common |= set(env_defaults(ROOT / "hornet" / "gunicorn_conf.py"))
+    common |= {"DJANGO_SETTINGS_MODULE", "PORT", "BIND"}
+    return {
+        service: common | set(env_defaults(ROOT / "settings" / f"{service}.py"))
+        for service in ("posts", "followers")
+    }
+
+
+@pytest.fixture(scope="session")
+def realm() -> dict[str, Any] | None:
+    path = ROOT / "keycloak" / "hornet-realm.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+@pytest.fixture(scope="session")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
