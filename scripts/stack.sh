@@ -3,8 +3,9 @@
 #
 #   scripts/stack.sh servers-up|servers-down|schema|seed-demo|up|down|run|status
 #
-# STACK=dev (default: `make run` / `make up`) or STACK=test (`make test`): each has its own
-# ports and its own data folder under .state/$STACK, so tests never touch development data.
+# STACK=dev (default: `make run` / `make up`), STACK=test (`make test`) or STACK=bench
+# (`make bench`): each has its own ports and its own data folder under .state/$STACK, so tests
+# never touch development data and the benchmark's million posts never replace it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +26,14 @@ case "$STACK" in
     export MONGO_DB="${MONGO_DB:-hornet_test}"
     export POSTS_PORT="${POSTS_PORT:-18001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-18002}"
     SETTINGS_SUFFIX="test" ;;
-  *) echo "STACK must be dev or test" >&2; exit 2 ;;
+  bench)  # `make bench`: its own servers and data (1M posts), kept between runs
+    export FERRETDB_PORT="${FERRETDB_PORT:-27317}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7987}"
+    export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-bench-password}"
+    export MONGO_DB="${MONGO_DB:-hornet_bench}"
+    export POSTS_PORT="${POSTS_PORT:-28001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-28002}"
+    export NEO4J_C1_ONLY="${NEO4J_C1_ONLY:-0}"  # full JIT: peak query speed over start time
+    SETTINGS_SUFFIX="dev" ;;
+  *) echo "STACK must be dev, test or bench" >&2; exit 2 ;;
 esac
 export MONGO_URI="mongodb://127.0.0.1:$FERRETDB_PORT/"
 export NEO4J_URI="bolt://127.0.0.1:$NEO4J_BOLT_PORT"
@@ -78,6 +86,15 @@ wait_ready() {  # wait_ready URL SECONDS
   done
 }
 
+warm_up() {
+  # Neo4j plans and JIT-compiles a query on first use; do that now so a developer's first
+  # feed is not served degraded because that first call outran the feed's 0.5 s timeout.
+  local demo=a11ce000-0000-4000-8000-000000000001
+  curl -fsS -o /dev/null -H "X-User-ID: $demo" \
+    "http://127.0.0.1:$FOLLOWERS_PORT/followers/user/$demo/following/ids" 2>/dev/null || true
+  curl -fsS -o /dev/null -H "X-User-ID: $demo" "http://127.0.0.1:$POSTS_PORT/feed" 2>/dev/null || true
+}
+
 services_up() {
   local service port pidfile
   for service in posts followers; do
@@ -90,6 +107,7 @@ services_up() {
   done
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
+  warm_up
 }
 
 services_down() {
@@ -132,6 +150,7 @@ run_foreground() {
   $(gunicorn_cmd followers "$FOLLOWERS_PORT") & fp=$!
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
+  warm_up
   cat <<MSG
 
   HorNet is running (Ctrl-C stops everything):
