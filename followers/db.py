@@ -21,6 +21,10 @@ _UNAVAILABLE = (
 )
 
 
+# Codes of a transaction ended by its timeout: while running, or while it waited for a lock.
+_TIMED_OUT = ("TransactionTimedOut", "LockClientStopped")
+
+
 def connect() -> None:
     config = get_config()
     if config.driver is not None:
@@ -33,7 +37,10 @@ def connect() -> None:
         auth=(settings.NEO4J_USER, settings.NEO4J_PASSWORD),
         connection_timeout=settings.NEO4J_TIMEOUT_SECONDS,
         connection_acquisition_timeout=settings.NEO4J_TIMEOUT_SECONDS * 2,
-        max_transaction_retry_time=settings.NEO4J_TIMEOUT_SECONDS * 3,
+        # Retries (deadlocks between opposite follows, a lost connection) start fast and stop
+        # soon: a server that is gone must be a 503 within about a second, not after 30 s.
+        max_transaction_retry_time=settings.NEO4J_RETRY_SECONDS,
+        initial_retry_delay=0.05,
         liveness_check_timeout=30,
         user_agent="hornet-followers",
     )
@@ -65,7 +72,9 @@ def translate_error(exc: BaseException) -> DomainError | None:
         return DatabaseUnavailable("The graph database refused our credentials.")
     if isinstance(exc, _UNAVAILABLE):
         return DatabaseUnavailable()
-    if isinstance(exc, neo4j_errors.ClientError) and "TransactionTimedOut" in (exc.code or ""):
-        # The per-query timeout (NEO4J_QUERY_TIMEOUT_SECONDS) fired: overloaded, not our bug.
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, neo4j_errors.ClientError) and any(t in code for t in _TIMED_OUT):
+        # The per-query timeout (NEO4J_QUERY_TIMEOUT_SECONDS) fired, while running or while
+        # waiting for a lock: overloaded or contended, not our bug.
         return DatabaseUnavailable("The graph database did not answer in time.")
     return None

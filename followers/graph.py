@@ -13,6 +13,8 @@ scan and caching that plan; the hint pins the plan that scales. MERGE takes no h
 needs none: it always seeks the uniqueness constraint's index (with locking).
 """
 
+import random
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, LiteralString, TypeVar
@@ -20,11 +22,31 @@ from typing import Any, LiteralString, TypeVar
 import neo4j
 from django.conf import settings
 from neo4j import ManagedTransaction, Query, Record, RoutingControl, unit_of_work
+from neo4j import exceptions as neo4j_errors
 from neo4j.time import DateTime
 
 from followers.db import driver
 
 T = TypeVar("T")
+
+
+# The driver's own retry window is short (followers.db: a server that is gone must be a fast
+# 503), so deadlocks between concurrent follows are retried here, and only they: a
+# TransientError means "try again" (DeadlockDetected...), never "the server is gone".
+DEADLOCK_ATTEMPTS = 10
+
+
+def _retrying(call: Callable[[], T]) -> T:
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            return call()
+        except neo4j_errors.TransientError:
+            if attempt == DEADLOCK_ATTEMPTS:
+                raise
+            # Exponential backoff with full jitter (~4 s in all on average, 9 s at most): the
+            # contenders spread out instead of colliding again.
+            time.sleep(random.uniform(0, min(1.5, 0.05 * 2**attempt)))
+    raise AssertionError("unreachable")
 
 
 def _query(text: LiteralString) -> Query:
@@ -33,16 +55,20 @@ def _query(text: LiteralString) -> Query:
 
 def read(text: LiteralString, **params: Any) -> list[Record]:
     """Run one read query in a managed read transaction; return all its records."""
-    records, _, _ = driver().execute_query(
-        _query(text), params, routing_=RoutingControl.READ, database_=settings.NEO4J_DB
+    records, _, _ = _retrying(
+        lambda: driver().execute_query(
+            _query(text), params, routing_=RoutingControl.READ, database_=settings.NEO4J_DB
+        )
     )
     return records
 
 
 def write(text: LiteralString, **params: Any) -> list[Record]:
     """Run one write query in a managed write transaction; return all its records."""
-    records, _, _ = driver().execute_query(
-        _query(text), params, routing_=RoutingControl.WRITE, database_=settings.NEO4J_DB
+    records, _, _ = _retrying(
+        lambda: driver().execute_query(
+            _query(text), params, routing_=RoutingControl.WRITE, database_=settings.NEO4J_DB
+        )
     )
     return records
 
@@ -52,10 +78,14 @@ def write_tx(work: Callable[[ManagedTransaction], T]) -> T:
     on transient errors, so ``work`` must not have side effects outside the transaction."""
     drv = driver()
     configured = unit_of_work(timeout=settings.NEO4J_QUERY_TIMEOUT_SECONDS)(work)
-    with drv.session(
-        database=settings.NEO4J_DB, bookmark_manager=drv.execute_query_bookmark_manager
-    ) as session:
-        return session.execute_write(configured)
+
+    def run() -> T:
+        with drv.session(
+            database=settings.NEO4J_DB, bookmark_manager=drv.execute_query_bookmark_manager
+        ) as session:
+            return session.execute_write(configured)
+
+    return _retrying(run)
 
 
 def profile(text: LiteralString, **params: Any) -> neo4j.ResultSummary:

@@ -24,6 +24,11 @@ STATEMENTS: list[LiteralString] = [
     "CREATE CONSTRAINT constraint_unique_FOLLOWS_id IF NOT EXISTS "
     "FOR ()-[r:FOLLOWS]-() REQUIRE r.id IS UNIQUE",
     "CREATE INDEX index_User_followers_count IF NOT EXISTS FOR (u:User) ON (u.followers_count)",
+    # Idempotency-Key records (followers.idempotency): one per caller and key; purged by expiry.
+    "CREATE CONSTRAINT constraint_unique_IdempotencyKey_id IF NOT EXISTS "
+    "FOR (k:IdempotencyKey) REQUIRE k.id IS UNIQUE",
+    "CREATE INDEX index_IdempotencyKey_expires_at IF NOT EXISTS "
+    "FOR (k:IdempotencyKey) ON (k.expires_at)",
 ]
 
 AWAIT_INDEXES_SECONDS = 60

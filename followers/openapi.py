@@ -9,6 +9,8 @@ _ERRORS = {
     401: "No identity, or a malformed one.",
     403: "The caller may not do this.",
     404: "Not found.",
+    409: "A request with this `Idempotency-Key` is still in progress; retry shortly.",
+    422: "This `Idempotency-Key` was used with a different request body.",
     429: "Too many writes; see `Retry-After`.",
     503: "The graph database is unavailable; retry shortly.",
 }

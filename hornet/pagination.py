@@ -87,7 +87,7 @@ def page_response(
 PAGE_PARAMETERS = [
     OpenApiParameter(
         "limit",
-        OpenApiTypes.INT,
+        {"type": "integer", "minimum": 1, "maximum": 100},
         OpenApiParameter.QUERY,
         description="Page size, 1 to 100 (default 20).",
     ),

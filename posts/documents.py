@@ -19,6 +19,9 @@ CONTENT_MAX = 5000
 TIMELINE_INDEX = "author_timeline"
 REPLIES_INDEX = "replies_by_time"
 SHARES_INDEX = "shares_by_original"
+# Open counter intents on a post (posts.intents): ``{"<c|d><post id hex>": {c, d, at}}``.
+# Written and read only through the raw collection; never part of the API output.
+PENDING = "_pending"
 
 
 class Post(Document):
@@ -39,6 +42,7 @@ class Post(Document):
         "db_alias": ALIAS,
         "auto_create_index": False,
         "auto_create_index_on_save": False,
+        "strict": False,  # tolerate ``_pending`` (posts.intents) when a document is loaded
         "indexes": [
             {"fields": ["author_id", "-created_at", "-id"], "name": TIMELINE_INDEX},
             {"fields": ["parent_post_id", "created_at", "id"], "name": REPLIES_INDEX},

@@ -3,6 +3,10 @@
 The schema generator cannot see what a view raises, so each action lists its errors here.
 """
 
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
 from hornet.openapi import error_responses, uuid_path
@@ -12,6 +16,8 @@ _ERRORS = {
     401: "No identity, or a malformed one.",
     403: "The caller is not the author.",
     404: "No such post (`details` names the id field).",
+    409: "A request with this `Idempotency-Key` is still in progress; retry shortly.",
+    422: "This `Idempotency-Key` was used with a different request body.",
     429: "Too many writes; see `Retry-After`.",
     503: "The database is unavailable; retry later.",
 }
@@ -23,3 +29,34 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 POST_ID = uuid_path("id", "The post's id.")
+
+
+class StrictFieldsExtension(OpenApiSerializerExtension):
+    """Request bodies as the server really checks them: no unknown fields, plus the rules a
+    serializer states in ``openapi_rules`` (so generated clients and fuzzers send valid data)."""
+
+    target_class = "posts.serializers.StrictFieldsSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer(
+            self.target, direction, bypass_extensions=True
+        )
+        if direction == "request":
+            schema["additionalProperties"] = False
+            rules = dict(getattr(self.target, "openapi_rules", {}))
+            for name, extra in rules.pop("properties", {}).items():
+                schema["properties"][name] = {**schema["properties"][name], **extra}
+            schema.update(rules)
+        return schema
+
+
+class PostsAutoSchema(AutoSchema):
+    """Every body the posts views accept is required: an absent body is parsed as ``{}``,
+    which no create or edit accepts (the generator would otherwise call it optional)."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body

@@ -76,8 +76,9 @@ def posts_by_author_page(
 def replies_page(*, post_id: UUID, limit: int, after: dict[str, Any] | None = None) -> Page:
     """Direct replies to a post, oldest first; NotFound if the post does not exist."""
     page = _page(replies_filter(post_id, TimeKey.from_payload(after)), ASC, limit)
-    if not page.items and after is None and post_find(post_id=post_id) is None:
-        # Checked only when there is nothing to show, so a busy thread costs one query.
+    if not page.items and post_find(post_id=post_id) is None:
+        # Checked only when there is nothing to show, so a busy thread costs one query; also
+        # on later pages, so a thread deleted while it is paged answers 404, not [].
         raise post_not_found(post_id)
     return page
 

@@ -14,6 +14,9 @@ from rest_framework import serializers
 from hornet.timestamps import rfc3339
 from posts.documents import CONTENT_MAX
 
+# One character that str.strip() keeps (spelt out: regex engines disagree on what ``\s`` is).
+_NOT_BLANK = r"[^\x00\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
 
 class StrictFieldsSerializer(serializers.Serializer):
     """A serializer that refuses body fields it does not declare."""
@@ -66,12 +69,42 @@ class PostCreateIn(StrictFieldsSerializer):
         required=False, allow_null=True, help_text="Makes the post a share of this post."
     )
 
+    # What post_create checks, in OpenAPI terms: text unless a share; not both references.
+    openapi_rules = {
+        "properties": {"content": {"pattern": r"^[^\x00]*$"}},  # DRF refuses NUL characters
+        "anyOf": [
+            {
+                "required": ["original_post_id"],
+                "properties": {"original_post_id": {"type": "string"}},
+            },
+            {
+                "required": ["content"],
+                "properties": {"content": {"type": "string", "pattern": _NOT_BLANK}},
+            },
+        ],
+        "not": {
+            "required": ["parent_post_id", "original_post_id"],
+            "properties": {
+                "parent_post_id": {"type": "string"},
+                "original_post_id": {"type": "string"},
+            },
+        },
+    }
+
 
 @extend_schema_serializer(component_name="PostEdit")
 class PostEditIn(StrictFieldsSerializer):
     """New content for the caller's post (may be null or empty only on a share)."""
 
     content = _content(required=True)
+
+    # Declared as text: null or blank content is accepted only when the post is a share,
+    # which the request alone cannot show.
+    openapi_rules = {
+        "properties": {
+            "content": {"nullable": False, "pattern": rf"^[^\x00]*{_NOT_BLANK}[^\x00]*$"}
+        }
+    }
 
     # PATCH carries the one editable field, so ``content`` stays required. DRF and the
     # schema generator flip ``partial`` on for PATCH; this keeps it off for both.

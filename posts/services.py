@@ -1,24 +1,34 @@
 """Writes to posts. Counters move only by atomic ``$inc``; nothing is read-modified-written.
 
-Concurrency rules (each step is one single-document or one multi-document operation):
-- Creating a reply or a share inserts the post first, then ``$inc``s the referenced post.
-  That update doubles as the existence check: if it matches nothing, the reference is gone
-  (never existed, or was deleted meanwhile), so the new post is removed and NotFound raised.
+Concurrency and crash rules (each step is one single-document or one multi-document operation):
+- A counted change (a reply or share created, or deleted) goes through an intent on the
+  counted post (posts.intents): count + record the intent, write the post, close the intent.
+  A crash in between leaves an intent that a retry with the same id resumes, or that
+  ``check_consistency --repair`` settles; the counter is never off for good.
+- Creating a reply first counts it on the parent; that update doubles as the existence check
+  (no parent, nothing written: NotFound). If the parent is deleted before the intent is
+  closed, the reply (and anything already under it) is deleted again and NotFound raised,
+  so a delete racing new replies leaves no orphan.
 - Deleting removes the post first, then its reply subtree level by level, each level
   deleted before its children are listed. A reply inserted concurrently is therefore either
-  listed (and deleted) or finds its parent gone at its ``$inc`` (and deletes itself).
+  listed (and deleted) or finds its parent gone when it closes its intent (and deletes itself).
 - Shares of a deleted post are kept: they are their sharers' posts. Their
   ``original_post_id`` then names a post that answers 404.
+- ``post_id`` (given with an Idempotency-Key) makes creation resumable: a retry after a
+  failure finds the post or the intent of the first attempt and finishes it, never twice.
 """
 
+import contextlib
 from collections.abc import Iterator
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from mongoengine.errors import NotUniqueError
 from pymongo import ReturnDocument
 
-from hornet.errors import Forbidden, InvalidInput
+from hornet.errors import Conflict, Forbidden, InvalidInput
+from posts import intents
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
-from posts.selectors import Row, post_get, post_not_found
+from posts.selectors import Row, post_find, post_get, post_not_found
 
 _BATCH = 500  # ids per $in when walking a reply subtree
 
@@ -40,11 +50,14 @@ def post_create(
     content: str | None = None,
     parent_post_id: UUID | None = None,
     original_post_id: UUID | None = None,
+    post_id: UUID | None = None,
 ) -> Post:
     """Create a post, a reply (``parent_post_id``) or a share (``original_post_id``).
 
     Raises InvalidInput for bad content or both references at once, and NotFound (naming the
-    field) when the referenced post does not exist.
+    field) when the referenced post does not exist. With ``post_id`` (an idempotent retry may
+    pass the same one again) an existing post of that id by this author is finished and
+    returned instead of created twice.
     """
     if parent_post_id is not None and original_post_id is not None:
         raise InvalidInput(
@@ -56,26 +69,62 @@ def post_create(
         )
     text = _validate_content(content, is_share=original_post_id is not None)
     post = Post(
+        id=post_id or uuid4(),
         author_id=author_id,
         content=text,
         parent_post_id=parent_post_id,
         original_post_id=original_post_id,
         created_at=now_ms(),
     )
-    post.save(force_insert=True)
-    if parent_post_id is not None:
-        _count_or_undo(post, "parent_post_id", parent_post_id, "replies_count")
-    elif original_post_id is not None:
-        _count_or_undo(post, "original_post_id", original_post_id, "shares_count")
+    if post_id is not None:
+        earlier = post_find(post_id=post_id)
+        if earlier is not None:
+            return _resumed(post, earlier)
+    target = _counted_target(post)
+    if target is None:
+        _insert(post)
+        return post
+    field, target_id, counter = target
+    if (
+        intents.open_intent(
+            target_id=target_id, post_id=post.id, counter=counter, kind=intents.CREATE, now=now_ms()
+        )
+        is None
+    ):
+        raise post_not_found(target_id, field)
+    _insert(post)
+    closed = intents.close_creation(target_id=target_id, post_id=post.id)
+    if not closed and field == "parent_post_id":  # the thread was deleted meanwhile
+        delete_subtree(post.id)  # no orphan reply
+        raise post_not_found(target_id, field)
     return post
 
 
-def _count_or_undo(post: Post, field: str, target_id: UUID, counter: str) -> None:
-    posts = posts_collection()
-    if posts.update_one({"_id": target_id}, {"$inc": {counter: 1}}).matched_count == 1:
-        return
-    posts.delete_one({"_id": post.id})
-    raise post_not_found(target_id, field)
+def _counted_target(post: Post | Row) -> tuple[str, UUID, str] | None:
+    """(field, id, counter) of the post whose counter this post moves, if any."""
+    parent, original = post["parent_post_id"], post["original_post_id"]
+    if parent is not None:
+        return "parent_post_id", parent, "replies_count"
+    if original is not None:
+        return "original_post_id", original, "shares_count"
+    return None
+
+
+def _insert(post: Post) -> None:
+    # NotUniqueError: a retry raced its own first attempt, which inserted the post.
+    with contextlib.suppress(NotUniqueError):
+        post.save(force_insert=True)
+
+
+def _resumed(post: Post, earlier: Row) -> Post:
+    """An earlier attempt with this id inserted the post: close its intent, return it."""
+    if earlier["author_id"] != post.author_id:
+        raise Conflict("This id belongs to another post.")
+    stored = Post._from_son(earlier)
+    target = _counted_target(stored)
+    if target is not None:
+        intents.close_creation(target_id=target[1], post_id=stored.id)
+    return stored  # type: ignore[no-any-return]
 
 
 def _own(post_id: UUID, actor_id: UUID) -> Row:
@@ -110,21 +159,37 @@ def post_delete(*, post_id: UUID, actor_id: UUID) -> int:
     """Delete the actor's own post and its whole reply subtree; return how many were deleted.
 
     The parent's ``replies_count`` and the original's ``shares_count`` go down by one
-    (never below zero). Only the caller whose delete removed the post adjusts them, so two
-    concurrent deletes count once.
+    (never below zero), through an intent keyed by this post, so two concurrent deletes
+    count once.
     """
     row = _own(post_id, actor_id)
     posts = posts_collection()
-    if posts.delete_one({"_id": post_id, "author_id": actor_id}).deleted_count == 0:
+    target = _counted_target({f: row.get(f) for f in ("parent_post_id", "original_post_id")})
+    intent = None
+    if target is not None:
+        intent = intents.open_intent(
+            target_id=target[1],
+            post_id=post_id,
+            counter=target[2],
+            kind=intents.DELETE,
+            now=now_ms(),
+        )
+    deleted = posts.delete_one({"_id": post_id, "author_id": actor_id}).deleted_count
+    if intent is not None and target is not None:
+        if deleted:  # the one deleter counts it, whoever opened the intent
+            intents.close_deletion(target_id=target[1], post_id=post_id, counter=target[2])
+        else:  # lost the race: the winner counts; withdraw ours unless someone took it over
+            intent.withdraw()
+    if deleted == 0:
         raise post_not_found(post_id)
-    for field, counter in (
-        ("parent_post_id", "replies_count"),
-        ("original_post_id", "shares_count"),
-    ):
-        target = row.get(field)
-        if target is not None:
-            posts.update_one({"_id": target, counter: {"$gt": 0}}, {"$inc": {counter: -1}})
     return 1 + _delete_descendants(post_id)
+
+
+def delete_subtree(post_id: UUID) -> int:
+    """Delete a post whose parent is gone and everything under it; no counter moves."""
+    return posts_collection().delete_one({"_id": post_id}).deleted_count + _delete_descendants(
+        post_id
+    )
 
 
 def _delete_descendants(root_id: UUID) -> int:

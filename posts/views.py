@@ -10,13 +10,15 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 
+from hornet import idempotency
 from hornet.errors import InvalidInput, Unauthenticated
 from hornet.identity import Identity
 from hornet.pagination import PAGE_PARAMETERS, encode_cursor, page_params, page_response, paged
+from hornet.throttling import WriteRateThrottle
 from posts import selectors, services
-from posts.openapi import POST_ID, errors, uuid_path
+from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
 
 
@@ -45,6 +47,7 @@ def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
 class PostViewSet(viewsets.ViewSet):
     """Posts, replies and shares (v1 routes plus edit and thread context)."""
 
+    schema = PostsAutoSchema()
     lookup_field = "id"
     lookup_value_regex = "[^/]+"  # anything; a malformed id is a 400 naming it, not a 404
     throttle_scope = "writes"
@@ -53,19 +56,24 @@ class PostViewSet(viewsets.ViewSet):
         # Writes only: reads are cheap and a client paging a timeline must not be slowed.
         if self.request.method in SAFE_METHODS:
             return []
-        return [ScopedRateThrottle()]
+        return [WriteRateThrottle()]
 
     @extend_schema(
         operation_id="posts_create",
         summary="Create a post, a reply or a share",
         description="A reply sets `parent_post_id` (replies to replies are allowed); a share "
-        "sets `original_post_id` and may omit `content`. Unknown fields are refused (400).",
+        "sets `original_post_id` and may omit `content`. Unknown fields are refused (400). "
+        "Safe to retry with an `Idempotency-Key`.",
+        parameters=[idempotency.IDEMPOTENCY_PARAMETER],
         request=PostCreateIn,
-        responses={201: PostOut, **errors(400, 404, 429)},
+        responses={201: PostOut, **errors(400, 404, 409, 422, 429)},
     )
+    @idempotency.idempotent
     def create(self, request: Request) -> Response:
         post = services.post_create(
-            author_id=caller(request).user_id, **_valid(PostCreateIn, request)
+            author_id=caller(request).user_id,
+            post_id=idempotency.seed(request),
+            **_valid(PostCreateIn, request),
         )
         body = post_json(post.to_mongo())
         return Response(body, status.HTTP_201_CREATED, headers={"Location": f"/posts/{post.id}"})

@@ -74,6 +74,17 @@ HORNET_JWT_JWKS_CACHE_SECONDS = env.int("JWT_JWKS_CACHE_SECONDS", default=300)
 HORNET_JWT_JWKS_COOLDOWN_SECONDS = env.int("JWT_JWKS_COOLDOWN_SECONDS", default=10)
 
 # --- HTTP plumbing ----------------------------------------------------------------------
+# The write throttle's counters live here, so every worker and every pod must share it:
+# production sets a Redis or Memcached URL (redis://redis:6379/0, pymemcache://memcached:11211);
+# dev/test default to a file cache under .state/<stack>/cache, shared by the gunicorn workers
+# of one machine with no extra server (settings/_dev.py, settings/test_*.py). docs/reliability.md
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Idempotency-Key (hornet.idempotency): answers kept 24 h; a claim whose request died silently
+# is taken over after the lease, which outlives any request (gunicorn's timeout is 30 s).
+HORNET_IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
+HORNET_IDEMPOTENCY_LEASE_SECONDS = env.float("IDEMPOTENCY_LEASE_SECONDS", default=60.0)
+
 HORNET_PAGE_DEFAULT = 20
 HORNET_PAGE_MAX = 100
 

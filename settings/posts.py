@@ -1,11 +1,14 @@
 """The posts service (MongoDB). DJANGO_SETTINGS_MODULE=settings.posts"""
 
 from settings.base import *  # noqa: F403
-from settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env
+from settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "posts"]
 ROOT_URLCONF = "posts.urls"
 HORNET_READINESS_CHECK = "posts.db.ping"
+# Each service counts its own write budget, even when both share one cache server.
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "hornet-posts"}}
+HORNET_IDEMPOTENCY_STORE = "posts.idempotency.MongoIdempotencyStore"
 
 MONGO_URI = env.str("MONGO_URI", default="mongodb://127.0.0.1:27117/")
 MONGO_DB = env.str("MONGO_DB", default="hornet")

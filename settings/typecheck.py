@@ -8,6 +8,7 @@ from settings.followers import (  # noqa: F401
     NEO4J_DB,
     NEO4J_PASSWORD,
     NEO4J_QUERY_TIMEOUT_SECONDS,
+    NEO4J_RETRY_SECONDS,
     NEO4J_TIMEOUT_SECONDS,
     NEO4J_URI,
     NEO4J_USER,

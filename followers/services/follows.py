@@ -82,16 +82,22 @@ RETURN a.user_id AS sender_id, b.user_id AS receiver_id
 
 
 def follow_create(
-    *, sender_id: UUID, receiver_id: UUID, sender_username: str | None = None
+    *,
+    sender_id: UUID,
+    receiver_id: UUID,
+    sender_username: str | None = None,
+    follow_id: UUID | None = None,
 ) -> tuple[Follow, bool]:
     """Make ``sender_id`` follow ``receiver_id``; return the follow and whether it is new.
 
     Idempotent: following again returns the existing follow with ``False``. Both users are
-    upserted; the sender's username is refreshed when given.
+    upserted; the sender's username is refreshed when given. ``follow_id`` (from an
+    Idempotency-Key) names a new edge, so a retry of a follow that was created reports it as
+    created (the first answer) rather than as found.
     """
     if sender_id == receiver_id:
         raise InvalidInput.for_field("receiver_id", "You cannot follow yourself.", "self_follow")
-    new_id = str(uuid4())
+    new_id = str(follow_id or uuid4())
     record = graph.write(
         FOLLOW,
         sender_id=str(sender_id),

@@ -5,12 +5,13 @@ from uuid import UUID
 
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.viewsets import ViewSet
 
 from followers import services
 from hornet.errors import InvalidInput
 from hornet.identity import Identity
+from hornet.throttling import WriteRateThrottle
 
 
 def caller(request: Request) -> Identity:
@@ -43,7 +44,7 @@ class GraphViewSet(ViewSet):
     def get_throttles(self) -> list[BaseThrottle]:
         if self.request.method in SAFE_METHODS:
             return []
-        return [ScopedRateThrottle()]
+        return [WriteRateThrottle()]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -9,6 +9,7 @@ from followers.clients import notify_following_changed
 from followers.openapi import FOLLOW_ID, USER_ID, errors
 from followers.serializers import FollowIn, FollowOut
 from followers.views.base import GraphViewSet, caller, uuid_arg
+from hornet import idempotency
 
 TAGS = ["follows"]
 
@@ -18,15 +19,17 @@ class FollowViewSet(GraphViewSet):
         operation_id="follow_create",
         summary="Follow a user",
         description="Idempotent: following someone you already follow returns that follow "
-        "with 200. Following yourself is a 400.",
+        "with 200. Following yourself is a 400. Safe to retry with an `Idempotency-Key`.",
+        parameters=[idempotency.IDEMPOTENCY_PARAMETER],
         request=FollowIn,
         responses={
             201: OpenApiResponse(FollowOut, description="Now following."),
             200: OpenApiResponse(FollowOut, description="Already following: the existing follow."),
-            **errors(400, 429),
+            **errors(400, 409, 422, 429),
         },
         tags=TAGS,
     )
+    @idempotency.idempotent
     def create(self, request: Request) -> Response:
         data = FollowIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -35,6 +38,7 @@ class FollowViewSet(GraphViewSet):
             sender_id=me.user_id,
             receiver_id=data.validated_data["receiver_id"],
             sender_username=me.username,
+            follow_id=idempotency.seed(request),
         )
         if created:
             notify_following_changed(me, request.headers)

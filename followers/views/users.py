@@ -17,7 +17,7 @@ IDS_PARAMETERS = [
     USER_ID,
     OpenApiParameter(
         "limit",
-        OpenApiTypes.INT,
+        {"type": "integer", "minimum": 1, "maximum": 5000},
         OpenApiParameter.QUERY,
         description="Page size, 1 to 5000 (default 5000): one call returns every id for "
         "almost every user.",

@@ -14,7 +14,11 @@ def test_validation_error_names_the_field(api, alice):
 def test_domain_error_carries_status_and_code(api, alice):
     response = api.get("/boom/conflict", **headers_for(alice))
     assert response.status_code == 409
-    assert response.json() == {"code": "conflict", "message": "Already there.", "details": {"id": "x"}}
+    assert response.json() == {
+        "code": "conflict",
+        "message": "Already there.",
+        "details": {"id": "x"},
+    }
 
 
 def test_driver_outage_is_503_without_the_driver_text(api, alice):
@@ -40,7 +44,9 @@ def test_unknown_route_is_json_404(api):
 
 
 def test_invalid_json_is_400(api, alice):
-    response = api.post("/whoami", b"{not json", content_type="application/json", **headers_for(alice))
+    response = api.post(
+        "/whoami", b"{not json", content_type="application/json", **headers_for(alice)
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "malformed_request"
 

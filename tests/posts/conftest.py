@@ -39,5 +39,3 @@ def stored(
     )
     post.save(force_insert=True)
     return post
-
-

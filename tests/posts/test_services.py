@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from hornet.errors import Forbidden, InvalidInput, NotFound
-from posts import selectors, services
+from posts import intents, selectors, services
 from posts.documents import now_ms, posts_collection
 from posts.queries import TimeKey, timeline_filter
 from tests.posts.conftest import stored
@@ -34,7 +34,8 @@ def test_services_raise_domain_errors(alice, bob):
 
 
 def test_counters_change_by_inc_only(alice, monkeypatch):
-    """Whatever the server, the service asks for an atomic $inc, never a computed $set."""
+    """Whatever the server, the service asks for an atomic $inc, never a computed $set
+    (the counter moves with its intent in one update: posts.intents)."""
     parent = services.post_create(author_id=alice, content="parent")
     updates: list[dict] = []
     real = posts_collection()
@@ -48,9 +49,14 @@ def test_counters_change_by_inc_only(alice, monkeypatch):
             return real.update_one(query, change, **kwargs)
 
     monkeypatch.setattr(services, "posts_collection", Spy)
+    monkeypatch.setattr(intents, "posts_collection", Spy)
     reply = services.post_create(author_id=alice, content="re", parent_post_id=parent.id)
     services.post_delete(post_id=reply.id, actor_id=alice)
-    assert updates == [{"$inc": {"replies_count": 1}}, {"$inc": {"replies_count": -1}}]
+    assert [u["$inc"] for u in updates if "$inc" in u] == [
+        {"replies_count": 1},
+        {"replies_count": -1},
+    ]
+    assert not [u for u in updates if "replies_count" in u.get("$set", {})]
 
 
 def test_delete_returns_the_number_removed(alice, bob):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from posts.db import database
 from posts.documents import Post
+from posts.idempotency import COLLECTION, ensure_collection
 
 
 class Command(BaseCommand):
@@ -16,3 +17,5 @@ class Command(BaseCommand):
         Post.ensure_indexes()  # create_index is a no-op for an index that already exists
         names = sorted(Post._get_collection().index_information())
         self.stdout.write(f"posts: collection {name!r}, indexes: {', '.join(names)}")
+        expiry = ensure_collection()
+        self.stdout.write(f"posts: collection {COLLECTION!r}, expiry index: {expiry}")

@@ -1,0 +1,262 @@
+"""``Idempotency-Key`` on creations (the convention of Stripe, Mastodon and the IETF draft).
+
+A client that did not see the answer to a ``POST`` (timeout, dropped connection, 503) sends it
+again with the same key and the same body, and gets the first answer back instead of a second
+post or follow. Rules, per caller (a key is ``<caller>:<key>``, so callers never collide):
+
+- first use: the request runs; a 2xx answer is stored (status, body, Location) for 24 hours;
+- same key, same body, done: the stored answer again (header ``Idempotent-Replayed: true``);
+- same key, another body (or another route): 422 ``idempotency_key_reused``;
+- same key while the first request still runs: 409 ``idempotency_in_progress``;
+- the first request failed (an error answer or an exception): the key may be retried; the retry
+  gets the same ``seed``, the id the first attempt gave (or was giving) its new object, so a
+  create that died halfway is resumed by its retry, never done twice;
+- a claim whose request died without a word (a killed worker, the database gone mid-request) is
+  taken over after ``HORNET_IDEMPOTENCY_LEASE_SECONDS``; an expired key counts as absent.
+
+Each service keeps its keys in its own database through a small ``IdempotencyStore`` (posts:
+MongoDB, followers: Neo4j) named by ``settings.HORNET_IDEMPOTENCY_STORE``; the rules above are
+here once. Expired keys are purged now and then by the claims themselves and by
+``manage.py purge_idempotency_keys`` (FerretDB has no TTL index).
+"""
+
+import functools
+import hashlib
+import logging
+import random
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import orjson
+from django.conf import settings
+from django.utils.module_loading import import_string
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from hornet.errors import Conflict, InvalidInput, Unauthenticated, Unprocessable
+from hornet.identity import Identity
+
+log = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces: UUIDs, ULIDs...
+_REPLAYED_HEADERS = ("Location",)
+PURGE_EVERY = 100  # about one new key in this many purges a batch of expired ones
+PURGE_BATCH = 200
+
+IN_PROGRESS, DONE, FAILED = "in_progress", "done", "failed"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    """The key was first used with another request body or route."""
+
+    code = "idempotency_key_reused"
+    default_message = "This Idempotency-Key was used with a different request."
+
+
+class IdempotencyInProgress(Conflict):
+    """The first request with this key has not finished yet."""
+
+    code = "idempotency_in_progress"
+    default_message = "A request with this Idempotency-Key is still in progress; retry shortly."
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """One stored key. ``lease`` changes on every transition; ``swap`` compares it."""
+
+    id: str
+    fingerprint: str
+    state: str
+    seed: str
+    lease: str
+    locked_until: datetime
+    expires_at: datetime
+    status: int | None = None
+    body: str | None = None  # the stored answer's JSON
+    headers: str | None = None  # JSON object of the replayed headers
+
+
+class IdempotencyStore(Protocol):
+    """Where one service keeps its keys. Every method is one atomic database operation."""
+
+    def create(self, record: KeyRecord) -> bool:
+        """Insert ``record``; False if a record with its id exists."""
+
+    def get(self, key_id: str) -> KeyRecord | None:
+        """The record with this id, or None."""
+
+    def swap(self, old: KeyRecord, new: KeyRecord) -> bool:
+        """Replace the record if it still holds ``old.lease``; False otherwise."""
+
+    def purge_expired(self, now: datetime, limit: int) -> int:
+        """Delete up to ``limit`` records that expired before ``now``; return how many."""
+
+
+def store() -> IdempotencyStore:
+    """This service's store (``settings.HORNET_IDEMPOTENCY_STORE``, built per call: cheap)."""
+    factory: Callable[[], IdempotencyStore] = import_string(settings.HORNET_IDEMPOTENCY_STORE)
+    return factory()
+
+
+def _now() -> datetime:
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond - now.microsecond % 1000)  # BSON/ms precision
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def fingerprint(method: str, path: str, data: Any) -> str:
+    """sha256 of the route and the canonical JSON body (keys sorted)."""
+    canonical = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(f"{method} {path}\n".encode() + canonical).hexdigest()
+
+
+def claim(store: IdempotencyStore, key_id: str, fp: str) -> KeyRecord:
+    """Take the key for a new attempt, or raise: the stored answer (``Replay``), 409 or 422."""
+    lease = timedelta(seconds=settings.HORNET_IDEMPOTENCY_LEASE_SECONDS)
+    for _ in range(3):
+        now = _now()
+        fresh = KeyRecord(
+            id=key_id,
+            fingerprint=fp,
+            state=IN_PROGRESS,
+            seed=str(uuid.uuid4()),
+            lease=_token(),
+            locked_until=now + lease,
+            expires_at=now + timedelta(seconds=settings.HORNET_IDEMPOTENCY_TTL_SECONDS),
+        )
+        if store.create(fresh):
+            _maybe_purge(store, now)
+            return fresh
+        found = store.get(key_id)
+        if found is None:  # purged between the two calls
+            continue
+        if found.expires_at <= now:  # expired: as if absent
+            if store.swap(found, fresh):
+                return fresh
+            continue
+        if found.fingerprint != fp:
+            raise IdempotencyKeyReused()
+        if found.state == DONE:
+            raise Replay(found)
+        if found.state == IN_PROGRESS and found.locked_until > now:
+            raise IdempotencyInProgress()
+        retry = replace(found, state=IN_PROGRESS, lease=_token(), locked_until=now + lease)
+        if store.swap(found, retry):
+            return retry  # same seed: the retry resumes what the failed attempt began
+    raise IdempotencyInProgress()
+
+
+def _maybe_purge(store: IdempotencyStore, now: datetime) -> None:
+    if random.randrange(PURGE_EVERY) != 0:
+        return
+    try:
+        store.purge_expired(now, PURGE_BATCH)
+    except Exception:  # housekeeping must never fail a request
+        log.warning("purging expired idempotency keys failed", exc_info=True)
+
+
+def _finish(store: IdempotencyStore, record: KeyRecord, response: Response | None) -> None:
+    """Store a 2xx answer (done), or free the key for a retry (failed). Best effort: if the
+    database is gone, the lease expires and a retry takes over with the same seed."""
+    if response is not None and 200 <= response.status_code < 300:
+        headers = {h: response[h] for h in _REPLAYED_HEADERS if response.has_header(h)}
+        new = replace(
+            record,
+            state=DONE,
+            lease=_token(),
+            status=response.status_code,
+            body=orjson.dumps(response.data, option=orjson.OPT_UTC_Z).decode(),
+            headers=orjson.dumps(headers).decode(),
+        )
+    else:
+        new = replace(record, state=FAILED, lease=_token(), locked_until=_now())
+    try:
+        if not store.swap(record, new):
+            log.warning("idempotency key %s was taken over before it was finished", record.id)
+    except Exception:  # the answer stands; the lease covers the rest
+        log.warning("idempotency key %s not finished", record.id, exc_info=True)
+
+
+class Replay(Exception):  # control flow, not an error
+    """The key is done: answer with the stored response."""
+
+    def __init__(self, record: KeyRecord):
+        super().__init__(record.id)
+        self.record = record
+
+    def response(self) -> Response:
+        headers = orjson.loads(self.record.headers or "{}")
+        headers[REPLAYED_HEADER] = "true"
+        body = orjson.loads(self.record.body) if self.record.body else None
+        return Response(body, status=self.record.status, headers=headers)
+
+
+def _key(request: Request) -> str | None:
+    raw = request.headers.get(HEADER)
+    if raw is None:
+        return None
+    if not _KEY_RE.fullmatch(raw):
+        raise InvalidInput.for_field(
+            HEADER, "1 to 255 printable ASCII characters without spaces.", code="invalid_key"
+        )
+    return raw
+
+
+def seed(request: Request) -> uuid.UUID | None:
+    """The id to give the object this request creates (None: no key, the service picks one)."""
+    value: uuid.UUID | None = getattr(request, "idempotency_seed", None)
+    return value
+
+
+ViewMethod = Callable[..., Response]
+
+
+def idempotent(view_method: ViewMethod) -> ViewMethod:
+    """Decorate a viewset's create action (after authentication and throttling ran)."""
+
+    @functools.wraps(view_method)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = _key(request)
+        if key is None:
+            return view_method(view, request, *args, **kwargs)
+        user = request.user
+        if not isinstance(user, Identity):
+            raise Unauthenticated()
+        keys = store()
+        # The route with or without its trailing slash is the same request.
+        fp = fingerprint(request.method or "POST", request.path.rstrip("/"), request.data)
+        try:
+            record = claim(keys, f"{user.user_id}:{key}", fp)
+        except Replay as replay:
+            return replay.response()
+        request.idempotency_seed = uuid.UUID(record.seed)  # type: ignore[attr-defined]
+        try:
+            response = view_method(view, request, *args, **kwargs)
+        except BaseException:
+            _finish(keys, record, None)
+            raise
+        _finish(keys, record, response)
+        return response
+
+    return wrapper
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": _KEY_RE.pattern},
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Optional. Send the same key again with the same body to get the first "
+    "answer back (header `Idempotent-Replayed: true`) instead of creating twice; kept 24 hours "
+    "per caller. Another body with the same key: 422; while the first request runs: 409.",
+)

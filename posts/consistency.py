@@ -1,0 +1,117 @@
+"""Find and repair drift in the posts collection (``manage.py check_consistency``).
+
+What can drift, and why it still can: counters are moved by intents (posts.intents), which a
+crash can leave open; a delete whose process dies midway can leave replies under a deleted
+post; and anything written by hand or by an older version is unchecked. This compares each
+post's ``replies_count``/``shares_count`` with the real number of replies and shares, lists
+replies whose parent is gone (orphans), and with ``repair``:
+
+1. settles intents older than ``stale_seconds`` (posts.intents.settle_stale);
+2. recounts each drifting counter with a compare-and-set that applies only if the counter is
+   unchanged since it was read and the post has no open intent, so a concurrent reply or
+   delete is never overwritten (the next run sees it);
+3. deletes orphan replies and everything under them.
+
+Cost: one pass over the collection plus two grouping aggregations; a maintenance job, not a
+request path.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from posts import intents
+from posts.documents import PENDING, posts_collection
+from posts.services import delete_subtree
+
+COUNTERS = (("replies_count", "parent_post_id"), ("shares_count", "original_post_id"))
+_NO_INTENT = {"$or": [{PENDING: {"$exists": False}}, {PENDING: {}}]}
+
+
+@dataclass
+class Drift:
+    post_id: UUID
+    counter: str
+    stored: int
+    real: int
+
+
+@dataclass
+class Report:
+    scanned: int = 0
+    drift: list[Drift] = field(default_factory=list)
+    orphans: list[UUID] = field(default_factory=list)
+    stale_intents: int = 0
+    settled: int = 0
+    recounted: int = 0
+    orphans_deleted: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return not (self.drift or self.orphans or self.stale_intents)
+
+
+def _real_counts(reference: str) -> Counter[UUID]:
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {reference: {"$ne": None}}},
+        {"$group": {"_id": f"${reference}", "n": {"$sum": 1}}},
+    ]
+    return Counter({row["_id"]: row["n"] for row in posts_collection().aggregate(pipeline)})
+
+
+def _stale_intents(doc: dict[str, Any], older_than: datetime) -> int:
+    pending = doc.get(PENDING) or {}
+    return sum(
+        1 for v in pending.values() if isinstance(v, dict) and v.get("at") and v["at"] < older_than
+    )
+
+
+def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> Report:
+    """Report drift; with ``repair`` also fix it (see the module docstring)."""
+    posts = posts_collection()
+    report = Report()
+    older_than = datetime.now(UTC) - timedelta(seconds=stale_seconds)
+    real = {counter: _real_counts(ref) for counter, ref in COUNTERS}
+    projection = {"replies_count": 1, "shares_count": 1, "parent_post_id": 1, PENDING: 1}
+    ids: set[UUID] = set()
+    replies: list[tuple[UUID, UUID]] = []
+    for doc in posts.find({}, projection):
+        report.scanned += 1
+        ids.add(doc["_id"])
+        if doc.get("parent_post_id") is not None:
+            replies.append((doc["_id"], doc["parent_post_id"]))
+        stale = _stale_intents(doc, older_than)
+        report.stale_intents += stale
+        if stale and repair:
+            report.settled += intents.settle_stale(doc, older_than=older_than)
+            doc = posts.find_one({"_id": doc["_id"]}, projection) or doc
+        for counter, _ in COUNTERS:
+            stored, actual = int(doc.get(counter) or 0), real[counter].get(doc["_id"], 0)
+            if stored != actual and not doc.get(PENDING):
+                report.drift.append(Drift(doc["_id"], counter, stored, actual))
+    report.orphans = [reply for reply, parent in replies if parent not in ids]
+    if repair:
+        for drift in report.drift:
+            report.recounted += _recount(drift)
+        for orphan in report.orphans:
+            report.orphans_deleted += _delete_orphan(orphan)
+    return report
+
+
+def _recount(drift: Drift) -> int:
+    """Compare-and-set the counter to a fresh count; 0 if anything moved meanwhile."""
+    reference = dict(COUNTERS)[drift.counter]
+    posts = posts_collection()
+    actual = posts.count_documents({reference: drift.post_id})
+    query = {"_id": drift.post_id, drift.counter: drift.stored, **_NO_INTENT}
+    return posts.update_one(query, {"$set": {drift.counter: actual}}).matched_count
+
+
+def _delete_orphan(post_id: UUID) -> int:
+    posts = posts_collection()
+    row = posts.find_one({"_id": post_id}, {"parent_post_id": 1})
+    if row is None or posts.count_documents({"_id": row["parent_post_id"]}, limit=1):
+        return 0  # gone already, or its parent exists after all
+    return delete_subtree(post_id)

@@ -1,0 +1,33 @@
+"""schemathesis against the posts service's OpenAPI (a real gunicorn, mesh identity header)."""
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from hornet.pagination import encode_cursor
+from tests.feed.stack import Service
+from tests.reliability.fuzz import run_schemathesis
+from tests.reliability.stack import MONGO, posts_service, record_numbers
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def posts() -> Iterator[Service]:
+    service = posts_service(MONGO[1], "fuzz-posts", HORNET_WRITE_RATE="100000/min")
+    try:
+        service.wait_ready()
+        yield service
+    finally:
+        service.stop()
+
+
+def test_schemathesis_finds_nothing(posts, tmp_path):
+    cursor = encode_cursor({"t": 1_700_000_000_000, "id": uuid.uuid4().hex})
+    result = run_schemathesis(
+        posts.url, "/posts/schema", tmp_path, parameters={"query.cursor": cursor}
+    )
+    record_numbers("fuzz_posts", {"cases": result.cases, "failures": result.failures})
+    assert result.cases > 0, result.output[-3000:]
+    assert result.returncode == 0, result.output[-6000:]
