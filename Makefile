@@ -57,3 +57,10 @@ keycloak-stop:
 # kustomize, compose-go, Istio's CRDs and the Python tools into .cache/). docs/deployment.md.
 k8s-check: $(STAMP)
 	scripts/k8s-check.sh
+
+# Load test on the bench stack (own ports and data in .state/bench; seeds 10k users, 200k
+# follows and 1M posts on first use). Results: bench/results.json; see bench/README.md.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--only counts,suggestions --keep-servers".
+bench: $(STAMP)
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,146 @@
+"""Processes of the benchmark: the bench stack's servers, our gunicorns, CPU accounting."""
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+STACK = ROOT / "scripts" / "stack.sh"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def stack_env() -> dict[str, str]:
+    """The bench stack's variables (ports, database names) as scripts/stack.sh sets them."""
+    out = subprocess.run(
+        [str(STACK), "env"], env={**os.environ, "STACK": "bench"}, capture_output=True, text=True
+    )
+    pairs = (line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+    return {k: v for k, v in pairs}
+
+
+def stack(*args: str) -> None:
+    subprocess.run([str(STACK), *args], env={**os.environ, "STACK": "bench"}, check=True)
+
+
+def servers_running(env: dict[str, str]) -> bool:
+    state = Path(env["HORNET_STATE_DIR"]) / "run"
+    return all(pid_alive(state / f"{name}.pid") for name in ("ferretdb", "neo4j"))
+
+
+def pid_alive(pidfile: Path) -> bool:
+    try:
+        os.kill(int(pidfile.read_text().strip()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields after "pid (comm)"
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants (gunicorn master and workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def cpu_seconds(root: int) -> float:
+    total = 0
+    for pid in _tree(root):
+        if fields := _stat(pid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU time used by everything on the machine (all cores), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / TICKS
+
+
+@dataclass
+class Service:
+    name: str
+    settings: str
+    port: int
+    extra: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def start(service: Service, env: dict[str, str], workers: int, threads: int, log: Path) -> None:
+    run_env = {
+        **os.environ,
+        **env,
+        "DJANGO_SETTINGS_MODULE": service.settings,
+        "BIND": f"127.0.0.1:{service.port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "HORNET_AUTH_MODE": "mesh",  # production identity path: the X-User-ID header
+        "DJANGO_DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        **service.extra,
+    }
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:hornet.gunicorn_conf"]
+    command += ["--chdir", str(ROOT), "hornet.wsgi:application"]
+    with log.open("ab") as out:
+        service.process = subprocess.Popen(
+            command, env=run_env, stdout=out, stderr=out, start_new_session=True
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(service.url + "/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if service.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{service.name} did not become ready (see {log})")
+        time.sleep(0.3)
+
+
+def stop(service: Service) -> None:
+    if service.process is None or service.process.poll() is not None:
+        return
+    service.process.terminate()
+    try:
+        service.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        service.process.kill()
+        service.process.wait()
+
+
+@contextmanager
+def running(
+    services: list[Service], env: dict[str, str], workers: int, threads: int, logs: Path
+) -> Iterator[list[Service]]:
+    try:
+        for service in services:
+            start(service, env, workers, threads, logs / f"{service.name}.log")
+        yield services
+    finally:
+        for service in services:
+            stop(service)

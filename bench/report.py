@@ -1,0 +1,81 @@
+"""Targets, the printed table and bench/results.json."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+# operation: (service, fixed rate in req/s, p99 target in ms or None, is a read)
+OPERATIONS: dict[str, tuple[str, int, float | None, bool]] = {
+    "read_post": ("posts_small", 100, 25, True),
+    "user_timeline": ("posts_small", 100, 25, True),
+    "home_feed_20": ("posts_small", 50, 60, True),
+    "home_feed_500": ("posts_small", 50, 150, True),
+    "create_post": ("posts", 50, None, False),
+    "follow_unfollow": ("followers", 50, 30, False),
+    "followers_page": ("followers", 100, None, True),
+    "counts": ("followers", 100, None, True),
+    "suggestions": ("followers", 20, 60, True),
+    "mix": ("posts_small", 250, 150, False),
+}
+MAX_READ_OVERHEAD = 2.0
+
+
+def verdict(name: str, result: dict[str, Any], overhead: float | None) -> str:
+    if name not in OPERATIONS:
+        return "-"
+    _, rate, p99_target, is_read = OPERATIONS[name]
+    misses = []
+    if result.get("errors"):
+        misses.append("errors")
+    if result["rps"] < 0.95 * result.get("target_rps", rate):
+        misses.append("rate")
+    if p99_target is not None and result["p99_ms"] > p99_target:
+        misses.append("p99")
+    if is_read and overhead is not None and overhead > MAX_READ_OVERHEAD:
+        misses.append("overhead")
+    return "met" if not misses else "MISSED: " + ",".join(misses)
+
+
+def table(results: dict[str, Any]) -> str:
+    head = (
+        f"{'operation':<18}{'rate':>6}{'rps':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'err':>6}"
+        f"{'drv p50':>9}{'ovh':>6}{'svc cpu/req':>12}  target"
+    )
+    lines = [head, "-" * len(head)]
+    for name, op in results["operations"].items():
+        base = results["baseline"].get(name, {})
+        overhead = op.get("overhead")
+        rate = op.get("target_rps", OPERATIONS.get(name, ("", 0, None, False))[1])
+        p99 = OPERATIONS.get(name, ("", 0, None, False))[2]
+        target = f"p99<={p99:g}ms " if p99 else ""
+        cpu = op.get("service_cpu_ms_per_request")
+        lines.append(
+            f"{name:<18}{rate:>6}{op['rps']:>8.1f}{op['p50_ms']:>9.1f}{op['p95_ms']:>9.1f}"
+            f"{op['p99_ms']:>9.1f}{op['errors']:>6}{base.get('p50_ms', float('nan')):>9.2f}"
+            f"{overhead if overhead is not None else float('nan'):>6.1f}"
+            f"{cpu if cpu is not None else float('nan'):>10.1f}ms  {target}{op.get('verdict', '')}"
+        )
+    return "\n".join(lines)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The table for bench/README.md (bench/out/results.md)."""
+    lines = [
+        "| operation | rate | rps | p50 ms | p95 ms | p99 ms | errors | driver p50 | driver p99 "
+        "| overhead | service CPU ms/req | other load (cores) | target |",
+        "|" + "---|" * 13,
+    ]
+    for name, op in results["operations"].items():
+        base = results["baseline"].get(name, {})
+        other = (op.get("cpu_cores") or {}).get("other", "")
+        lines.append(
+            f"| {name} | {op.get('target_rps', '')} | {op['rps']} | {op['p50_ms']:.1f} "
+            f"| {op['p95_ms']:.1f} | {op['p99_ms']:.1f} | {op['errors']} "
+            f"| {base.get('p50_ms', '')} | {base.get('p99_ms', '')} | {op.get('overhead')} "
+            f"| {op.get('service_cpu_ms_per_request', '')} | {other} | {op.get('verdict', '')} |"
+        )
+    return "\n".join(lines)
+
+
+def write(path: Path, results: dict[str, Any]) -> None:
+    path.write_text(json.dumps(results, indent=2, sort_keys=False, default=str) + "\n")
