@@ -43,6 +43,9 @@ def connect() -> None:
         initial_retry_delay=0.05,
         liveness_check_timeout=30,
         user_agent="hornet-followers",
+        # Planner notices (for example "relationship type DISMISSED not seen yet") are logged
+        # by the driver on every query; they are noise in production logs.
+        notifications_min_severity="OFF",
     )
 
 

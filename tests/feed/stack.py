@@ -94,14 +94,18 @@ class RecordingProxy:
                     time.sleep(proxy.delay)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                upstream = proxy._client.request(
-                    self.command,
-                    self.path,
-                    content=body,
-                    headers={
-                        k: v for k, v in headers.items() if k not in ("host", "content-length")
-                    },
-                )
+                try:
+                    upstream = proxy._client.request(
+                        self.command,
+                        self.path,
+                        content=body,
+                        headers={
+                            k: v for k, v in headers.items() if k not in ("host", "content-length")
+                        },
+                    )
+                except httpx.HTTPError:  # the target is gone (e.g. during teardown)
+                    self.send_error(502)
+                    return
                 self.send_response(upstream.status_code)
                 for key, value in upstream.headers.items():
                     if key.lower() not in ("content-length", "transfer-encoding", "connection"):
