@@ -93,7 +93,7 @@ def profile(text: LiteralString, **params: Any) -> neo4j.ResultSummary:
 
     Routed as a write because PROFILE executes the query, writes included."""
     _, summary, _ = driver().execute_query(
-        _query("PROFILE " + text),
+        _query("CYPHER replan=force PROFILE " + text),
         params,
         routing_=RoutingControl.WRITE,
         database_=settings.NEO4J_DB,

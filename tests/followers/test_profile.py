@@ -40,6 +40,13 @@ def world() -> dict[str, Any]:
     me, them = people[0], people[1]
     pairs = [(a, b) for a in people[:10] for b in people[10:] if a != b]
     edges(*pairs, (me, them), (them, people[2]))
+    # Enough other users and follows that the planner's statistics look like a real graph:
+    # on a near-empty store a cost-based planner may prefer reading a whole (tiny) index.
+    graph.write(
+        "UNWIND range(1, 2000) AS i CREATE (a:User {user_id: 'pad-' + i, followers_count: 0}) "
+        "WITH a, i WHERE i > 1 MATCH (b:User {user_id: 'pad-' + (i - 1)}) "
+        "CREATE (a)-[:FOLLOWS {id: 'pad-' + i, created_at: datetime()}]->(b)"
+    )
     follow_id = graph.read("MATCH ()-[r:FOLLOWS]->() RETURN r.id AS id LIMIT 1")[0]["id"]
     return {"me": str(me), "them": str(them), "follow_id": follow_id}
 
