@@ -44,7 +44,7 @@ RETURN count(r) AS n
 
 DROP_DUPLICATES: LiteralString = """
 MATCH (a:User {user_id: $sender_id})-[r:FOLLOWS]->(b:User {user_id: $receiver_id})
-USING INDEX a:User(user_id) USING INDEX b:User(user_id)
+USING INDEX SEEK a:User(user_id) USING INDEX SEEK b:User(user_id)
 WITH r ORDER BY r.created_at, r.id
 WITH collect(r) AS edges
 UNWIND edges[1..] AS extra
@@ -54,7 +54,7 @@ RETURN count(*) AS n
 
 RECOUNT: LiteralString = """
 MATCH (u:User {user_id: $receiver_id})
-USING INDEX u:User(user_id)
+USING INDEX SEEK u:User(user_id)
 SET u.followers_count = COUNT { (u)<-[:FOLLOWS]-() }
 RETURN u.followers_count AS count
 """

@@ -6,11 +6,12 @@ shares the driver's bookmark manager, so a read sees the caller's own earlier wr
 another cluster member. Driver errors propagate untouched: followers.db translates them once,
 in the exception handler (a dead server is a 503).
 
-Every MATCH that starts from a user names its index with ``USING INDEX``. An equality on a
-unique property is what the planner picks on a real graph anyway, but on a near-empty graph
-(tests, a fresh deployment) or with stale statistics it was seen choosing a label or index
-scan and caching that plan; the hint pins the plan that scales. MERGE takes no hints, and
-needs none: it always seeks the uniqueness constraint's index (with locking).
+Every MATCH that starts from a user (or a follow id) names its index with ``USING INDEX SEEK``.
+An equality on a unique property is what the planner picks on a real graph anyway, but on a
+near-empty graph (tests, a fresh deployment) or with stale index statistics it was seen reading
+the whole index (``NodeIndexScan`` + ``Filter``), or a label, and caching that plan; a plain
+``USING INDEX`` hint still allows the index scan, ``SEEK`` pins the plan that scales. MERGE
+takes no hints, and needs none: it always seeks the uniqueness constraint's index (with locking).
 """
 
 import random

@@ -1,7 +1,7 @@
 """The follow lists: followers, following, following ids and mutual follows, newest first.
 
 Each query seeks its user(s) through the ``User.user_id`` uniqueness index (pinned with
-``USING INDEX``: see followers.graph), expands from there and keeps ``limit + 1`` rows
+``USING INDEX SEEK``: see followers.graph), expands from there and keeps ``limit + 1`` rows
 ordered by ``(created_at, id)`` descending: the extra row only says whether a next page
 exists. The cursor predicate starts strictly after the last item shown, so follows added
 between two page fetches never shift or repeat an item.
@@ -26,7 +26,7 @@ $after_t IS NULL OR r.created_at < $after_t OR (r.created_at = $after_t AND r.id
 FOLLOWERS_PAGE: LiteralString = (
     """
 MATCH (u:User {user_id: $user_id})<-[r:FOLLOWS]-(s:User)
-USING INDEX u:User(user_id)
+USING INDEX SEEK u:User(user_id)
 WHERE """
     + _AFTER
     + """
@@ -39,7 +39,7 @@ LIMIT $limit
 FOLLOWING_PAGE: LiteralString = (
     """
 MATCH (u:User {user_id: $user_id})-[r:FOLLOWS]->(t:User)
-USING INDEX u:User(user_id)
+USING INDEX SEEK u:User(user_id)
 WHERE """
     + _AFTER
     + """
@@ -53,7 +53,7 @@ LIMIT $limit
 FOLLOWING_IDS_PAGE: LiteralString = (
     """
 MATCH (u:User {user_id: $user_id})-[r:FOLLOWS]->(t:User)
-USING INDEX u:User(user_id)
+USING INDEX SEEK u:User(user_id)
 WHERE """
     + _AFTER
     + """
@@ -69,7 +69,7 @@ LIMIT $limit
 # the planner would expand the user's followers instead, which is O(1M) for a celebrity.
 MUTUAL_PAGE: LiteralString = """
 MATCH (me:User {user_id: $me}), (t:User {user_id: $user_id})
-USING INDEX me:User(user_id) USING INDEX t:User(user_id)
+USING INDEX SEEK me:User(user_id) USING INDEX SEEK t:User(user_id)
 CALL (me, t) {
   MATCH (me)-[r:FOLLOWS]->(x:User)
   WHERE EXISTS { (x)-[:FOLLOWS]->(t) }

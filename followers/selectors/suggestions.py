@@ -26,7 +26,7 @@ from followers.types import Page, Suggestion, UserRef
 
 FRIENDS_OF_FRIENDS: LiteralString = """
 MATCH (me:User {user_id: $me})
-USING INDEX me:User(user_id)
+USING INDEX SEEK me:User(user_id)
 CALL (me) {
   MATCH (me)-[:FOLLOWS]->(friend:User)
   WITH friend LIMIT $max_followees
@@ -62,14 +62,14 @@ ORDER BY mutual_count DESC, followers DESC, user_id ASC
 # page (plus the users tied with the last one: PartialTop).
 EXCLUDED: LiteralString = """
 MATCH (me:User {user_id: $me})-[:FOLLOWS|DISMISSED]->(x:User)
-USING INDEX me:User(user_id)
+USING INDEX SEEK me:User(user_id)
 RETURN collect(x.user_id) AS excluded
 """
 
 # $max_followers bounds the index range: the cursor's count, or no bound on the first page.
 MOST_FOLLOWED: LiteralString = """
 MATCH (u:User)
-USING INDEX u:User(followers_count)
+USING INDEX SEEK u:User(followers_count)
 WHERE u.followers_count >= 1 AND u.followers_count <= $max_followers
   AND (u.followers_count < $max_followers OR $after_u IS NULL OR u.user_id > $after_u)
   AND u.user_id <> $me AND NOT u.user_id IN $excluded

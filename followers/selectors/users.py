@@ -15,13 +15,13 @@ from followers.types import Relationship
 
 COUNTS: LiteralString = """
 MATCH (u:User {user_id: $user_id})
-USING INDEX u:User(user_id)
+USING INDEX SEEK u:User(user_id)
 RETURN COUNT { (u)<-[:FOLLOWS]-() } AS followers, COUNT { (u)-[:FOLLOWS]->() } AS following
 """
 
 RELATIONSHIP: LiteralString = """
-OPTIONAL MATCH (u:User {user_id: $user_id}) USING INDEX u:User(user_id)
-OPTIONAL MATCH (me:User {user_id: $me}) USING INDEX me:User(user_id)
+OPTIONAL MATCH (u:User {user_id: $user_id}) USING INDEX SEEK u:User(user_id)
+OPTIONAL MATCH (me:User {user_id: $me}) USING INDEX SEEK me:User(user_id)
 RETURN u IS NOT NULL AS known,
        u.username AS username,
        COUNT { (u)<-[:FOLLOWS]-() } AS followers,

@@ -61,13 +61,13 @@ RETURN count(r) AS created
 # property locks before reading), so statement 2 sees every concurrent change committed.
 LOCK_RECEIVER: LiteralString = """
 MATCH (b:User {user_id: $receiver_id})
-USING INDEX b:User(user_id)
+USING INDEX SEEK b:User(user_id)
 SET b.followers_count = coalesce(b.followers_count, 0)
 """
 
 UNFOLLOW: LiteralString = """
 MATCH (a:User {user_id: $sender_id})-[r:FOLLOWS]->(b:User {user_id: $receiver_id})
-USING INDEX a:User(user_id) USING INDEX b:User(user_id)
+USING INDEX SEEK a:User(user_id) USING INDEX SEEK b:User(user_id)
 WHERE $follow_id IS NULL OR r.id = $follow_id
 DELETE r
 SET b.followers_count = b.followers_count - 1
@@ -76,7 +76,7 @@ RETURN count(*) AS removed
 
 FOLLOW_ENDS: LiteralString = """
 MATCH (a:User)-[r:FOLLOWS {id: $follow_id}]->(b:User)
-USING INDEX r:FOLLOWS(id)
+USING INDEX SEEK r:FOLLOWS(id)
 RETURN a.user_id AS sender_id, b.user_id AS receiver_id
 """
 
