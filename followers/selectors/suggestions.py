@@ -10,6 +10,10 @@ at most ``suggest_per_followee()`` followees of each (defaults 200 and 50, see f
 in storage order, so a request never reads more than 10,000 edges however connected the
 neighbourhood is. Under the caps the counts are exact; past them they count the sample.
 
+Exclusion: the caller's followees and dismissed users are collected once and each candidate is
+checked against that list, rather than one pattern check per candidate (two ``Expand(Into)``):
+on the benchmark graph 1,358 db hits instead of 15,133 for a user following 20 (PROFILE).
+
 Cold start: when that walk finds nobody (the caller follows no one, or only people who follow
 no one new), the most-followed users instead, read in order from the range index on
 ``User.followers_count`` (no label scan), with ``mutual_count`` 0.
@@ -27,6 +31,8 @@ from followers.types import Page, Suggestion, UserRef
 FRIENDS_OF_FRIENDS: LiteralString = """
 MATCH (me:User {user_id: $me})
 USING INDEX SEEK me:User(user_id)
+OPTIONAL MATCH (me)-[:FOLLOWS|DISMISSED]->(x:User)
+WITH me, collect(x) AS excluded
 CALL (me) {
   MATCH (me)-[:FOLLOWS]->(friend:User)
   WITH friend LIMIT $max_followees
@@ -36,10 +42,8 @@ CALL (me) {
   }
   RETURN friend, cand
 }
-WITH me, cand, collect(friend) AS via
-WHERE cand <> me
-  AND NOT EXISTS { (me)-[:FOLLOWS]->(cand) }
-  AND NOT EXISTS { (me)-[:DISMISSED]->(cand) }
+WITH me, excluded, cand, collect(friend) AS via
+WHERE cand <> me AND NOT cand IN excluded
 WITH cand, via, size(via) AS mutual_count, COUNT { (cand)<-[:FOLLOWS]-() } AS followers
 WHERE $after_m IS NULL OR mutual_count < $after_m
    OR (mutual_count = $after_m
