@@ -46,15 +46,19 @@ class TcpProxy:
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)  # the 2 s was for connecting: idle pooled connections stay
             with self._lock:
                 self._conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, back in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pipe, args=(a, b, back), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    def _relay(self, data: bytes, back: bool) -> None:
+        """Called before each chunk is forwarded (``back``: from the server): a hook for faults."""
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, back: bool) -> None:
         try:
             while data := src.recv(65536):
+                self._relay(data, back)
                 dst.sendall(data)
         except OSError:
             pass

@@ -4,10 +4,7 @@ The shared test database servers are never stopped here: a proxy between a servi
 database is cut (an outage) or slowed (a slow database) instead.
 """
 
-import contextlib
 import os
-import socket
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -32,35 +29,9 @@ class LatencyProxy(TcpProxy):
 
     delay = 0.0
 
-    def _accept(self, listener):  # type: ignore[no-untyped-def]
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target, timeout=2)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)  # idle pooled connections must stay open
-            with self._lock:
-                self._conns += [client, upstream]
-            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._slow, args=(upstream, client), daemon=True).start()
-
-    def _slow(self, src, dst):  # type: ignore[no-untyped-def]
-        try:
-            while data := src.recv(65536):
-                if self.delay:
-                    time.sleep(self.delay)
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (src, dst):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+    def _relay(self, data: bytes, back: bool) -> None:
+        if back and self.delay:
+            time.sleep(self.delay)
 
 
 def posts_service(mongo_port: int, name: str, **env: str) -> Service:
