@@ -5,8 +5,13 @@ the master), and pymongo's ``connect=False`` defers sockets and monitor threads 
 first operation, so nothing is shared across a fork.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import mongoengine
+import pymongo
 from django.conf import settings
+from django.core.management.base import CommandError
 from pymongo import errors as mongo_errors
 from pymongo.database import Database
 
@@ -37,6 +42,27 @@ def connect() -> None:
         w=settings.MONGO_WRITE_CONCERN if settings.MONGO_WRITE_CONCERN != "1" else 1,
         journal=settings.MONGO_JOURNAL,
     )
+
+
+@contextmanager
+def command_deadline(seconds: float = 3600.0) -> Iterator[None]:
+    """A management command's database work (an index build or a check over a million posts
+    outlasts the request socket timeout) under one long deadline instead. A dead database still
+    fails at once: the ping first has the request's short one (under a deadline, pymongo's
+    server selection would wait for all of it)."""
+    try:
+        with pymongo.timeout(settings.MONGO_TIMEOUT_MS / 1000):
+            database().command("ping")
+    except _UNAVAILABLE as exc:
+        raise CommandError(f"MongoDB does not answer at {settings.MONGO_URI}: {exc}") from exc
+    with pymongo.timeout(seconds):
+        yield
+
+
+def query_ms() -> int | None:
+    """``max_time_ms`` of a request's reads: the server stops a query the service would give up
+    on anyway (``MONGO_QUERY_TIMEOUT_MS``; 0 = no limit)."""
+    return settings.MONGO_QUERY_TIMEOUT_MS or None
 
 
 def database() -> Database:

@@ -21,6 +21,7 @@ from django.conf import settings
 
 from hornet.identity import Identity
 from posts.clients import FollowersUnavailable, followers_client
+from posts.db import query_ms
 from posts.documents import posts_collection
 from posts.following_cache import (
     following_cache_get,
@@ -83,7 +84,8 @@ def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] |
     for batch in _batches(author_ids, FEED_AUTHOR_BATCH):
         query = timeline_filter(batch, key)
         query["parent_post_id"] = None  # replies stay in their threads
-        streams.append(list(posts_collection().find(query, sort=DESC, limit=limit + 1)))
+        found = posts_collection().find(query, sort=DESC, limit=limit + 1, max_time_ms=query_ms())
+        streams.append(list(found))
     merged = list(heapq.merge(*streams, key=_sort_key, reverse=True))[: limit + 1]
     if len(merged) <= limit:
         return Page(merged, None)

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from hornet.errors import NotFound
+from posts.db import query_ms
 from posts.documents import posts_collection
 from posts.queries import ASC, DESC, TimeKey, replies_filter, timeline_filter
 
@@ -31,7 +32,7 @@ def post_not_found(post_id: UUID, field: str = "id") -> NotFound:
 
 def post_find(*, post_id: UUID) -> Row | None:
     """The post with this id, or None."""
-    row: Row | None = posts_collection().find_one({"_id": post_id})
+    row: Row | None = posts_collection().find_one({"_id": post_id}, max_time_ms=query_ms())
     return row
 
 
@@ -45,7 +46,7 @@ def post_get(*, post_id: UUID) -> Row:
 
 def _page(query: dict[str, Any], sort: list[tuple[str, int]], limit: int) -> Page:
     # One extra row tells whether a next page exists without a count query.
-    rows = list(posts_collection().find(query, sort=sort, limit=limit + 1))
+    rows = list(posts_collection().find(query, sort=sort, limit=limit + 1, max_time_ms=query_ms()))
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]

@@ -17,6 +17,9 @@ MONGO_WRITE_CONCERN = env.str("MONGO_WRITE_CONCERN", default="majority")
 MONGO_JOURNAL = env.bool("MONGO_JOURNAL", default=True)
 MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", default=800)  # server selection / connect
 MONGO_SOCKET_TIMEOUT_MS = env.int("MONGO_SOCKET_TIMEOUT_MS", default=5000)
+# A request's reads carry maxTimeMS: the server ends a query that runs longer (a 503), instead
+# of scanning on after the socket timeout. Below the socket timeout, so the server answers first.
+MONGO_QUERY_TIMEOUT_MS = env.int("MONGO_QUERY_TIMEOUT_MS", default=3000)
 
 FOLLOWERS_SERVICE_URL = env.str("FOLLOWERS_SERVICE_URL", default="http://127.0.0.1:8002")
 FOLLOWERS_TIMEOUT_SECONDS = env.float("FOLLOWERS_TIMEOUT_SECONDS", default=0.5)

@@ -2,11 +2,14 @@
 
 import io
 import json
+import uuid
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from pymongo.errors import NetworkTimeout
 
+from posts import db
 from posts.documents import posts_collection
 from posts.serializers import PostOut, post_json
 from tests.posts.conftest import stored
@@ -78,3 +81,51 @@ def test_explain_queries_verbose(flag):
     out = io.StringIO()
     call_command("explain_queries", flag, stdout=out)
     assert "queryPlanner" in out.getvalue() or "Plan" in out.getvalue()
+
+
+def many_posts() -> None:
+    """Enough documents that a scan by FerretDB (which scans for every query) outlasts 1 ms."""
+    posts_collection().insert_many(
+        [{"_id": uuid.uuid4(), "author_id": uuid.uuid4(), "content": "x"} for _ in range(3000)]
+    )
+
+
+def test_a_read_past_its_time_limit_is_stopped_by_the_server_and_answered_503(settings, api, alice):
+    many_posts()
+    settings.MONGO_QUERY_TIMEOUT_MS = 1
+    response = api.get(f"/posts/author/{alice}", HTTP_X_USER_ID=str(alice))
+    assert response.status_code == 503, response.content
+    assert response.json()["code"] == "database_unavailable"
+    settings.MONGO_QUERY_TIMEOUT_MS = 0  # no limit
+    assert api.get(f"/posts/author/{alice}", HTTP_X_USER_ID=str(alice)).status_code == 200
+
+
+def test_management_commands_are_not_bound_by_the_request_socket_timeout(settings, alice):
+    """On MongoDB an index build on a million posts outlasts a request's socket timeout."""
+    many_posts()
+    original = settings.MONGO_SOCKET_TIMEOUT_MS
+    settings.MONGO_SOCKET_TIMEOUT_MS = 1
+    db.connect()
+    out = io.StringIO()
+    try:
+        with pytest.raises(NetworkTimeout):  # a request's client gives up after 1 ms
+            posts_collection().find_one({"author_id": alice})
+        call_command("ensure_schema", stdout=out)
+        call_command("check_consistency", stdout=out)
+        call_command("explain_queries", stdout=out)
+    finally:
+        settings.MONGO_SOCKET_TIMEOUT_MS = original
+        db.connect()
+    assert "author_timeline" in out.getvalue()
+
+
+def test_a_management_command_fails_at_once_when_the_database_is_down(settings):
+    original = settings.MONGO_URI
+    settings.MONGO_URI = "mongodb://127.0.0.1:9/"  # nothing listens there
+    db.connect()
+    try:
+        with pytest.raises(CommandError, match="MongoDB does not answer"):
+            call_command("ensure_schema", stdout=io.StringIO())
+    finally:
+        settings.MONGO_URI = original
+        db.connect()

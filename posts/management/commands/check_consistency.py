@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from posts.consistency import check_consistency
+from posts.db import command_deadline
 
 
 class Command(BaseCommand):
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        report = check_consistency(repair=options["repair"], stale_seconds=options["stale_seconds"])
+        with command_deadline():
+            report = check_consistency(
+                repair=options["repair"], stale_seconds=options["stale_seconds"]
+            )
         for drift in report.drift:
             self.stdout.write(
                 f"drift: post {drift.post_id} {drift.counter} stored {drift.stored} "

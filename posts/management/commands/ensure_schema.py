@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from posts.db import database
+from posts.db import command_deadline, database
 from posts.documents import Post
 from posts.idempotency import COLLECTION, ensure_collection
 
@@ -11,11 +11,12 @@ class Command(BaseCommand):
     help = "Create the posts collection and its indexes if missing (safe to run repeatedly)."
 
     def handle(self, *args, **options):
-        name = Post._get_collection_name()
-        if name not in database().list_collection_names():
-            database().create_collection(name)
-        Post.ensure_indexes()  # create_index is a no-op for an index that already exists
-        names = sorted(Post._get_collection().index_information())
-        self.stdout.write(f"posts: collection {name!r}, indexes: {', '.join(names)}")
-        expiry = ensure_collection()
-        self.stdout.write(f"posts: collection {COLLECTION!r}, expiry index: {expiry}")
+        with command_deadline():
+            name = Post._get_collection_name()
+            if name not in database().list_collection_names():
+                database().create_collection(name)
+            Post.ensure_indexes()  # create_index is a no-op for an index that already exists
+            names = sorted(Post._get_collection().index_information())
+            self.stdout.write(f"posts: collection {name!r}, indexes: {', '.join(names)}")
+            expiry = ensure_collection()
+            self.stdout.write(f"posts: collection {COLLECTION!r}, expiry index: {expiry}")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from posts.db import command_deadline
 from posts.documents import now_ms, posts_collection
 from posts.queries import ASC, DESC, TimeKey, replies_filter, timeline_filter
 
@@ -68,18 +69,20 @@ class Command(BaseCommand):
         parser.add_argument("--require-index", action="store_true", help="fail on a full scan")
 
     def handle(self, *args, **options):
-        posts = posts_collection()
-        server = posts.database.command("buildInfo")
-        kind = "FerretDB" if "ferretdbVersion" in server else "MongoDB"
-        self.stdout.write(f"server: {kind} {server.get('version')}")
-        scans = []
-        for name, query, sort in queries():
-            explain = posts.find(query, sort=sort, limit=21).explain()
-            indexed, summary = verdict(explain)
-            self.stdout.write(f"{name}: {'INDEX' if indexed else 'FULL SCAN'} ({summary})")
-            if options["verbose_plans"]:
-                self.stdout.write(json.dumps(explain.get("queryPlanner"), default=str, indent=2))
-            if not indexed:
-                scans.append(name)
+        with command_deadline():
+            posts = posts_collection()
+            server = posts.database.command("buildInfo")
+            kind = "FerretDB" if "ferretdbVersion" in server else "MongoDB"
+            self.stdout.write(f"server: {kind} {server.get('version')}")
+            scans = []
+            for name, query, sort in queries():
+                explain = posts.find(query, sort=sort, limit=21).explain()
+                indexed, summary = verdict(explain)
+                self.stdout.write(f"{name}: {'INDEX' if indexed else 'FULL SCAN'} ({summary})")
+                if options["verbose_plans"]:
+                    plan = explain.get("queryPlanner")
+                    self.stdout.write(json.dumps(plan, default=str, indent=2))
+                if not indexed:
+                    scans.append(name)
         if options["require_index"] and scans:
             raise CommandError(f"full collection scans: {', '.join(scans)}")

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pymongo
 from bson import Binary, DatetimeMS
 from bson.binary import UUID_SUBTYPE
 from django.core.management import call_command
@@ -172,7 +171,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sizes = seeding.sizes(options)
-        with pymongo.timeout(BULK_TIMEOUT_SECONDS):
+        with db.command_deadline(BULK_TIMEOUT_SECONDS):
             self.seed(sizes, options)
 
     def seed(self, sizes: dict[str, int], options: dict[str, Any]) -> None:
