@@ -1,5 +1,7 @@
 """One user: relationship view, follower and following lists, counts, ids, mutual follows."""
 
+from collections.abc import Callable
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -8,6 +10,7 @@ from rest_framework.response import Response
 from followers import conf, selectors
 from followers.openapi import USER_ID, errors
 from followers.serializers import CountOut, FollowOut, RelationshipOut, UserRefOut
+from followers.types import Follow, Page
 from followers.views.base import GraphViewSet, caller, uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 
@@ -34,6 +37,15 @@ TOTAL_HEADER = OpenApiParameter(
 IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
 
 
+def _follows_response(
+    request: Request, page_of: Callable[..., Page[Follow]], user_id: str
+) -> Response:
+    """A page of follows (either direction) as the v1 JSON array with a ``Link`` header."""
+    params = page_params(request)
+    page = page_of(user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after)
+    return page_response(request, [f.as_dict() for f in page.items], page.next_after)
+
+
 class UserViewSet(GraphViewSet):
     @extend_schema(
         operation_id="user_relationship",
@@ -58,11 +70,7 @@ class UserViewSet(GraphViewSet):
         tags=TAGS,
     )
     def followers(self, request: Request, user_id: str) -> Response:
-        params = page_params(request)
-        page = selectors.followers_page(
-            user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after
-        )
-        return page_response(request, [f.as_dict() for f in page.items], page.next_after)
+        return _follows_response(request, selectors.followers_page, user_id)
 
     @extend_schema(
         operation_id="user_following",
@@ -72,11 +80,7 @@ class UserViewSet(GraphViewSet):
         tags=TAGS,
     )
     def following(self, request: Request, user_id: str) -> Response:
-        params = page_params(request)
-        page = selectors.following_page(
-            user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after
-        )
-        return page_response(request, [f.as_dict() for f in page.items], page.next_after)
+        return _follows_response(request, selectors.following_page, user_id)
 
     @extend_schema(
         operation_id="user_following_ids",
