@@ -15,6 +15,6 @@ eval "$(scripts/stack.sh env | sed 's/^/export /')"
 
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider "$@")
 rc=0
-"${PYTEST[@]}" --ds=settings.test_posts tests/hornet tests/identity tests/servers tests/posts tests/feed tests/reliability/posts || rc=$?
+"${PYTEST[@]}" --ds=settings.test_posts tests/hornet tests/identity tests/servers tests/posts tests/feed tests/bench tests/reliability/posts || rc=$?
 "${PYTEST[@]}" --ds=settings.test_followers tests/followers tests/reliability/followers || rc=$?
 exit $rc
