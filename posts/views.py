@@ -7,10 +7,8 @@ from urllib.parse import urlencode
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from hornet import idempotency
 from hornet.errors import InvalidInput, Unauthenticated
@@ -51,12 +49,7 @@ class PostViewSet(viewsets.ViewSet):
     lookup_field = "id"
     lookup_value_regex = "[^/]+"  # anything; a malformed id is a 400 naming it, not a 404
     throttle_scope = "writes"
-
-    def get_throttles(self) -> list[BaseThrottle]:
-        # Writes only: reads are cheap and a client paging a timeline must not be slowed.
-        if self.request.method in SAFE_METHODS:
-            return []
-        return [WriteRateThrottle()]
+    throttle_classes = [WriteRateThrottle]
 
     @extend_schema(
         operation_id="posts_create",

@@ -3,9 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle
 from rest_framework.viewsets import ViewSet
 
 from followers import services
@@ -40,11 +38,7 @@ class GraphViewSet(ViewSet):
     """
 
     throttle_scope = "writes"
-
-    def get_throttles(self) -> list[BaseThrottle]:
-        if self.request.method in SAFE_METHODS:
-            return []
-        return [WriteRateThrottle()]
+    throttle_classes = [WriteRateThrottle]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
