@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.request import Request
 
-from hornet.errors import Forbidden
+from hornet.errors import Forbidden, Unauthenticated
 from hornet.identity import Identity, attach_identity
 
 
@@ -35,6 +35,15 @@ class IdentityAuthentication(BaseAuthentication):
         if settings.HORNET_AUTH_MODE == "jwt":
             return 'Bearer realm="hornet"'
         return f'Header name="{settings.HORNET_IDENTITY_HEADER}"'
+
+
+def caller(request: Request) -> Identity:
+    """The authenticated caller of a view (its permission has already refused anonymous
+    requests; a view without that permission gets a 401 here, never a default user)."""
+    user = request.user
+    if not isinstance(user, Identity):
+        raise Unauthenticated()
+    return user
 
 
 def _enforce_csrf(request: HttpRequest) -> None:

@@ -6,12 +6,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hornet.authentication import caller
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed
 from posts.clients import forward_headers
 from posts.openapi import errors
 from posts.serializers import PostOut, post_json
-from posts.views import caller
 
 DEGRADED_HEADER = "X-Feed-Degraded"
 

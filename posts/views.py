@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet import idempotency
-from hornet.errors import InvalidInput, Unauthenticated
-from hornet.identity import Identity
+from hornet.authentication import caller
+from hornet.errors import InvalidInput
 from hornet.pagination import PAGE_PARAMETERS, encode_cursor, page_params, page_response, paged
 from hornet.throttling import WriteRateThrottle
 from posts import selectors, services
@@ -26,14 +26,6 @@ def parse_id(raw: str, field: str) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError:
         raise InvalidInput.for_field(field, "Must be a UUID.", code="invalid_id") from None
-
-
-def caller(request: Request) -> Identity:
-    """The authenticated caller (HasIdentity has already refused anonymous requests)."""
-    user = request.user
-    if not isinstance(user, Identity):
-        raise Unauthenticated()
-    return user
 
 
 def _valid(serializer_class: type, request: Request) -> dict[str, Any]:

@@ -7,16 +7,9 @@ from rest_framework.request import Request
 from rest_framework.viewsets import ViewSet
 
 from followers import services
+from hornet.authentication import caller
 from hornet.errors import InvalidInput
-from hornet.identity import Identity
 from hornet.throttling import WriteRateThrottle
-
-
-def caller(request: Request) -> Identity:
-    """The authenticated caller (HasIdentity has already refused requests without one)."""
-    user = request.user
-    assert isinstance(user, Identity)
-    return user
 
 
 def uuid_arg(raw: str, field: str) -> UUID:

@@ -8,8 +8,9 @@ from followers import services
 from followers.clients import notify_following_changed
 from followers.openapi import FOLLOW_ID, USER_ID, errors
 from followers.serializers import FollowIn, FollowOut
-from followers.views.base import GraphViewSet, caller, uuid_arg
+from followers.views.base import GraphViewSet, uuid_arg
 from hornet import idempotency
+from hornet.authentication import caller
 
 TAGS = ["follows"]
 
