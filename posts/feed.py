@@ -29,7 +29,7 @@ from posts.following_cache import (
     following_cache_put,
 )
 from posts.queries import DESC, TimeKey, timeline_filter
-from posts.selectors import Page, Row
+from posts.selectors import Page, Row, page_of
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +87,7 @@ def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] |
         found = posts_collection().find(query, sort=DESC, limit=limit + 1, max_time_ms=query_ms())
         streams.append(list(found))
     merged = list(heapq.merge(*streams, key=_sort_key, reverse=True))[: limit + 1]
-    if len(merged) <= limit:
-        return Page(merged, None)
-    rows = merged[:limit]
-    return Page(rows, TimeKey.of(rows[-1]).payload())
+    return page_of(merged, limit)
 
 
 def feed_page(

@@ -44,13 +44,18 @@ def post_get(*, post_id: UUID) -> Row:
     return row
 
 
-def _page(query: dict[str, Any], sort: list[tuple[str, int]], limit: int) -> Page:
-    # One extra row tells whether a next page exists without a count query.
-    rows = list(posts_collection().find(query, sort=sort, limit=limit + 1, max_time_ms=query_ms()))
+def page_of(rows: list[Row], limit: int) -> Page:
+    """A page from up to ``limit + 1`` rows in page order: the extra row only tells that a next
+    page exists (no count query); the cursor is the last row shown."""
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]
     return Page(rows, TimeKey.of(rows[-1]).payload())
+
+
+def _page(query: dict[str, Any], sort: list[tuple[str, int]], limit: int) -> Page:
+    found = posts_collection().find(query, sort=sort, limit=limit + 1, max_time_ms=query_ms())
+    return page_of(list(found), limit)
 
 
 def posts_by_authors_page(
