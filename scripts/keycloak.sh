@@ -129,9 +129,7 @@ cmd_start() {
         echo "keycloak: already running (pid $pid) issuer=$ISSUER"
         return 0
     fi
-    if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
-        die "port $PORT is taken by another process (set KEYCLOAK_PORT)"
-    fi
+    port_free_or_die keycloak "$HOST" "$PORT" KEYCLOAK_PORT
     local java_home
     java_home="$(find_java)"
     cmd_build

@@ -45,8 +45,6 @@ cmd_build() {
     mv -f "$BIN.tmp" "$BIN"
 }
 
-port_open() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
-
 # Real MongoDB ping through pymongo (exit 0 if the server answers).
 ping_mongo() {
     "$PY" - "$HOST" "$PORT" <<'EOF' >/dev/null 2>&1
@@ -65,11 +63,7 @@ cmd_start() {
     fi
     [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
     cmd_build
-    # Something else (another state dir's server, a real mongod) already owns
-    # the port: fail now, or the readiness ping below would talk to it.
-    if port_open; then
-        die "port $HOST:$PORT is already in use by another process (set FERRETDB_PORT)"
-    fi
+    port_free_or_die ferretdb "$HOST" "$PORT" FERRETDB_PORT
     mkdir -p "$DATA" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
 
     # setsid: own session/process group, so a Ctrl-C in the caller's terminal
@@ -89,7 +83,7 @@ cmd_start() {
             exit 1
         fi
         # Cheap TCP probe first, then a real MongoDB ping.
-        if port_open && ping_mongo; then
+        if port_open "$HOST" "$PORT" && ping_mongo; then
             echo "ferretdb: running (pid $pid) on mongodb://$HOST:$PORT/ data=$DATA"
             return 0
         fi

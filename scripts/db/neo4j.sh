@@ -116,8 +116,6 @@ cmd_build() {
     exec 9>&-
 }
 
-port_open() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
-
 # A real authenticated query over Bolt. Exit 0: answered; 3: authentication
 # refused; anything else: not (yet) answering.
 bolt_query() {
@@ -154,11 +152,7 @@ cmd_start() {
     fi
     [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
     cmd_build
-    # Something else (another stack's server) already owns the port: fail now,
-    # or the readiness query below would talk to it.
-    if port_open; then
-        die "port $HOST:$PORT is already in use by another process (set NEO4J_BOLT_PORT)"
-    fi
+    port_free_or_die neo4j "$HOST" "$PORT" NEO4J_BOLT_PORT
     mkdir -p "$DATA" "$NEO_LOGS" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
 
     local jvm=(

@@ -1,5 +1,5 @@
-# Process bookkeeping shared by the server scripts (sourced, not run): each server we start
-# has a pid file, and we only ever signal the process it names, after checking that the
+# Process and port bookkeeping shared by the server scripts (sourced, not run): each server
+# we start has a pid file, and we only ever signal the process it names, after checking that the
 # process is still ours (its command line contains a marker), so a reused pid is never hit.
 
 # pidfile_live PIDFILE MARKER -> prints the pid and succeeds if that process runs and is ours.
@@ -49,4 +49,17 @@ pidfile_status() {
     fi
     echo "stopped"
     return 1
+}
+
+# port_open HOST PORT -> succeeds if something accepts TCP connections there.
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# port_free_or_die NAME HOST PORT VARIABLE: before a server of ours starts, fail if another
+# process (another stack's server, a real mongod...) already owns its port; the readiness
+# probe that follows the start would otherwise talk to that process.
+port_free_or_die() {
+    if port_open "$2" "$3"; then
+        echo "$1: port $2:$3 is already in use by another process (set $4)" >&2
+        exit 1
+    fi
 }
