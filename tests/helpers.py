@@ -1,10 +1,12 @@
 """Small helpers shared by the test packages (no fixtures here; see conftest.py files)."""
 
 import os
+import re
 import subprocess
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -17,6 +19,16 @@ def headers_for(user_id: uuid.UUID | str, username: str | None = None) -> dict[s
     if username:
         h["HTTP_X_USERNAME"] = username
     return h
+
+
+def next_link(response: Any) -> str | None:
+    """The target of the response's ``Link: <...>; rel="next"`` header, or None on the last page."""
+    link = response.get("Link")
+    if not link:
+        return None
+    match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
+    assert match, link
+    return match.group(1)
 
 
 def state_dir() -> str:

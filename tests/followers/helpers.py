@@ -49,15 +49,6 @@ def edges(*pairs: tuple[uuid.UUID, uuid.UUID], start: datetime = T0) -> None:
     assert services.follows_create_many(rows) == len(rows)
 
 
-def next_link(response: Any) -> str | None:
-    link = response.get("Link")
-    if not link:
-        return None
-    match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
-    assert match, link
-    return match.group(1)
-
-
 def edge_count() -> int:
     return int(graph.read("MATCH ()-[r:FOLLOWS]->() RETURN count(r) AS n")[0]["n"])
 

@@ -7,7 +7,8 @@ import pytest
 
 from followers import selectors
 from hornet.pagination import encode_cursor
-from tests.followers.helpers import T0, edges, followed, get, next_link, users
+from tests.followers.helpers import T0, edges, followed, get, users
+from tests.helpers import next_link
 
 
 def _walk(api, url, user):  # type: ignore[no-untyped-def]

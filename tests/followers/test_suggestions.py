@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from tests.followers.helpers import edges, get, next_link, users
-from tests.helpers import headers_for
+from tests.followers.helpers import edges, get, users
+from tests.helpers import headers_for, next_link
 
 
 def _suggest(api, me, query=""):  # type: ignore[no-untyped-def]

@@ -2,8 +2,8 @@
 
 import uuid
 
-from tests.followers.helpers import edges, followed, get, next_link, users
-from tests.helpers import headers_for
+from tests.followers.helpers import edges, followed, get, users
+from tests.helpers import headers_for, next_link
 
 
 def test_counts(api, alice, bob):

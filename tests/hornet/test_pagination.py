@@ -1,21 +1,10 @@
 """Cursor pagination: JSON arrays, Link rel=next, signed cursors, bounded limits."""
 
-import re
-
 import pytest
 
 from hornet.errors import InvalidInput
 from hornet.pagination import decode_cursor, encode_cursor
-from tests.helpers import headers_for
-
-
-def _next(response):  # type: ignore[no-untyped-def]
-    link = response.get("Link")
-    if not link:
-        return None
-    match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
-    assert match, link
-    return match.group(1)
+from tests.helpers import headers_for, next_link
 
 
 def test_walks_every_item_once_by_link(api, alice):
@@ -25,7 +14,7 @@ def test_walks_every_item_once_by_link(api, alice):
         response = api.get(url, **headers_for(alice))
         assert response.status_code == 200
         seen.extend(response.json())
-        url = _next(response)
+        url = next_link(response)
     assert seen == list(range(45))
 
 
