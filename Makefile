@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test test-fast lint format bench servers-up servers-down clean-state k8s-check keycloak keycloak-stop
+.PHONY: run up down test test-ferretdb test-fast lint format bench servers-up servers-down clean-state k8s-check keycloak keycloak-stop
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ servers-down:
 # The whole suite: starts the test servers (own ports, own data), runs every test, stops them.
 test: $(STAMP)
 	scripts/test.sh
+
+# The suites that use the MongoDB-wire server again, on FerretDB (CI runs both).
+test-ferretdb: $(STAMP)
+	HORNET_MONGO_SERVER=ferretdb HORNET_TEST_SUITES=posts scripts/test.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

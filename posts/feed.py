@@ -2,9 +2,11 @@
 
 Built from ONE call to the followers service (the followed ids, cached briefly in
 ``posts.following_cache``) and indexed reads on ``(author_id, created_at)``. The authors are
-queried in batches of at most FEED_AUTHOR_BATCH, each batch limited to the page size, and the
-batches are merged in (created_at, _id) order: the work is proportional to the page size and
-the number of batches, never to everything those users ever posted. Pages use the same
+queried in batches of at most FEED_AUTHOR_BATCH, each batch read in time windows sized from
+those authors' statistics (``posts.windows``: about one page of posts per batch, authors who
+never posted skipped), and the batches are merged in (created_at, _id) order: the work is
+proportional to the page size and the number of batches, never to everything those users
+ever posted. Pages use the same
 ``(created_at, _id)`` cursor as the user timeline, so posts that arrive while the caller
 scrolls never shift the later pages (nothing skipped, nothing repeated).
 """
@@ -21,15 +23,12 @@ from django.conf import settings
 
 from hornet.identity import Identity
 from posts.clients import FollowersUnavailable, followers_client
-from posts.db import query_ms
-from posts.documents import posts_collection
 from posts.following_cache import (
     following_cache_get,
     following_cache_invalidate,
     following_cache_put,
 )
-from posts.queries import DESC, TimeKey, timeline_filter
-from posts.selectors import Page, Row, page_of
+from posts.selectors import Page, Row, cursor_bound, newest_by_authors, page_of
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +78,11 @@ def _sort_key(row: Row) -> tuple[dt.datetime, UUID]:
 
 def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page:
     """Top-level posts and shares by these authors, newest first, one page after the cursor."""
-    key = TimeKey.from_payload(after)
-    streams = []
-    for batch in _batches(author_ids, FEED_AUTHOR_BATCH):
-        query = timeline_filter(batch, key)
-        query["parent_post_id"] = None  # replies stay in their threads
-        found = posts_collection().find(query, sort=DESC, limit=limit + 1, max_time_ms=query_ms())
-        streams.append(list(found))
+    bound = cursor_bound(after, descending=True)
+    streams = [
+        newest_by_authors(author_ids=batch, need=limit + 1, bound=bound, top_level_only=True)
+        for batch in _batches(author_ids, FEED_AUTHOR_BATCH)
+    ]
     merged = list(heapq.merge(*streams, key=_sort_key, reverse=True))[: limit + 1]
     return page_of(merged, limit)
 

@@ -4,6 +4,7 @@ Every list is ordered by the unique key ``(created_at, _id)`` and pages with a c
 the last item seen. The filter is ``created_at <= t AND (created_at < t OR _id < id)`` (the
 mirror for ascending lists): the top-level bound lets an index on ``(..., created_at, _id)``
 start right at the cursor, and the ``$or`` only sorts out posts of that same millisecond.
+``posts.windows`` adds the other end of the time range to each query (a bounded key range).
 """
 
 from collections.abc import Sequence
@@ -55,7 +56,8 @@ class TimeKey:
             ) from None
 
 
-def _after(key: TimeKey | None, descending: bool) -> dict[str, Any]:
+def after_filter(key: TimeKey | None, descending: bool) -> dict[str, Any]:
+    """Strictly after the cursor's item in list order (nothing when there is no cursor)."""
     if key is None:
         return {}
     strict, loose = ("$lt", "$lte") if descending else ("$gt", "$gte")
@@ -65,13 +67,18 @@ def _after(key: TimeKey | None, descending: bool) -> dict[str, Any]:
     }
 
 
-def timeline_filter(author_ids: Sequence[UUID], after: TimeKey | None) -> dict[str, Any]:
-    """Posts by these authors (newest first), after the cursor. One id: the user timeline;
-    many ids: the home feed, merged by the same index and paged with the same cursor."""
+def authors_filter(author_ids: Sequence[UUID]) -> dict[str, Any]:
+    """Posts by these authors. One id: the user timeline; many ids: the home feed, merged by
+    the same index and paged with the same cursor."""
     authors: Any = author_ids[0] if len(author_ids) == 1 else {"$in": list(author_ids)}
-    return {"author_id": authors, **_after(after, descending=True)}
+    return {"author_id": authors}
+
+
+def timeline_filter(author_ids: Sequence[UUID], after: TimeKey | None) -> dict[str, Any]:
+    """Posts by these authors (newest first), after the cursor."""
+    return {**authors_filter(author_ids), **after_filter(after, descending=True)}
 
 
 def replies_filter(post_id: UUID, after: TimeKey | None) -> dict[str, Any]:
     """Direct replies to a post (oldest first), after the cursor."""
-    return {"parent_post_id": post_id, **_after(after, descending=False)}
+    return {"parent_post_id": post_id, **after_filter(after, descending=False)}

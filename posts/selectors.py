@@ -8,9 +8,11 @@ from typing import Any
 from uuid import UUID
 
 from hornet.errors import NotFound
+from posts.authors import AuthorStats, author_stats_get
 from posts.db import query_ms
-from posts.documents import posts_collection
-from posts.queries import ASC, DESC, TimeKey, replies_filter, timeline_filter
+from posts.documents import now_ms, posts_collection
+from posts.queries import ASC, DESC, TimeKey, after_filter, authors_filter
+from posts.windows import Bound, Finder, first_width, newest_first, oldest_first
 
 Row = dict[str, Any]
 
@@ -53,23 +55,49 @@ def page_of(rows: list[Row], limit: int) -> Page:
     return Page(rows, TimeKey.of(rows[-1]).payload())
 
 
-def _page(query: dict[str, Any], sort: list[tuple[str, int]], limit: int) -> Page:
-    found = posts_collection().find(query, sort=sort, limit=limit + 1, max_time_ms=query_ms())
-    return page_of(list(found), limit)
+def _finder(base: dict[str, Any], sort: list[tuple[str, int]]) -> Finder:
+    """A window reader for ``posts.windows``: ``base`` plus the slice's time bounds."""
+
+    def find(window: dict[str, Any], limit: int) -> list[Row]:
+        query = {**base, **window}
+        found = posts_collection().find(query, sort=sort, limit=limit, max_time_ms=query_ms())
+        return list(found)
+
+    return find
+
+
+def cursor_bound(after: dict[str, Any] | None, *, descending: bool) -> Bound | None:
+    """The first slice's cursor side, from a (signed) cursor payload; None on a first page."""
+    key = TimeKey.from_payload(after)
+    if key is None:
+        return None
+    return Bound(at=key.created_at, filter=after_filter(key, descending=descending))
+
+
+def newest_by_authors(
+    *, author_ids: Sequence[UUID], need: int, bound: Bound | None, top_level_only: bool = False
+) -> list[Row]:
+    """Up to ``need`` posts by these authors, newest first, after ``bound``; read in time
+    windows sized from the authors' statistics (authors who never posted are not asked)."""
+    stats = author_stats_get(author_ids)
+    if not stats:
+        return []
+    base = authors_filter([a for a in author_ids if a in stats])
+    if top_level_only:
+        base["parent_post_id"] = None  # replies stay in their threads
+    return newest_first(
+        _finder(base, DESC), need=need, stats=AuthorStats.merged(stats.values()), bound=bound
+    )
 
 
 def posts_by_authors_page(
     *, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None = None
 ) -> Page:
-    """Posts (including replies and shares) by any of these authors, newest first.
-
-    The home feed calls this with the followed users' ids; the cursor format is the same as
-    the single-author timeline's.
-    """
+    """Posts (including replies and shares) by any of these authors, newest first."""
     if not author_ids:
         return Page([], None)
-    query = timeline_filter(author_ids, TimeKey.from_payload(after))
-    return _page(query, DESC, limit)
+    bound = cursor_bound(after, descending=True)
+    return page_of(newest_by_authors(author_ids=author_ids, need=limit + 1, bound=bound), limit)
 
 
 def posts_by_author_page(
@@ -79,14 +107,27 @@ def posts_by_author_page(
     return posts_by_authors_page(author_ids=[author_id], limit=limit, after=after)
 
 
+def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page:
+    """A page of a post's direct replies, oldest first, read in windows from the post's time
+    sized by its reply count."""
+    now = now_ms()
+    age = max((now - post["created_at"]).total_seconds(), 1.0)
+    rate = max(post.get("replies_count") or 0, 1) / age
+    rows = oldest_first(
+        _finder({"parent_post_id": post["_id"]}, ASC),
+        need=limit + 1,
+        start=post["created_at"],
+        width=first_width(limit + 1, rate),
+        bound=cursor_bound(after, descending=False),
+        now=now,
+    )
+    return page_of(rows, limit)
+
+
 def replies_page(*, post_id: UUID, limit: int, after: dict[str, Any] | None = None) -> Page:
-    """Direct replies to a post, oldest first; NotFound if the post does not exist."""
-    page = _page(replies_filter(post_id, TimeKey.from_payload(after)), ASC, limit)
-    if not page.items and post_find(post_id=post_id) is None:
-        # Checked only when there is nothing to show, so a busy thread costs one query; also
-        # on later pages, so a thread deleted while it is paged answers 404, not [].
-        raise post_not_found(post_id)
-    return page
+    """Direct replies to a post, oldest first; NotFound if the post does not exist (also on
+    later pages, so a thread deleted while it is paged answers 404, not [])."""
+    return _replies(post_get(post_id=post_id), limit, after)
 
 
 @dataclass(frozen=True)
@@ -114,5 +155,5 @@ def post_context(*, post_id: UUID, limit: int) -> Context:
         ancestors.append(parent)
         parent_id = parent.get("parent_post_id")
     ancestors.reverse()
-    replies = _page(replies_filter(post_id, None), ASC, limit)
+    replies = _replies(post, limit, None)
     return Context(ancestors=ancestors, post=post, replies=replies)

@@ -27,6 +27,7 @@ from pymongo import ReturnDocument
 
 from hornet.errors import Conflict, Forbidden, InvalidInput
 from posts import intents
+from posts.authors import author_stats_touch
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
 from posts.selectors import Row, post_find, post_get, post_not_found
 
@@ -111,6 +112,8 @@ def _counted_target(post: Post | Row) -> tuple[str, UUID, str] | None:
 
 
 def _insert(post: Post) -> None:
+    # Statistics first: they must cover every post (posts.authors).
+    author_stats_touch(author_id=post.author_id, at=post.created_at)
     # NotUniqueError: a retry raced its own first attempt, which inserted the post.
     with contextlib.suppress(NotUniqueError):
         post.save(force_insert=True)

@@ -15,19 +15,19 @@ PY="$ROOT/.venv/bin/python"
 
 case "$STACK" in
   dev)
-    export FERRETDB_PORT="${FERRETDB_PORT:-27117}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7787}"
+    export MONGO_PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7787}"
     export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-dev-password}"
     export MONGO_DB="${MONGO_DB:-hornet}"
     export POSTS_PORT="${POSTS_PORT:-8001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-8002}"
     SETTINGS_SUFFIX="dev" ;;
   test)
-    export FERRETDB_PORT="${FERRETDB_PORT:-27217}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7887}"
+    export MONGO_PORT="${MONGO_PORT:-${FERRETDB_PORT:-27217}}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7887}"
     export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-test-password}"
     export MONGO_DB="${MONGO_DB:-hornet_test}"
     export POSTS_PORT="${POSTS_PORT:-18001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-18002}"
     SETTINGS_SUFFIX="test" ;;
   bench)  # `make bench`: its own servers and data (1M posts), kept between runs
-    export FERRETDB_PORT="${FERRETDB_PORT:-27317}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7987}"
+    export MONGO_PORT="${MONGO_PORT:-${FERRETDB_PORT:-27317}}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7987}"
     export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-bench-password}"
     export MONGO_DB="${MONGO_DB:-hornet_bench}"
     export POSTS_PORT="${POSTS_PORT:-28001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-28002}"
@@ -35,7 +35,14 @@ case "$STACK" in
     SETTINGS_SUFFIX="dev" ;;
   *) echo "STACK must be dev, test or bench" >&2; exit 2 ;;
 esac
-export MONGO_URI="mongodb://127.0.0.1:$FERRETDB_PORT/"
+export MONGO_URI="mongodb://127.0.0.1:$MONGO_PORT/"
+# The MongoDB-wire server: secantus (default; its queries use our indexes) or ferretdb.
+export HORNET_MONGO_SERVER="${HORNET_MONGO_SERVER:-secantus}"
+case "$HORNET_MONGO_SERVER" in
+  secantus|ferretdb) ;;
+  *) echo "HORNET_MONGO_SERVER must be secantus or ferretdb, not '$HORNET_MONGO_SERVER'" >&2; exit 2 ;;
+esac
+MONGO_SCRIPT="$ROOT/scripts/db/$HORNET_MONGO_SERVER.sh"
 export NEO4J_URI="bolt://127.0.0.1:$NEO4J_BOLT_PORT"
 export FOLLOWERS_SERVICE_URL="http://127.0.0.1:$FOLLOWERS_PORT"
 export POSTS_SERVICE_URL="http://127.0.0.1:$POSTS_PORT"
@@ -47,10 +54,10 @@ manage() {  # manage SERVICE ARGS...
 }
 
 servers_up() {
-  "$ROOT/scripts/db/ferretdb.sh" build
+  "$MONGO_SCRIPT" build
   "$ROOT/scripts/db/neo4j.sh" build
-  # Start both at once: Neo4j's JVM start dominates, FerretDB is ready long before it.
-  "$ROOT/scripts/db/ferretdb.sh" start & local f=$!
+  # Start both at once: Neo4j's JVM start dominates, the document server is ready before it.
+  "$MONGO_SCRIPT" start & local f=$!
   "$ROOT/scripts/db/neo4j.sh" start & local n=$!
   local rc=0
   wait "$f" || rc=1
@@ -59,6 +66,9 @@ servers_up() {
 }
 
 servers_down() {
+  # Both document servers: whichever of them this stack started (a switch of
+  # HORNET_MONGO_SERVER between up and down still stops the one that runs).
+  "$ROOT/scripts/db/secantus.sh" stop || true
   "$ROOT/scripts/db/ferretdb.sh" stop || true
   "$ROOT/scripts/db/neo4j.sh" stop || true
 }
@@ -126,8 +136,8 @@ services_down() {
 
 status() {
   local rc=0
-  "$ROOT/scripts/db/ferretdb.sh" status || rc=1
-  "$ROOT/scripts/db/neo4j.sh" status || rc=1
+  echo -n "$HORNET_MONGO_SERVER: "; "$MONGO_SCRIPT" status || rc=1
+  echo -n "neo4j: "; "$ROOT/scripts/db/neo4j.sh" status || rc=1
   for service in posts followers; do
     local pidfile="$HORNET_STATE_DIR/run/$service.pid"
     if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -172,6 +182,6 @@ case "${1:-}" in
   down) services_down; servers_down ;;
   run) run_foreground ;;
   status) status ;;
-  env) env | grep -E '^(HORNET_STATE_DIR|FERRETDB_PORT|NEO4J_|MONGO_|POSTS_|FOLLOWERS_)' ;;
+  env) env | grep -E '^(HORNET_STATE_DIR|HORNET_MONGO_SERVER|NEO4J_|MONGO_|POSTS_|FOLLOWERS_)' ;;
   *) echo "usage: $0 servers-up|servers-down|schema|seed-demo|up|down|run|status|env" >&2; exit 2 ;;
 esac

@@ -35,10 +35,18 @@ def state_dir() -> str:
     return os.environ.get("HORNET_STATE_DIR", str(ROOT / ".state" / "test"))
 
 
+def mongo_server() -> str:
+    """The MongoDB-wire server the tests run on (scripts/stack.sh exports it)."""
+    return os.environ.get("HORNET_MONGO_SERVER", "secantus")
+
+
 def db_script(name: str, action: str) -> subprocess.CompletedProcess[str]:
-    """Run scripts/db/<name>.sh <action> against the test stack's state folder."""
+    """Run scripts/db/<name>.sh <action> against the test stack's state folder; ``mongo`` names
+    the configured MongoDB-wire server (secantus or ferretdb)."""
+    if name == "mongo":
+        name = mongo_server()
     env = {**os.environ, "HORNET_STATE_DIR": state_dir()}
-    env.setdefault("FERRETDB_PORT", "27217")
+    env.setdefault("MONGO_PORT", os.environ.get("FERRETDB_PORT", "27217"))
     env.setdefault("NEO4J_BOLT_PORT", "7887")
     env.setdefault("NEO4J_PASSWORD", "hornet-test-password")
     return subprocess.run(

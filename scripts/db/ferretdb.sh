@@ -4,7 +4,7 @@
 #
 # Usage: scripts/db/ferretdb.sh build|start|stop|status
 #   HORNET_STATE_DIR  required for start/stop/status (e.g. $ROOT/.state/dev)
-#   FERRETDB_PORT     default 27117
+#   MONGO_PORT        default 27117 (FERRETDB_PORT is read too)
 #   FERRETDB_LOG_LEVEL default info
 set -euo pipefail
 
@@ -14,7 +14,7 @@ source "$ROOT/scripts/lib/pidfile.sh"
 SRC="$ROOT/servers/ferretdb"
 BIN="$ROOT/.cache/bin/hornet-ferretdb"
 PY="$ROOT/.venv/bin/python"
-PORT="${FERRETDB_PORT:-27117}"
+PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}"
 HOST=127.0.0.1
 
 die() { echo "ferretdb: $*" >&2; exit 1; }
@@ -63,7 +63,7 @@ cmd_start() {
     fi
     [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
     cmd_build
-    port_free_or_die ferretdb "$HOST" "$PORT" FERRETDB_PORT
+    port_free_or_die ferretdb "$HOST" "$PORT" MONGO_PORT
     mkdir -p "$DATA" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
 
     # setsid: own session/process group, so a Ctrl-C in the caller's terminal

@@ -77,6 +77,7 @@ def clean(stack: Stack) -> None:
     db = mongo[os.environ.get("MONGO_DB", "hornet_test")]
     db["posts"].delete_many({})
     db["following_cache"].delete_many({})
+    db["author_stats"].delete_many({})
     mongo.close()
     with neo4j.GraphDatabase.driver(
         os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"),

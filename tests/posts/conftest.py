@@ -1,5 +1,5 @@
-"""Posts tests run against the real test FerretDB (settings.test_posts), one clean
-collection per test. Indexes are kept: documents are deleted, the collection is not dropped."""
+"""Posts tests run against the real test MongoDB-wire server (settings.test_posts), clean
+collections per test. Indexes are kept: documents are deleted, the collections are not dropped."""
 
 import io
 import uuid
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from posts.authors import author_stats_touch, stats_collection
 from posts.documents import Post, now_ms, posts_collection
 
 
@@ -21,6 +22,7 @@ def posts_schema() -> None:
 def clean_posts(settings: Any) -> None:
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
     posts_collection().delete_many({})
+    stats_collection().delete_many({})
 
 
 def stored(
@@ -30,12 +32,14 @@ def stored(
     content: str = "stored",
     parent_post_id: uuid.UUID | None = None,
 ) -> Post:
-    """Insert a post directly (fixed timestamps for ordering tests); counters untouched."""
+    """Insert a post directly (fixed timestamps for ordering tests); counters untouched, the
+    author's statistics counted as post_create does."""
     post = Post(
         author_id=author_id,
         content=content,
         parent_post_id=parent_post_id,
         created_at=created_at or now_ms(),
     )
+    author_stats_touch(author_id=author_id, at=post.created_at)
     post.save(force_insert=True)
     return post

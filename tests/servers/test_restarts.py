@@ -19,14 +19,14 @@ def test_mongo_data_survives_restart_and_readyz_follows(api):
     client["hornet_restart"]["things"].insert_one({"_id": key, "v": "kept"})
     client.close()
     assert api.get("/readyz").status_code == 200
-    db_script("ferretdb", "stop")
+    db_script("mongo", "stop")
     try:
         response = api.get("/readyz")
         assert response.status_code == 503
         assert response.json()["code"] == "database_unavailable"
         assert api.get("/healthz").status_code == 200  # alive, just not ready
     finally:
-        db_script("ferretdb", "start")
+        db_script("mongo", "start")
     assert api.get("/readyz").status_code == 200  # same process: the client recovered
     client = _mongo()
     try:

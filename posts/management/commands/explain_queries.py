@@ -1,38 +1,73 @@
 """Print the server's plan for each query the posts service runs, and whether it uses an index.
 
-On MongoDB the winning plan shows IXSCAN (or an _id fast path) per query. FerretDB's SQLite
-backend answers with SQLite's ``EXPLAIN QUERY PLAN`` lines and pushdown flags instead.
-``--require-index`` exits non-zero if any list query scans the whole collection.
+The queries are built by the same functions as the API's (``posts.queries`` filters with the
+time windows of ``posts.windows``). On MongoDB and SecantusDB the winning plan shows IXSCAN
+(or an _id fast path) per query, with the keys and documents examined where the server
+reports them (SecantusDB reports the plan and counts MongoDB would have; its own storage reads
+the whole matching index range: bench/README.md). FerretDB's SQLite backend answers with
+SQLite's ``EXPLAIN QUERY PLAN`` lines and pushdown flags instead. ``--require-index`` exits
+non-zero if any query scans the whole collection.
 """
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from pymongo.collection import Collection
 
+from posts.authors import stats_collection
 from posts.db import command_deadline
 from posts.documents import now_ms, posts_collection
-from posts.queries import ASC, DESC, TimeKey, replies_filter, timeline_filter
+from posts.queries import ASC, DESC, TimeKey, after_filter, authors_filter
+from posts.windows import with_times
 
 # Stages that mean "an index (or the _id index) found the documents".
 _INDEX_STAGES = {"IXSCAN", "IDHACK", "EXPRESS_IXSCAN", "EXPRESS_IDHACK", "COUNT_SCAN"}
 
+Query = tuple[str, str, dict[str, Any], list[tuple[str, int]] | None]
 
-def queries() -> list[tuple[str, dict[str, Any], list[tuple[str, int]] | None]]:
-    """(name, filter, sort) exactly as the selectors and services build them."""
+
+def queries() -> list[Query]:
+    """(name, collection, filter, sort) exactly as the selectors and services build them."""
     a, b, c, p = (uuid.uuid4() for _ in range(4))
-    key = TimeKey(now_ms(), uuid.uuid4())
+    now = now_ms()
+    key = TimeKey(now, uuid.uuid4())
+    lo, hi = now - dt.timedelta(hours=1), now + dt.timedelta(hours=1)
+    newer = after_filter(key, descending=True)
+    older = after_filter(key, descending=False)
+    feed = {**authors_filter([a, b, c]), "parent_post_id": None}
     return [
-        ("timeline first page", timeline_filter([a], None), DESC),
-        ("timeline next page", timeline_filter([a], key), DESC),
-        ("feed next page (3 authors)", timeline_filter([a, b, c], key), DESC),
-        ("replies first page", replies_filter(p, None), ASC),
-        ("replies next page", replies_filter(p, key), ASC),
-        ("subtree level (delete)", {"parent_post_id": {"$in": [p, a]}}, None),
-        ("shares of a post", {"original_post_id": p}, None),
-        ("post by id", {"_id": p}, None),
+        ("timeline first page", "posts", with_times(authors_filter([a]), _ge(lo)), DESC),
+        (
+            "timeline next page",
+            "posts",
+            with_times({**authors_filter([a]), **newer}, _ge(lo)),
+            DESC,
+        ),
+        ("timeline wider window", "posts", with_times(authors_filter([a]), _range(lo, now)), DESC),
+        ("feed first page (3 authors)", "posts", with_times(feed, _ge(lo)), DESC),
+        ("feed next page (3 authors)", "posts", with_times({**feed, **newer}, _ge(lo)), DESC),
+        ("replies first page", "posts", with_times({"parent_post_id": p}, _lt(hi)), ASC),
+        ("replies next page", "posts", with_times({"parent_post_id": p, **older}, _lt(hi)), ASC),
+        ("subtree level (delete)", "posts", {"parent_post_id": {"$in": [p, a]}}, None),
+        ("shares of a post", "posts", {"original_post_id": p}, None),
+        ("post by id", "posts", {"_id": p}, None),
+        ("author statistics (feed)", "author_stats", {"_id": {"$in": [str(a), str(b)]}}, None),
     ]
+
+
+def _ge(lo: dt.datetime) -> dict[str, Any]:
+    return {"created_at": {"$gte": lo}}
+
+
+def _lt(hi: dt.datetime) -> dict[str, Any]:
+    return {"created_at": {"$lt": hi}}
+
+
+def _range(lo: dt.datetime, hi: dt.datetime) -> dict[str, Any]:
+    return {"created_at": {"$gte": lo, "$lt": hi}}
 
 
 def _stages(plan: Any) -> set[str]:
@@ -49,12 +84,27 @@ def _stages(plan: Any) -> set[str]:
     return found
 
 
+_KINDS = (("FerretDB", "ferretdbVersion"), ("SecantusDB", "secantusVersion"))
+
+
+def examined(explain: dict[str, Any]) -> str:
+    """``keys/docs examined`` as the server reports them, or nothing."""
+    stats = explain.get("executionStats")
+    if not isinstance(stats, dict) or "totalKeysExamined" not in stats:
+        return ""
+    return (
+        f"; keys examined {stats['totalKeysExamined']}, docs examined "
+        f"{stats.get('totalDocsExamined')}, returned {stats.get('nReturned')}"
+    )
+
+
 def verdict(explain: dict[str, Any]) -> tuple[bool, str]:
     """(uses an index?, one-line summary) for a MongoDB or a FerretDB explain answer."""
     planner = explain.get("queryPlanner", {})
     if "winningPlan" in planner:  # MongoDB
         stages = _stages(planner["winningPlan"])
-        return bool(stages & _INDEX_STAGES), "stages: " + ", ".join(sorted(stages))
+        summary = "stages: " + ", ".join(sorted(stages)) + examined(explain)
+        return bool(stages & _INDEX_STAGES), summary
     lines = [str(line) for line in planner.get("Plan", [])]  # FerretDB + SQLite
     indexed = any(("USING INDEX" in s or "USING PRIMARY KEY" in s) for s in lines)
     flags = {k: explain.get(k) for k in ("filterPushdown", "sortPushdown", "limitPushdown")}
@@ -72,11 +122,15 @@ class Command(BaseCommand):
         with command_deadline():
             posts = posts_collection()
             server = posts.database.command("buildInfo")
-            kind = "FerretDB" if "ferretdbVersion" in server else "MongoDB"
+            kind = next((k for k, f in _KINDS if f in server), "MongoDB")
             self.stdout.write(f"server: {kind} {server.get('version')}")
             scans = []
-            for name, query, sort in queries():
-                explain = posts.find(query, sort=sort, limit=21).explain()
+            collections: dict[str, Collection] = {
+                "posts": posts,
+                "author_stats": stats_collection(),
+            }
+            for name, collection, query, sort in queries():
+                explain = collections[collection].find(query, sort=sort, limit=21).explain()
                 indexed, summary = verdict(explain)
                 self.stdout.write(f"{name}: {'INDEX' if indexed else 'FULL SCAN'} ({summary})")
                 if options["verbose_plans"]:

@@ -30,9 +30,12 @@ from bson import Binary, DatetimeMS
 from bson.binary import UUID_SUBTYPE
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from pymongo import UpdateOne
 
 from hornet import seeding
 from posts import db
+from posts.authors import COLLECTION as AUTHOR_STATS
+from posts.authors import stats_collection
 from posts.documents import Post, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
@@ -115,6 +118,29 @@ class Plan:
             docs.append(doc)
         return docs
 
+    def author_stats(self, users: list[seeding.SeedUser]) -> list[UpdateOne]:
+        """The statistics of every author's planned posts (posts.authors), as bulk updates."""
+        count = [0] * len(users)
+        first = [2**62] * len(users)
+        last = [-(2**62)] * len(users)
+        for a, t in zip(self.author, self.millis, strict=True):
+            count[a] += 1
+            first[a] = min(first[a], t)
+            last[a] = max(last[a], t)
+        return [
+            UpdateOne(
+                {"_id": str(user.user_id)},
+                {
+                    "$inc": {"n": count[a]},
+                    "$min": {"first": DatetimeMS(first[a])},
+                    "$max": {"last": DatetimeMS(last[a])},
+                },
+                upsert=True,
+            )
+            for a, user in enumerate(users)
+            if count[a]
+        ]
+
 
 def sentences(seed: int, count: int = 2000) -> list[str]:
     """A pool of readable sentences (Faker is slow per call; contents are drawn from this)."""
@@ -154,7 +180,7 @@ def prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
 def wipe() -> None:
     """Drop the posts service's collections and recreate them with their indexes."""
     database = db.database()
-    for name in (Post._get_collection_name(), FOLLOWING_CACHE, IDEMPOTENCY_KEYS):
+    for name in (Post._get_collection_name(), FOLLOWING_CACHE, IDEMPOTENCY_KEYS, AUTHOR_STATS):
         database.drop_collection(name)
     call_command("ensure_schema", stdout=io.StringIO())
 
@@ -200,6 +226,9 @@ class Command(BaseCommand):
         if rebuild:
             for name in secondary_indexes():
                 posts.drop_index(name)
+        # Statistics before the posts they describe, as post_create does (posts.authors).
+        for updates in seeding.batched(plan.author_stats(users), 1000):
+            stats_collection().bulk_write(updates, ordered=False)
         try:
             with seeding.progress(count, "post", options["verbosity"]) as bar:
                 bar.set_description("posts")

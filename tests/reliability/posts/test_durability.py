@@ -1,11 +1,11 @@
 """Durability: acknowledged writes survive database restarts, with nothing lost or doubled.
 
-The restart test stops and restarts each shared test database server (FerretDB, then Neo4j)
-while a writer sends posts, replies, shares and follows through real gunicorn services. The
-writer behaves like a careful client: every create carries an Idempotency-Key and is retried
-with the same key until it is acknowledged. Afterwards every acknowledged object is readable,
-each exists once, and every counter equals the real count. The servers are restarted before
-the test returns, whatever happens.
+The restart test stops and restarts each shared test database server (the MongoDB-wire
+server, then Neo4j) while a writer sends posts, replies, shares and follows through real
+gunicorn services. The writer behaves like a careful client: every create carries an
+Idempotency-Key and is retried with the same key until it is acknowledged. Afterwards every
+acknowledged object is readable, each exists once, and every counter equals the real count.
+The servers are restarted before the test returns, whatever happens.
 """
 
 import os
@@ -140,7 +140,7 @@ def test_nothing_acknowledged_is_lost_or_doubled_across_database_restarts(servic
     thread.start()
     try:
         wait_for(lambda: writer.acked >= OPERATIONS // 4 or writer.done.is_set(), 60)
-        _restart("ferretdb", stats)
+        _restart("mongo", stats)
         wait_for(lambda: writer.acked >= OPERATIONS // 2 or writer.done.is_set(), 120)
         _restart("neo4j", stats)
     finally:

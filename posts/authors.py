@@ -1,0 +1,114 @@
+"""Per-author posting statistics: how many posts, the first and the latest post time.
+
+They size the time windows of every time-ordered read (``posts.windows``): where an author's
+posts start and end, and how densely they post. They are hints, never the truth of what is
+shown: a list is always the posts that match its filter, and a wrong hint costs only extra
+work. One small document per author in ``author_stats`` (``_id`` = the id as a string, as the
+following cache, so that FerretDB serves the point read by its primary key too).
+
+Invariant: the statistics cover every post. ``author_stats_touch`` runs *before* the post is
+inserted, so a crash between the two leaves a statistic for a post that was never written
+(harmless: one more empty window) and never a post outside ``[first, last]``. The seed writes
+them for its bulk posts and ``ensure_schema`` backfills authors that have posts and none
+(tests: tests/posts/test_windows.py).
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from pymongo import UpdateOne
+from pymongo.collection import Collection
+
+from posts.db import database, query_ms
+from posts.documents import posts_collection
+
+COLLECTION = "author_stats"
+
+
+@dataclass(frozen=True)
+class AuthorStats:
+    """What is known of an author's posts (over all time, deleted ones included)."""
+
+    posts: int
+    first: dt.datetime
+    last: dt.datetime
+
+    def rate(self) -> float:
+        """Posts per second over the author's active span (at least one second)."""
+        span = max((self.last - self.first).total_seconds(), 1.0)
+        return self.posts / span
+
+    @classmethod
+    def merged(cls, stats: Iterable["AuthorStats"]) -> "AuthorStats | None":
+        """The statistics of several authors' posts taken together (a feed's)."""
+        found = list(stats)
+        if not found:
+            return None
+        return cls(
+            posts=sum(s.posts for s in found),
+            first=min(s.first for s in found),
+            last=max(s.last for s in found),
+        )
+
+
+def stats_collection() -> Collection:
+    return database()[COLLECTION]
+
+
+def _stats(doc: dict[str, Any]) -> AuthorStats:
+    return AuthorStats(posts=int(doc["n"]), first=doc["first"], last=doc["last"])
+
+
+def author_stats_touch(*, author_id: UUID, at: dt.datetime) -> None:
+    """Count a post by this author at ``at``; call before inserting the post."""
+    stats_collection().update_one(
+        {"_id": str(author_id)},
+        {"$inc": {"n": 1}, "$min": {"first": at}, "$max": {"last": at}},
+        upsert=True,
+    )
+
+
+def author_stats_get(author_ids: Sequence[UUID]) -> dict[UUID, AuthorStats]:
+    """The statistics of these authors; an author who never posted has none."""
+    if not author_ids:
+        return {}
+    keys = [str(a) for a in author_ids]
+    query: dict[str, Any] = {"_id": keys[0]} if len(keys) == 1 else {"_id": {"$in": keys}}
+    found = stats_collection().find(query, max_time_ms=query_ms())
+    return {UUID(doc["_id"]): _stats(doc) for doc in found}
+
+
+def author_stats_backfill() -> int:
+    """Statistics for posts written before they existed: when there are none at all but there
+    are posts, count every author's posts once (``ensure_schema``). Returns the authors filled."""
+    if stats_collection().find_one({}, {"_id": 1}) is not None:
+        return 0
+    posts = posts_collection()
+    if posts.find_one({}, {"_id": 1}) is None:
+        return 0
+    grouped = posts.aggregate(
+        [
+            {
+                "$group": {
+                    "_id": "$author_id",
+                    "n": {"$sum": 1},
+                    "first": {"$min": "$created_at"},
+                    "last": {"$max": "$created_at"},
+                }
+            }
+        ]
+    )
+    updates = [
+        UpdateOne(
+            {"_id": str(g["_id"])},
+            {"$inc": {"n": g["n"]}, "$min": {"first": g["first"]}, "$max": {"last": g["last"]}},
+            upsert=True,
+        )
+        for g in grouped
+    ]
+    for start in range(0, len(updates), 1000):
+        stats_collection().bulk_write(updates[start : start + 1000], ordered=False)
+    return len(updates)
