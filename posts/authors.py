@@ -89,25 +89,21 @@ def author_stats_backfill() -> int:
     posts = posts_collection()
     if posts.find_one({}, {"_id": 1}) is None:
         return 0
-    grouped = posts.aggregate(
-        [
-            {
-                "$group": {
-                    "_id": "$author_id",
-                    "n": {"$sum": 1},
-                    "first": {"$min": "$created_at"},
-                    "last": {"$max": "$created_at"},
-                }
-            }
-        ]
-    )
+    # One pass in Python rather than $group: FerretDB has no $min/$max accumulators.
+    acc: dict[UUID, list[Any]] = {}
+    for row in posts.find({}, {"author_id": 1, "created_at": 1}, batch_size=10_000):
+        at = row["created_at"]
+        entry = acc.setdefault(row["author_id"], [0, at, at])
+        entry[0] += 1
+        entry[1] = min(entry[1], at)
+        entry[2] = max(entry[2], at)
     updates = [
         UpdateOne(
-            {"_id": str(g["_id"])},
-            {"$inc": {"n": g["n"]}, "$min": {"first": g["first"]}, "$max": {"last": g["last"]}},
+            {"_id": str(author)},
+            {"$inc": {"n": n}, "$min": {"first": first}, "$max": {"last": last}},
             upsert=True,
         )
-        for g in grouped
+        for author, (n, first, last) in acc.items()
     ]
     for start in range(0, len(updates), 1000):
         stats_collection().bulk_write(updates[start : start + 1000], ordered=False)
