@@ -22,7 +22,7 @@ def _neo4j() -> neo4j.Driver:
     )
 
 
-def test_pymongo_insert_and_find_through_ferretdb():
+def test_pymongo_insert_and_find_through_the_mongodb_wire_server():
     client = _mongo()
     try:
         coll = client["hornet_roundtrip"]["things"]
@@ -62,7 +62,7 @@ def test_neo4j_refuses_a_wrong_password():
 
 
 def test_concurrent_increments_on_one_document_all_land():
-    """FerretDB v1 updates read-then-write; our wrapper serialises writes so $inc is atomic."""
+    """As on MongoDB. (FerretDB v1 updates read-then-write: our wrapper serialises its writes.)"""
     import threading
 
     client = _mongo()
