@@ -10,7 +10,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK="${STACK:-dev}"
-export HORNET_STATE_DIR="$ROOT/.state/$STACK"
+# HORNET_STACK_STATE_DIR: another folder for this stack (tests/servers/test_make_run.py).
+export HORNET_STATE_DIR="${HORNET_STACK_STATE_DIR:-$ROOT/.state/$STACK}"
 PY="$ROOT/.venv/bin/python"
 
 case "$STACK" in
@@ -83,9 +84,9 @@ seed_demo() {
   manage posts seed --demo --if-empty
 }
 
-gunicorn_cmd() {  # gunicorn_cmd SERVICE PORT
-  echo "env DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_$1 BIND=127.0.0.1:$2 \
-    $ROOT/.venv/bin/gunicorn -c python:hornet.gunicorn_conf --chdir $ROOT hornet.wsgi:application"
+gunicorn_argv() {  # gunicorn_argv SERVICE PORT: sets GUNICORN_ARGV (an array: paths may hold spaces)
+  GUNICORN_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_$1" "BIND=127.0.0.1:$2"
+    "$ROOT/.venv/bin/gunicorn" -c python:hornet.gunicorn_conf --chdir "$ROOT" hornet.wsgi:application)
 }
 
 wait_ready() {  # wait_ready URL SECONDS
@@ -111,8 +112,8 @@ services_up() {
     port=$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")
     pidfile="$HORNET_STATE_DIR/run/$service.pid"
     if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
-    # shellcheck disable=SC2046
-    setsid $(gunicorn_cmd "$service" "$port") --pid "$pidfile" \
+    gunicorn_argv "$service" "$port"
+    setsid "${GUNICORN_ARGV[@]}" --pid "$pidfile" \
       >>"$HORNET_STATE_DIR/logs/$service.log" 2>&1 < /dev/null &
   done
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
@@ -149,15 +150,36 @@ status() {
   return $rc
 }
 
+# `make run`: everything in the foreground until Ctrl-C, then everything stopped (the EXIT
+# trap, whatever ends the script: Ctrl-C, TERM, a failed start). Ctrl-C reaches the whole
+# process group: this script's INT trap exits, and the gunicorns stop on their own INT. When
+# SIGINT was ignored on entry (a shell that started us in the background), bash cannot trap it,
+# but the gunicorns still stop, `wait -n` returns and the script ends. If one service dies,
+# everything stops too. Test: tests/servers/test_make_run.py.
+RUN_PIDS=()
+stopping=0
+stop_all() {
+  (( stopping )) && return 0
+  stopping=1
+  echo; echo "stopping..."
+  local pid
+  for pid in "${RUN_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${RUN_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  servers_down
+  echo "stopped"
+}
+
 run_foreground() {
+  trap stop_all EXIT
+  trap 'exit 0' INT TERM HUP
   servers_up
   schema
   seed_demo
-  trap 'echo; echo "stopping..."; kill -TERM $pp $fp 2>/dev/null; wait $pp $fp 2>/dev/null; servers_down; exit 0' INT TERM
-  # shellcheck disable=SC2046
-  $(gunicorn_cmd posts "$POSTS_PORT") & pp=$!
-  # shellcheck disable=SC2046
-  $(gunicorn_cmd followers "$FOLLOWERS_PORT") & fp=$!
+  local service
+  for service in posts followers; do
+    gunicorn_argv "$service" "$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")"
+    "${GUNICORN_ARGV[@]}" & RUN_PIDS+=($!)
+  done
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
   warm_up
@@ -169,7 +191,7 @@ run_foreground() {
     act as a demo user http://127.0.0.1:$POSTS_PORT/dev/act-as
 
 MSG
-  wait $pp $fp
+  wait -n "${RUN_PIDS[@]}" || true
 }
 
 case "${1:-}" in
