@@ -66,20 +66,9 @@ def newest_first(
     """Up to ``need`` rows, newest first, older than ``bound`` (or from the newest)."""
     if stats is None or need <= 0:
         return []  # nobody in the list ever posted
-    rows: list[Row] = []
-    width = first_width(need, stats.rate())
     top = stats.last if bound is None else min(bound.at, stats.last)
-    lo = top - width
-    upper: dict[str, Any] = {} if bound is None else bound.filter  # first slice: the cursor
-    while True:
-        final = lo <= stats.first
-        window: dict[str, Any] = {} if final else {"$gte": lo}
-        found = find(with_times(upper, {"created_at": window}), need - len(rows))
-        rows.extend(found)
-        if len(rows) >= need or final:
-            return rows
-        width = _grown(width, len(found), need - len(rows))
-        upper, lo = {"created_at": {"$lt": lo}}, lo - width
+    width = first_width(need, stats.rate())
+    return _walk(find, need=need, edge=top, width=width, bound=bound, end=stats.first, back=True)
 
 
 def oldest_first(
@@ -92,19 +81,37 @@ def oldest_first(
     now: dt.datetime,
 ) -> list[Row]:
     """Up to ``need`` rows, oldest first, newer than ``bound`` (or from ``start``)."""
-    rows: list[Row] = []
     bottom = start if bound is None else max(bound.at, start)
-    hi = bottom + width
-    lower: dict[str, Any] = {} if bound is None else bound.filter
+    return _walk(find, need=need, edge=bottom, width=width, bound=bound, end=now, back=False)
+
+
+def _walk(
+    find: Finder,
+    *,
+    need: int,
+    edge: dt.datetime,
+    width: dt.timedelta,
+    bound: Bound | None,
+    end: dt.datetime,
+    back: bool,
+) -> list[Row]:
+    """Slices from ``edge`` towards ``end`` (back in time, or forward), the first one from the
+    cursor, until ``need`` rows came back or a slice reached ``end`` (that one is open-ended:
+    nothing lies beyond the list's end)."""
+    rows: list[Row] = []
+    near: dict[str, Any] = {} if bound is None else bound.filter
+    step = -1 if back else 1
+    far = edge + step * width
     while True:
-        final = hi > now
-        window: dict[str, Any] = {} if final else {"$lt": hi}
-        found = find(with_times(lower, {"created_at": window}), need - len(rows))
+        final = far <= end if back else far > end
+        window: dict[str, Any] = {} if final else {("$gte" if back else "$lt"): far}
+        found = find(with_times(near, {"created_at": window}), need - len(rows))
         rows.extend(found)
         if len(rows) >= need or final:
             return rows
         width = _grown(width, len(found), need - len(rows))
-        lower, hi = {"created_at": {"$gte": hi}}, hi + width
+        near = {"created_at": {("$lt" if back else "$gte"): far}}
+        far = far + step * width
 
 
 def with_times(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -21,8 +21,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=lib/pidfile.sh
-source "$ROOT/scripts/lib/pidfile.sh"
+SERVER=keycloak
+# shellcheck source=lib/server.sh
+source "$ROOT/scripts/lib/server.sh"
 VERSION="${KEYCLOAK_VERSION:-26.4.7}"
 CACHE="$ROOT/.cache/keycloak"
 DIST="$CACHE/keycloak-$VERSION"
@@ -32,14 +33,7 @@ HOST=127.0.0.1
 REALM=hornet
 ISSUER="http://$HOST:$PORT/realms/$REALM"
 
-die() { echo "keycloak: $*" >&2; exit 1; }
-
-state_paths() {
-    [[ -n "${HORNET_STATE_DIR:-}" ]] || die "HORNET_STATE_DIR is not set"
-    KC_HOME="$HORNET_STATE_DIR/data/keycloak"
-    LOG="$HORNET_STATE_DIR/logs/keycloak.log"
-    PIDFILE="$HORNET_STATE_DIR/run/keycloak.pid"
-}
+extra_paths() { KC_HOME="$DATA"; }
 
 java_major() {  # java_major JAVA_HOME -> prints the major version, or nothing
     [[ -x "$1/bin/java" ]] || return 0
@@ -162,22 +156,7 @@ cmd_start() {
     done
     [[ "$pid" =~ ^[0-9]+$ ]] || die "the launcher did not start; see $LOG"
 
-    local deadline=$((SECONDS + ${KEYCLOAK_START_TIMEOUT:-240}))
-    until discovery_ok; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            rm -f "$PIDFILE"
-            echo "keycloak: server exited during startup; log tail:" >&2
-            tail -n 40 "$LOG" >&2 || true
-            exit 1
-        fi
-        if (( SECONDS > deadline )); then
-            echo "keycloak: $ISSUER did not answer in time; log tail:" >&2
-            tail -n 40 "$LOG" >&2 || true
-            cmd_stop >/dev/null 2>&1 || true
-            exit 1
-        fi
-        sleep 0.5
-    done
+    await_ready "$pid" "${KEYCLOAK_START_TIMEOUT:-240}" discovery_ok
     echo "keycloak: running (pid $pid) in $((SECONDS - started))s issuer=$ISSUER"
 }
 
@@ -199,10 +178,4 @@ cmd_status() {
     return 1
 }
 
-case "${1:-}" in
-    build) cmd_build ;;
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    *) echo "usage: $0 build|start|stop|status" >&2; exit 2 ;;
-esac
+server_main "$@"

@@ -9,22 +9,14 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# shellcheck source=../lib/pidfile.sh
-source "$ROOT/scripts/lib/pidfile.sh"
+SERVER=ferretdb
+# shellcheck source=../lib/server.sh
+source "$ROOT/scripts/lib/server.sh"
 SRC="$ROOT/servers/ferretdb"
 BIN="$ROOT/.cache/bin/hornet-ferretdb"
 PY="$ROOT/.venv/bin/python"
 PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}"
 HOST=127.0.0.1
-
-die() { echo "ferretdb: $*" >&2; exit 1; }
-
-state_paths() {
-    [[ -n "${HORNET_STATE_DIR:-}" ]] || die "HORNET_STATE_DIR is not set"
-    DATA="$HORNET_STATE_DIR/data/ferretdb"
-    LOG="$HORNET_STATE_DIR/logs/ferretdb.log"
-    PIDFILE="$HORNET_STATE_DIR/run/ferretdb.pid"
-}
 
 # Prints the pid from the pid file if that process is alive; else returns 1.
 live_pid() { pidfile_live "$PIDFILE" hornet-ferretdb; }
@@ -45,16 +37,6 @@ cmd_build() {
     mv -f "$BIN.tmp" "$BIN"
 }
 
-# Real MongoDB ping through pymongo (exit 0 if the server answers).
-ping_mongo() {
-    "$PY" - "$HOST" "$PORT" <<'EOF' >/dev/null 2>&1
-import sys, pymongo
-c = pymongo.MongoClient(sys.argv[1], int(sys.argv[2]), serverSelectionTimeoutMS=1000,
-                        connectTimeoutMS=1000, directConnection=True)
-c.admin.command("ping")
-EOF
-}
-
 cmd_start() {
     state_paths
     if pid="$(live_pid)"; then
@@ -73,26 +55,8 @@ cmd_start() {
         </dev/null >>"$LOG" 2>&1 &
     local pid=$!
     echo "$pid" >"$PIDFILE"
-
-    local i
-    for ((i = 0; i < 60; i++)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            rm -f "$PIDFILE"
-            echo "ferretdb: server exited during startup; log tail:" >&2
-            tail -n 30 "$LOG" >&2 || true
-            exit 1
-        fi
-        # Cheap TCP probe first, then a real MongoDB ping.
-        if port_open "$HOST" "$PORT" && ping_mongo; then
-            echo "ferretdb: running (pid $pid) on mongodb://$HOST:$PORT/ data=$DATA"
-            return 0
-        fi
-        sleep 0.5
-    done
-    echo "ferretdb: no MongoDB ping answer on $HOST:$PORT after 30s; log tail:" >&2
-    tail -n 30 "$LOG" >&2 || true
-    cmd_stop >/dev/null 2>&1 || true
-    exit 1
+    await_ready "$pid" 30 mongo_ping "$HOST" "$PORT"
+    echo "ferretdb: running (pid $pid) on mongodb://$HOST:$PORT/ data=$DATA"
 }
 
 cmd_stop() {
@@ -105,10 +69,4 @@ cmd_status() {
     pidfile_status "$PIDFILE" hornet-ferretdb "port $PORT"
 }
 
-case "${1:-}" in
-    build) cmd_build ;;
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    *) echo "usage: $0 build|start|stop|status" >&2; exit 2 ;;
-esac
+server_main "$@"

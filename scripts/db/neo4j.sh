@@ -20,8 +20,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# shellcheck source=../lib/pidfile.sh
-source "$ROOT/scripts/lib/pidfile.sh"
+SERVER=neo4j
+# shellcheck source=../lib/server.sh
+source "$ROOT/scripts/lib/server.sh"
 SRC="$ROOT/servers/neo4j"
 CACHE="$ROOT/.cache/neo4j"
 PY="$ROOT/.venv/bin/python"
@@ -30,15 +31,7 @@ HOST=127.0.0.1
 export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-dev-password}"
 MAIN_CLASS=hornet.Neo4jLauncher
 
-die() { echo "neo4j: $*" >&2; exit 1; }
-
-state_paths() {
-    [[ -n "${HORNET_STATE_DIR:-}" ]] || die "HORNET_STATE_DIR is not set"
-    DATA="$HORNET_STATE_DIR/data/neo4j"
-    LOG="$HORNET_STATE_DIR/logs/neo4j.log"
-    NEO_LOGS="$HORNET_STATE_DIR/logs/neo4j"
-    PIDFILE="$HORNET_STATE_DIR/run/neo4j.pid"
-}
+extra_paths() { NEO_LOGS="$HORNET_STATE_DIR/logs/neo4j"; }
 
 # Sets JAVA and JAVA_MAJOR; Neo4j 5.26 supports Java 17 and 21 only.
 find_java() {
@@ -137,13 +130,6 @@ except Exception as e:
 EOF
 }
 
-startup_failed() {
-    echo "neo4j: $1; log tail ($LOG):" >&2
-    tail -n 40 "$LOG" >&2 || true
-    cmd_stop >/dev/null 2>&1 || true
-    exit 1
-}
-
 cmd_start() {
     state_paths
     if pid="$(live_pid)"; then
@@ -191,7 +177,7 @@ cmd_start() {
     while ((SECONDS - t0 < timeout)); do
         if ! kill -0 "$pid" 2>/dev/null; then
             rm -f "$PIDFILE"
-            startup_failed "server exited during startup"
+            start_failed "server exited during startup"
         fi
         # READY is printed once the password is in force and Bolt listens;
         # then a real authenticated query must answer.
@@ -202,11 +188,11 @@ cmd_start() {
                 echo "neo4j: running (pid $pid) on bolt://$HOST:$PORT user neo4j, data=$DATA ($((SECONDS - t0))s)"
                 return 0
             fi
-            ((rc != 3)) || startup_failed "the server refuses NEO4J_PASSWORD for user neo4j"
+            ((rc != 3)) || start_failed "the server refuses NEO4J_PASSWORD for user neo4j"
         fi
         sleep 0.5
     done
-    startup_failed "no authenticated answer on bolt://$HOST:$PORT after ${timeout}s"
+    start_failed "no authenticated answer on bolt://$HOST:$PORT after ${timeout}s"
 }
 
 cmd_stop() {
@@ -219,10 +205,4 @@ cmd_status() {
     pidfile_status "$PIDFILE" "$MAIN_CLASS" "bolt://$HOST:$PORT"
 }
 
-case "${1:-}" in
-    build) cmd_build ;;
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    *) echo "usage: $0 build|start|stop|status" >&2; exit 2 ;;
-esac
+server_main "$@"

@@ -13,8 +13,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# shellcheck source=../lib/pidfile.sh
-source "$ROOT/scripts/lib/pidfile.sh"
+SERVER=secantus
+# shellcheck source=../lib/server.sh
+source "$ROOT/scripts/lib/server.sh"
 # Pinned: the crate, its exact pre-release and (--locked) its own Cargo.lock.
 CRATE=secantus-mdb
 VERSION=0.5.3-beta.196
@@ -24,15 +25,6 @@ BIN="$PREFIX/bin/secantusd-rs"
 PY="$ROOT/.venv/bin/python"
 PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}"
 HOST=127.0.0.1
-
-die() { echo "secantus: $*" >&2; exit 1; }
-
-state_paths() {
-    [[ -n "${HORNET_STATE_DIR:-}" ]] || die "HORNET_STATE_DIR is not set"
-    DATA="$HORNET_STATE_DIR/data/secantus"
-    LOG="$HORNET_STATE_DIR/logs/secantus.log"
-    PIDFILE="$HORNET_STATE_DIR/run/secantus.pid"
-}
 
 live_pid() { pidfile_live "$PIDFILE" secantusd-rs; }
 
@@ -61,15 +53,6 @@ cmd_build() {
     echo "secantus: built $BIN" >&2
 }
 
-ping_mongo() {
-    "$PY" - "$HOST" "$PORT" <<'PYEOF' >/dev/null 2>&1
-import sys, pymongo
-c = pymongo.MongoClient(sys.argv[1], int(sys.argv[2]), serverSelectionTimeoutMS=1000,
-                        connectTimeoutMS=1000, directConnection=True)
-c.admin.command("ping")
-PYEOF
-}
-
 cmd_start() {
     state_paths
     if pid="$(live_pid)"; then
@@ -91,24 +74,8 @@ cmd_start() {
         --log-level "${SECANTUS_LOG_LEVEL:-WARNING}" </dev/null >>"$LOG" 2>&1 &
     local pid=$!
     echo "$pid" >"$PIDFILE"
-    local i
-    for ((i = 0; i < 120; i++)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            rm -f "$PIDFILE"
-            echo "secantus: server exited during startup; log tail:" >&2
-            tail -n 30 "$LOG" >&2 || true
-            exit 1
-        fi
-        if port_open "$HOST" "$PORT" && ping_mongo; then
-            echo "secantus: running (pid $pid) on mongodb://$HOST:$PORT/ data=$DATA"
-            return 0
-        fi
-        sleep 0.5
-    done
-    echo "secantus: no MongoDB ping answer on $HOST:$PORT after 60s; log tail:" >&2
-    tail -n 30 "$LOG" >&2 || true
-    cmd_stop >/dev/null 2>&1 || true
-    exit 1
+    await_ready "$pid" 60 mongo_ping "$HOST" "$PORT"
+    echo "secantus: running (pid $pid) on mongodb://$HOST:$PORT/ data=$DATA"
 }
 
 cmd_stop() {
@@ -121,10 +88,4 @@ cmd_status() {
     pidfile_status "$PIDFILE" secantusd-rs "port $PORT"
 }
 
-case "${1:-}" in
-    build) cmd_build ;;
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    *) echo "usage: $0 build|start|stop|status" >&2; exit 2 ;;
-esac
+server_main "$@"
