@@ -12,7 +12,7 @@ OPERATIONS: dict[str, tuple[str, int, float | None, bool]] = {
     "home_feed_500": ("posts_small", 50, 150, True),
     "create_post": ("posts", 50, None, False),
     "follow_unfollow": ("followers", 50, 30, False),
-    "followers_page": ("followers", 100, None, True),
+    "followers_page": ("followers", 100, 25, True),  # of the 20 most-followed (issue 12)
     "counts": ("followers", 100, None, True),
     "suggestions": ("followers", 20, 60, True),
     "mix": ("posts_small", 250, 150, False),

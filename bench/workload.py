@@ -113,7 +113,7 @@ def _line(method: str, path: str, user: str, body: dict[str, Any] | None = None)
 
 def requests(the_cast: Cast, post_ids: list[str], rng: random.Random) -> dict[str, list[str]]:
     """Request lines per operation (bench/load.lua's format)."""
-    users, author = the_cast.users, the_cast.timeline_author
+    users, author, celebrities = the_cast.users, the_cast.timeline_author, the_cast.celebrities
     feed20, feed500 = the_cast.feed20[0], the_cast.feed500
     follow: list[str] = []
     for sender, receiver in the_cast.pairs:
@@ -137,9 +137,12 @@ def requests(the_cast: Cast, post_ids: list[str], rng: random.Random) -> dict[st
         "home_feed_500": [_line("GET", "/feed?limit=20", feed500)],
         "create_post": create,
         "follow_unfollow": follow,
+        # The 20 most-followed accounts in turn, each page asked by another of 300 callers.
         "followers_page": [
-            _line("GET", f"/followers/user/{c}/followers?limit=20", users[i])
-            for i, c in enumerate(the_cast.celebrities)
+            _line(
+                "GET", f"/followers/user/{celebrities[i % len(celebrities)]}/followers?limit=20", u
+            )
+            for i, u in enumerate(users)
         ],
         "counts": [_line("GET", f"/followers/user/{u}/followers/count", u) for u in users],
         "suggestions": [

@@ -3,8 +3,10 @@
 Client-visible counts are node degrees, exact by construction; what can drift is the stored
 ``User.followers_count`` (read by the cold-start suggestions), kept in the same transaction as
 every edge change, but not for edges written by hand or by an older version. Also checked:
-FOLLOWS edges without an ``id`` (not deletable through the API) and pairs with more than one
-FOLLOWS edge (v1 stored duplicates). ``repair`` gives missing ids, keeps the oldest edge of a
+FOLLOWS edges without an ``id`` (not deletable through the API), a ``created_at`` or their
+endpoints' ids (``sender_id``/``receiver_id``: invisible to the follow lists, which seek them)
+and pairs with more than one FOLLOWS edge (v1 stored duplicates). ``repair`` gives missing ids,
+times and endpoint ids (as ``ensure_schema``'s backfill does), keeps the oldest edge of a
 duplicated pair, and recounts each drifting user under the user's write lock, the lock that
 every follow and unfollow of that user takes, so a concurrent change is never overwritten.
 """
@@ -25,9 +27,13 @@ WHERE u.followers_count IS NULL OR u.followers_count <> degree
 RETURN u.user_id AS user_id, u.followers_count AS stored, degree
 """
 
-WITHOUT_ID: LiteralString = """
-MATCH ()-[r:FOLLOWS]->() WHERE r.id IS NULL OR r.created_at IS NULL RETURN count(r) AS n
+_INCOMPLETE: LiteralString = """
+r.id IS NULL OR r.created_at IS NULL OR r.sender_id IS NULL OR r.receiver_id IS NULL
 """
+
+WITHOUT_ID: LiteralString = (
+    "MATCH ()-[r:FOLLOWS]->() WHERE " + _INCOMPLETE + " RETURN count(r) AS n"
+)
 
 DUPLICATES: LiteralString = """
 MATCH (a:User)-[r:FOLLOWS]->(b:User)
@@ -35,12 +41,16 @@ WITH a, b, count(r) AS n WHERE n > 1
 RETURN a.user_id AS sender_id, b.user_id AS receiver_id, n
 """
 
-GIVE_IDS: LiteralString = """
-MATCH ()-[r:FOLLOWS]->() WHERE r.id IS NULL OR r.created_at IS NULL
+GIVE_IDS: LiteralString = (
+    "MATCH (a:User)-[r:FOLLOWS]->(b:User) WHERE "
+    + _INCOMPLETE
+    + """
 SET r.id = coalesce(r.id, randomUUID()),
-    r.created_at = coalesce(r.created_at, datetime.truncate('millisecond', datetime()))
+    r.created_at = coalesce(r.created_at, datetime.truncate('millisecond', datetime())),
+    r.sender_id = a.user_id, r.receiver_id = b.user_id
 RETURN count(r) AS n
 """
+)
 
 DROP_DUPLICATES: LiteralString = """
 MATCH (a:User {user_id: $sender_id})-[r:FOLLOWS]->(b:User {user_id: $receiver_id})

@@ -6,8 +6,12 @@ run without, under the same names and with ``IF NOT EXISTS``, so they are no-ops
 neomodel and still hold if a neomodel upgrade changes what it installs. Neo4j 5.7+ Community
 supports the relationship uniqueness constraint (verified on 5.26 by the tests).
 
-No index on ``FOLLOWS.created_at``: every list starts at one user and sorts that user's
-edges, and a relationship index cannot serve a per-node expansion, so it would only cost writes.
+The follow lists read one page of a user's follows in ``(created_at, id)`` order without
+touching the rest of the user's edges: each FOLLOWS edge carries copies of its endpoints' ids
+(``sender_id``, ``receiver_id``; user ids never change) and two composite range indexes,
+``(receiver_id, created_at, id)`` and ``(sender_id, created_at, id)``, hold every user's
+follows in list order (followers.selectors.lists). Edges written before those properties
+existed are given them here, in batches (``backfill_follow_keys``), before the indexes are used.
 """
 
 import io
@@ -24,6 +28,11 @@ STATEMENTS: list[LiteralString] = [
     "CREATE CONSTRAINT constraint_unique_FOLLOWS_id IF NOT EXISTS "
     "FOR ()-[r:FOLLOWS]-() REQUIRE r.id IS UNIQUE",
     "CREATE INDEX index_User_followers_count IF NOT EXISTS FOR (u:User) ON (u.followers_count)",
+    # A user's followers / followings in list order (followers.selectors.lists).
+    "CREATE RANGE INDEX index_FOLLOWS_receiver_page IF NOT EXISTS "
+    "FOR ()-[r:FOLLOWS]-() ON (r.receiver_id, r.created_at, r.id)",
+    "CREATE RANGE INDEX index_FOLLOWS_sender_page IF NOT EXISTS "
+    "FOR ()-[r:FOLLOWS]-() ON (r.sender_id, r.created_at, r.id)",
     # Idempotency-Key records (followers.idempotency): one per caller and key; purged by expiry.
     "CREATE CONSTRAINT constraint_unique_IdempotencyKey_id IF NOT EXISTS "
     "FOR (k:IdempotencyKey) REQUIRE k.id IS UNIQUE",
@@ -32,6 +41,18 @@ STATEMENTS: list[LiteralString] = [
 ]
 
 AWAIT_INDEXES_SECONDS = 60
+
+# Edges without their endpoints' ids (written before the list indexes, or by hand) are
+# invisible to the lists: copy the ids onto them. One relationship scan, a write only where
+# missing, committed every BACKFILL_BATCH edges, so a re-run finds nothing to do.
+BACKFILL_BATCH = 10_000
+BACKFILL: LiteralString = """
+MATCH (a:User)-[r:FOLLOWS]->(b:User)
+WHERE r.sender_id IS NULL OR r.receiver_id IS NULL
+CALL (a, r, b) {
+  SET r.sender_id = a.user_id, r.receiver_id = b.user_id
+} IN TRANSACTIONS OF $batch ROWS
+"""
 
 SHOW_CONSTRAINTS: LiteralString = """
 SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties
@@ -42,7 +63,8 @@ ORDER BY name
 SHOW_INDEXES: LiteralString = """
 SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, owningConstraint
 WHERE type <> 'LOOKUP' AND owningConstraint IS NULL
-RETURN name, type + ' INDEX ' + entityType + ' ' + labelsOrTypes[0] + '.' + properties[0] AS what
+RETURN name, type + ' INDEX ' + entityType + ' ' + labelsOrTypes[0] + '.'
+             + reduce(s = properties[0], p IN properties[1..] | s + ',' + p) AS what
 ORDER BY name
 """
 
@@ -55,6 +77,7 @@ def schema_install(stdout: Any) -> list[str]:
     db.install_all_labels(stdout=io.StringIO())
     # Straight through the driver: schema work may outlast the per-query timeout of requests.
     drv = driver()
+    backfill_follow_keys()
     for statement in STATEMENTS:
         drv.execute_query(statement, database_=settings.NEO4J_DB)
     drv.execute_query(
@@ -69,3 +92,12 @@ def schema_install(stdout: Any) -> list[str]:
     for line in lines:
         stdout.write(line + "\n")
     return lines
+
+
+def backfill_follow_keys() -> int:
+    """Give every FOLLOWS edge its ``sender_id`` and ``receiver_id`` (idempotent, batched);
+    return how many edges were updated."""
+    # CALL ... IN TRANSACTIONS needs an implicit (auto-commit) transaction: session.run.
+    with driver().session(database=settings.NEO4J_DB) as session:
+        summary = session.run(BACKFILL, batch=BACKFILL_BATCH).consume()
+    return int(summary.counters.properties_set) // 2

@@ -24,6 +24,11 @@ class Follows(StructuredRel):
     # StructuredRel.id is neomodel's (deprecated) internal id, hence the Python-side name.
     follow_id = StringProperty(db_property="id", unique_index=True, required=True)
     created_at = DateTimeNeo4jFormatProperty(required=True)
+    # Copies of the endpoints' user ids: the follow lists seek them through the composite
+    # indexes (sender_id|receiver_id, created_at, id) of followers.graph_schema; an edge
+    # without them is invisible to the lists.
+    sender_id = StringProperty(required=True)
+    receiver_id = StringProperty(required=True)
 
 
 class Dismissal(StructuredRel):

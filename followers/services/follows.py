@@ -8,6 +8,10 @@ of one pair create one edge and every caller reads back its id, with no lock of 
 of edges). The new id is generated here and only written ON CREATE, so ``r.id = $new_id``
 tells the caller whether it created the edge (201) or found it (200).
 
+Every edge is created with copies of its endpoints' ids (``r.sender_id``, ``r.receiver_id``):
+the follow lists find a page of a user's follows through indexes on them
+(followers.selectors.lists, followers.graph_schema).
+
 ``User.followers_count`` changes in the same transaction as the edge. Increments happen only
 when the MERGE created the edge; removals first write-lock the receiver and only then look
 for the edge, so two concurrent unfollows of one pair cannot both decrement.
@@ -34,6 +38,7 @@ MERGE (b:User {user_id: $receiver_id})
   ON CREATE SET b.followers_count = 0
 MERGE (me)-[r:FOLLOWS]->(b)
   ON CREATE SET r.id = $new_id, r.created_at = datetime.truncate('millisecond', datetime()),
+                r.sender_id = me.user_id, r.receiver_id = b.user_id,
                 b.followers_count = coalesce(b.followers_count, 0) + 1
 RETURN r.id AS id, r.created_at AS created_at, r.id = $new_id AS created
 """
@@ -52,6 +57,7 @@ MERGE (a)-[r:FOLLOWS]->(b)
   ON CREATE SET r.id = row.id,
                 r.created_at = coalesce(row.created_at,
                                         datetime.truncate('millisecond', datetime())),
+                r.sender_id = a.user_id, r.receiver_id = b.user_id,
                 b.followers_count = coalesce(b.followers_count, 0) + 1
 WITH r, row WHERE r.id = row.id
 RETURN count(r) AS created

@@ -93,6 +93,17 @@ def test_follow_and_unfollow_alternate_on_the_same_pair(cast):
         assert (method, path, user) == ("DELETE", f"/followers/following/{receiver}", sender)
 
 
+def test_followers_pages_of_the_most_followed_come_from_many_callers(cast):
+    rows = workload.requests(cast, [], random.Random(1))["followers_page"]
+    accounts = Counter(row.split("\t")[1].split("/")[3] for row in rows)
+    callers = {row.split("\t")[2] for row in rows}
+    assert set(accounts) == set(cast.celebrities)  # the 20 most followed, evenly
+    assert len(set(accounts.values())) == 1
+    assert callers == set(cast.users)  # 300 callers
+    assert all(row.split("\t")[1].endswith("/followers?limit=20") for row in rows)
+    assert report.OPERATIONS["followers_page"][1:3] == (100, 25)  # p99 <= 25 ms at 100 req/s
+
+
 def test_every_page_the_bench_reads_from_the_small_set_is_full(cast):
     docs = workload.small_posts(cast)
     by_author = Counter(str(d["author_id"]) for d in docs)

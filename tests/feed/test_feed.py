@@ -125,7 +125,8 @@ def test_cached_following_list_expires(stack):
     ) as driver:
         driver.execute_query(
             "MERGE (a:User {user_id: $a}) MERGE (b:User {user_id: $b}) "
-            "CREATE (a)-[:FOLLOWS {id: $id, created_at: datetime()}]->(b)",
+            "CREATE (a)-[:FOLLOWS {id: $id, created_at: datetime(), sender_id: $a, "
+            "receiver_id: $b}]->(b)",
             a=str(me),
             b=str(friend),
             id=str(uuid.uuid4()),

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from neo4j.exceptions import ConstraintError
 
 from followers import graph
-from followers.graph_schema import schema_install
+from followers.graph_schema import backfill_follow_keys, schema_install
+from followers.selectors import lists
 from tests.helpers import headers_for
 
 
@@ -21,6 +22,30 @@ def test_ensure_schema_is_idempotent_and_names_every_rule():
     assert "constraint_unique_User_user_id: UNIQUENESS NODE User.user_id" in text
     assert "constraint_unique_FOLLOWS_id: RELATIONSHIP_UNIQUENESS RELATIONSHIP FOLLOWS.id" in text
     assert "index_User_followers_count: RANGE INDEX NODE User.followers_count" in text
+    follows_index = "RANGE INDEX RELATIONSHIP FOLLOWS.{}_id,created_at,id"
+    assert "index_FOLLOWS_receiver_page: " + follows_index.format("receiver") in text
+    assert "index_FOLLOWS_sender_page: " + follows_index.format("sender") in text
+
+
+def test_ensure_schema_gives_older_follows_their_endpoint_ids():
+    a, b, c, f1, f2 = (str(uuid.uuid4()) for _ in range(5))
+    # Follows as a version before the list indexes wrote them: no sender_id / receiver_id.
+    graph.write(
+        "CREATE (a:User {user_id: $a}), (b:User {user_id: $b}), (c:User {user_id: $c}), "
+        "(a)-[:FOLLOWS {id: $f1, created_at: datetime('2024-01-01T00:00:00Z')}]->(b), "
+        "(c)-[:FOLLOWS {id: $f2, created_at: datetime('2024-01-02T00:00:00Z')}]->(b)",
+        a=a,
+        b=b,
+        c=c,
+        f1=f1,
+        f2=f2,
+    )
+    assert lists.followers_page(user_id=uuid.UUID(b), limit=10).items == []
+    call_command("ensure_schema", stdout=io.StringIO())
+    page = lists.followers_page(user_id=uuid.UUID(b), limit=10)
+    assert [(str(f.id), str(f.sender_id)) for f in page.items] == [(f2, c), (f1, a)]
+    assert lists.following_ids_page(user_id=uuid.UUID(a), limit=10).items == [b]
+    assert backfill_follow_keys() == 0  # idempotent: nothing left to do
 
 
 def test_user_id_is_unique():

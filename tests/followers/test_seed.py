@@ -50,6 +50,13 @@ def test_shape_counts_and_invariants():
     pairs = [(a, b) for a, b, _ in follows()]
     assert len(pairs) == len(set(pairs))
     assert all(a != b for a, b in pairs)
+    # Every edge carries its endpoints' ids, which the follow lists seek.
+    keys = graph.read(
+        "MATCH (a:User)-[r:FOLLOWS]->(b:User) "
+        "RETURN count(*) AS n, sum(toInteger(r.sender_id = a.user_id "
+        "AND r.receiver_id = b.user_id)) AS ok"
+    )[0]
+    assert keys["ok"] == keys["n"] == 300
     degrees = sorted((degree for _, degree in counts.values()), reverse=True)
     assert degrees[0] >= 4 * degrees[len(degrees) // 2]  # a few popular accounts
     times = graph.read(

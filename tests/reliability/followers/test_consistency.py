@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from followers import graph, services
 from followers.consistency import check_consistency
+from followers.selectors import lists
 from tests.followers.helpers import edge_count, stored_counts, users
 
 
@@ -62,3 +63,6 @@ def test_follows_without_id_and_duplicates_are_repaired():
     assert edge_count() == 2
     assert stored_counts()[str(b)] == (2, 2)
     assert check_consistency().clean
+    # Repaired edges carry their endpoints' ids, so the lists (which seek them) show them.
+    page = lists.followers_page(user_id=b, limit=10)
+    assert sorted(f.sender_id for f in page.items) == sorted([a, c])
