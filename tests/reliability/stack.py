@@ -14,8 +14,9 @@ import httpx
 from tests.feed.stack import ROOT, Service, free_port
 from tests.followers.proxy import TcpProxy
 
-MONGO = ("127.0.0.1", 27217)
-NEO4J = ("127.0.0.1", 7887)
+# The test stack's servers (scripts/stack.sh env exports their ports; these are its defaults).
+MONGO = ("127.0.0.1", int(os.environ.get("FERRETDB_PORT", "27217")))
+NEO4J = ("127.0.0.1", int(os.environ.get("NEO4J_BOLT_PORT", "7887")))
 
 
 def logs_dir() -> Path:
