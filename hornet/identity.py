@@ -25,6 +25,7 @@ from django.http import HttpRequest
 
 from hornet.errors import DomainError, Unauthenticated
 from hornet.headers import utf8_header
+from hornet.numbers import ascii_uuid
 
 ACT_AS_COOKIE = "hornet_act_as"
 ACT_AS_MAX_AGE = 7 * 24 * 3600  # seconds; the signed value carries its own timestamp
@@ -76,7 +77,7 @@ class Identity:
 
 def parse_user_id(raw: str, source: str) -> uuid.UUID:
     try:
-        value = uuid.UUID(raw.strip())
+        value = ascii_uuid(raw.strip())
     except (ValueError, AttributeError):
         raise InvalidIdentity(
             f"{source} must be a UUID (the Keycloak subject).", details={source: ["not a UUID"]}

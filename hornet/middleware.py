@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from hornet.identity import attach_identity
+from hornet.numbers import ascii_int
 
 log = logging.getLogger(__name__)
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
@@ -28,8 +29,11 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        length = request.headers.get("Content-Length", "0")
-        if limit is not None and length.isdigit() and int(length) > limit:
+        try:
+            length = ascii_int(request.headers.get("Content-Length") or "0")
+        except ValueError:  # not ASCII digits, or 19+ of them: certainly larger than the limit
+            length = limit + 1 if limit is not None else 0
+        if limit is not None and length > limit:
             response: HttpResponse = JsonResponse(
                 {
                     "code": "payload_too_large",

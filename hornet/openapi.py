@@ -6,7 +6,9 @@ always included.
 """
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
@@ -33,3 +35,23 @@ def error_responses(
 
 def uuid_path(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
+
+
+class StrictFieldsExtension(OpenApiSerializerExtension):
+    """Request bodies as the server really checks them: no unknown fields, plus the rules a
+    serializer states in ``openapi_rules`` (so generated clients and fuzzers send valid data)."""
+
+    target_class = "hornet.serializers.StrictFieldsSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer(
+            self.target, direction, bypass_extensions=True
+        )
+        if direction == "request":
+            schema["additionalProperties"] = False
+            rules = dict(getattr(self.target, "openapi_rules", {}))
+            for name, extra in rules.pop("properties", {}).items():
+                schema["properties"][name] = {**schema["properties"][name], **extra}
+            schema.update(rules)
+        return schema

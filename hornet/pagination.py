@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet.errors import InvalidInput
+from hornet.numbers import ascii_int
 
 _SALT = "hornet.cursor"
 
@@ -58,9 +59,12 @@ def page_params(
     raw_limit = request.query_params.get("limit")
     limit = default_limit or settings.HORNET_PAGE_DEFAULT
     if raw_limit is not None:
-        if not raw_limit.isdigit() or len(raw_limit) > 6:
-            raise InvalidInput.for_field("limit", f"Must be an integer from 1 to {maximum}.")
-        limit = int(raw_limit)
+        try:
+            limit = ascii_int(raw_limit)  # "²".isdigit() is true; int("²") is not
+        except ValueError:
+            raise InvalidInput.for_field(
+                "limit", f"Must be an integer from 1 to {maximum}."
+            ) from None
         if not 1 <= limit <= maximum:
             raise InvalidInput.for_field("limit", f"Must be an integer from 1 to {maximum}.")
     raw_cursor = request.query_params.get("cursor")

@@ -97,6 +97,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
+    # Every write of every view, internal routes included (hornet.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["hornet.throttling.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"writes": env.str("HORNET_WRITE_RATE", default="600/min")},
 }
 
