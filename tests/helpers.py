@@ -116,3 +116,23 @@ def unthrottled_write_views() -> list[str]:
         if WriteRateThrottle not in throttles:
             missing.append(str(pattern.pattern))
     return missing
+
+
+class FlakyStore:
+    """An IdempotencyStore that fails like its database during an outage (``down = True``)."""
+
+    def __init__(self, real: Any):
+        self.real = real
+        self.down = False
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.real, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                from hornet.errors import DatabaseUnavailable
+
+                raise DatabaseUnavailable()
+            return method(*args, **kwargs)
+
+        return call
