@@ -72,6 +72,18 @@ def page_params(
     return PageParams(limit=limit, after=after)
 
 
+def link_url(path: str, query: str) -> str:
+    """The target of a ``Link`` header: ``PUBLIC_BASE_URL`` + path when it is configured, else
+    the path alone (a relative reference, resolved by the client against the URL it asked).
+
+    Never built from the request's ``Host``: a client (or anything between it and us) chooses
+    that header, and echoing it would hand out links to any host (issue 13 item 9).
+    """
+    target = f"{path}?{query}" if query else path
+    base = settings.HORNET_PUBLIC_BASE_URL
+    return base + target if base else target
+
+
 def page_response(
     request: Request,
     items: list[Any],
@@ -83,8 +95,7 @@ def page_response(
     if next_cursor is not None:
         query = request.query_params.copy()
         query["cursor"] = encode_cursor(next_cursor)
-        url = request.build_absolute_uri(request.path) + "?" + urlencode(query)
-        response["Link"] = f'<{url}>; rel="next"'
+        response["Link"] = f'<{link_url(request.path, urlencode(query))}>; rel="next"'
     return response
 
 

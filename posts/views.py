@@ -14,7 +14,14 @@ from hornet import idempotency
 from hornet.authentication import caller
 from hornet.errors import InvalidInput
 from hornet.numbers import ascii_uuid
-from hornet.pagination import PAGE_PARAMETERS, encode_cursor, page_params, page_response, paged
+from hornet.pagination import (
+    PAGE_PARAMETERS,
+    encode_cursor,
+    link_url,
+    page_params,
+    page_response,
+    paged,
+)
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
@@ -149,6 +156,5 @@ class PostViewSet(viewsets.ViewSet):
         response = Response(body)
         if thread.replies.next_cursor is not None:
             query = urlencode({"limit": limit, "cursor": encode_cursor(thread.replies.next_cursor)})
-            url = request.build_absolute_uri(f"/posts/{post_id}/replies") + "?" + query
-            response["Link"] = f'<{url}>; rel="next"'
+            response["Link"] = f'<{link_url(f"/posts/{post_id}/replies", query)}>; rel="next"'
         return response

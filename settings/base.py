@@ -85,6 +85,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 HORNET_IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
 HORNET_IDEMPOTENCY_LEASE_SECONDS = env.float("IDEMPOTENCY_LEASE_SECONDS", default=60.0)
 
+# Absolute Link (rel="next") URLs start with this ("https://api.example.edu"); empty: links are
+# relative ("/posts/author/...?cursor=..."). Never taken from the request's Host header.
+HORNET_PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
+
 HORNET_PAGE_DEFAULT = 20
 HORNET_PAGE_MAX = 100
 
