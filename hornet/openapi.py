@@ -25,12 +25,23 @@ class ErrorOut(serializers.Serializer):
     )
 
 
+# What gunicorn answers itself, before the service, on any route (hornet.gunicorn_errors).
+SERVER_ERRORS = {
+    414: "Request line too long (answered by the HTTP server, before the service).",
+    431: "Too many header fields, or one too large (answered by the HTTP server).",
+}
+
+
 def error_responses(
     statuses: Iterable[int], descriptions: Mapping[int, str]
 ) -> dict[int, OpenApiResponse]:
-    """Error responses for ``statuses`` plus 401 and 503, described by ``descriptions``."""
+    """Error responses for ``statuses`` plus 401 and 503, described by ``descriptions``, and
+    the server's own 414 and 431."""
     wanted = sorted({*statuses, 401, 503})
-    return {s: OpenApiResponse(ErrorOut, description=descriptions[s]) for s in wanted}
+    responses = {s: OpenApiResponse(ErrorOut, description=descriptions[s]) for s in wanted}
+    for status, description in SERVER_ERRORS.items():
+        responses.setdefault(status, OpenApiResponse(ErrorOut, description=description))
+    return responses
 
 
 def uuid_path(name: str, description: str) -> OpenApiParameter:
