@@ -232,9 +232,10 @@ def flush_pending() -> int:
         if record.locked_until > now:  # once the lease ends a retry takes over anyway
             try:
                 store.swap(record, new)  # False: taken over meanwhile; either way, settled
-            except Exception:  # still unreachable: keep it for the next round
+            except Exception:  # still unreachable: keep it (and the rest) for the next round,
+                # so a claim during the outage waits for one failed write, not one per key owed
                 log.debug("idempotency key %s still not finished", key_id, exc_info=True)
-                continue
+                break
         with _owed_lock:
             if _owed.get(key_id, (None, None, None))[1] is record:
                 del _owed[key_id]
