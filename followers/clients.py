@@ -3,7 +3,10 @@
 After a follow or unfollow, the posts service drops its cached following list for the caller
 (posts.following_cache), so the caller's next feed page shows the change. The call is best
 effort with a short timeout: if the posts service is down, the follow still succeeds and the
-feed catches up when its cache entry expires (FEED_FOLLOWING_CACHE_SECONDS).
+feed catches up when its cache entry expires (FEED_FOLLOWING_CACHE_SECONDS). It never raises:
+the follow or unfollow is already saved when it runs, so no failure of this call (the posts
+service, the network, or a header of the caller's that cannot be sent) may turn that saved
+write into an error answer (tests/followers/test_notify.py).
 """
 
 import functools
@@ -13,8 +16,8 @@ from collections.abc import Mapping
 import httpx
 from django.conf import settings
 
-from hornet.identity import Identity, forwarding_headers
-from hornet.tracing import trace_headers
+from hornet.headers import forwarded_headers
+from hornet.identity import Identity
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +37,12 @@ def notify_following_changed(identity: Identity, incoming: Mapping[str, str]) ->
     """Tell the posts service; never raises (a failure only delays the feed by the cache TTL)."""
     if not settings.POSTS_SERVICE_URL:
         return
-    headers = {**forwarding_headers(identity), **trace_headers(incoming)}
     try:
+        headers = forwarded_headers(identity, incoming)
         response = _posts_http().post("/posts/internal/following-changed", headers=headers)
         if response.status_code >= 400:
             log.warning("posts service answered %s to following-changed", response.status_code)
     except httpx.HTTPError as exc:
         log.warning("posts service not told of a following change: %s", type(exc).__name__)
+    except Exception:  # the write is saved; nothing here may turn it into a 500
+        log.exception("posts service not told of a following change")

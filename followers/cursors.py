@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from hornet.errors import InvalidInput
+from hornet.numbers import stored_int
 
 
 def _invalid() -> InvalidInput:
@@ -61,8 +62,9 @@ class SuggestionKey:
         if after is None:
             return None
         m, f, u = after.get("m"), after.get("f"), after.get("u")
-        if not (isinstance(m, int) and isinstance(f, int) and isinstance(u, str)):
+        if not isinstance(u, str) or len(u) > 64:
             raise _invalid()
-        if isinstance(m, bool) or isinstance(f, bool) or min(m, f) < 0 or len(u) > 64:
-            raise _invalid()
-        return cls(m, f, u)
+        try:  # Neo4j integers are 64-bit: a larger one would fail in the driver (a 500)
+            return cls(stored_int(m), stored_int(f), u)
+        except ValueError:
+            raise _invalid() from None

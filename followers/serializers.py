@@ -4,22 +4,14 @@ Responses are built as plain dicts from followers.types (orjson renders them); t
 serializers here exist so ``@extend_schema`` can describe those dicts exactly.
 """
 
-from typing import Any
-
 from rest_framework import serializers
 
-
-class StrictUUIDField(serializers.UUIDField):
-    """A UUID written as a JSON string. DRF's UUIDField also takes integers (42 would become
-    00000000-0000-0000-0000-00000000002a), which is never what a client meant."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid", value=data)
-        return super().to_internal_value(data)
+from hornet.serializers import StrictFieldsSerializer, StrictUUIDField
 
 
-class FollowIn(serializers.Serializer):
+class FollowIn(StrictFieldsSerializer):
+    """Unknown fields are refused with a 400 naming them (as posts does)."""
+
     receiver_id = StrictUUIDField(help_text="The user to follow (Keycloak subject).")
 
 

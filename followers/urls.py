@@ -17,6 +17,8 @@ from hornet.urls import common_urlpatterns
 
 handler404 = "hornet.views.not_found"
 handler500 = "hornet.views.server_error"
+handler400 = "hornet.views.bad_request"
+handler403 = "hornet.views.permission_denied"
 
 
 def both(route: str, viewset: type[ViewSet], actions: dict[str, Any], name: str) -> list[Any]:

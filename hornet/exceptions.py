@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -103,6 +103,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = drf.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
         return Response(_body("payload_too_large", "Request body too large."), 413)
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's refusals of a request's shape (more than DATA_UPLOAD_MAX_NUMBER_FIELDS query
+        # parameters, a disallowed Host...): the client's doing, a 400 as Django would answer.
+        log.info("request %s: %s", request_id, type(exc).__name__)
+        return Response(_body("malformed_request", "The request was refused as malformed."), 400)
     if isinstance(exc, drf.APIException):
         message, details = _drf_details(exc)
         code = next((c for t, c in _DRF_CODES.items() if isinstance(exc, t)), "error")

@@ -6,6 +6,11 @@ are created per worker (see posts.db / followers.db).
 
 import os
 
+from hornet import gunicorn_errors
+
+# The errors gunicorn answers itself (414, 431, 400...) in the JSON error format.
+gunicorn_errors.install()
+
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"

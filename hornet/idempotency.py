@@ -11,8 +11,13 @@ post or follow. Rules, per caller (a key is ``<caller>:<key>``, so callers never
 - the first request failed (an error answer or an exception): the key may be retried; the retry
   gets the same ``seed``, the id the first attempt gave (or was giving) its new object, so a
   create that died halfway is resumed by its retry, never done twice;
-- a claim whose request died without a word (a killed worker, the database gone mid-request) is
-  taken over after ``HORNET_IDEMPOTENCY_LEASE_SECONDS``; an expired key counts as absent.
+- a failed attempt releases its claim, so the client's retry goes through at once. When the
+  release itself cannot be written (the database failed the request and is still gone), the
+  process keeps it and writes it as soon as the database answers: a background thread tries
+  every ``RELEASE_RETRY_SECONDS``, and every claim in the process tries first, so a retry after
+  the outage is never a 409 (tests/reliability/*/test_idempotency_release.py);
+- a claim whose request died without a word (a killed worker) is taken over after
+  ``HORNET_IDEMPOTENCY_LEASE_SECONDS``; an expired key counts as absent.
 
 Each service keeps its keys in its own database through a small ``IdempotencyStore`` (posts:
 MongoDB, followers: Neo4j) named by ``settings.HORNET_IDEMPOTENCY_STORE``; the rules above are
@@ -25,6 +30,8 @@ import hashlib
 import logging
 import random
 import re
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -51,6 +58,7 @@ PURGE_EVERY = 100  # about one new key in this many purges a batch of expired on
 PURGE_BATCH = 200
 
 IN_PROGRESS, DONE, FAILED = "in_progress", "done", "failed"
+RELEASE_RETRY_SECONDS = 0.25
 
 
 class IdempotencyKeyReused(Unprocessable):
@@ -122,6 +130,7 @@ def fingerprint(method: str, path: str, data: Any) -> str:
 
 def claim(store: IdempotencyStore, key_id: str, fp: str) -> KeyRecord:
     """Take the key for a new attempt, or raise: the stored answer (``Replay``), 409 or 422."""
+    flush_pending()  # a release this process still owes goes first (the database is back)
     lease = timedelta(seconds=settings.HORNET_IDEMPOTENCY_LEASE_SECONDS)
     for _ in range(3):
         now = _now()
@@ -166,8 +175,8 @@ def _maybe_purge(store: IdempotencyStore, now: datetime) -> None:
 
 
 def _finish(store: IdempotencyStore, record: KeyRecord, response: Response | None) -> None:
-    """Store a 2xx answer (done), or free the key for a retry (failed). Best effort: if the
-    database is gone, the lease expires and a retry takes over with the same seed."""
+    """Store a 2xx answer (done), or free the key for a retry (failed). If the database is
+    gone, the write is kept and retried as soon as it answers (``_owe``), within the lease."""
     if response is not None and 200 <= response.status_code < 300:
         headers = {h: response[h] for h in _REPLAYED_HEADERS if response.has_header(h)}
         new = replace(
@@ -183,8 +192,55 @@ def _finish(store: IdempotencyStore, record: KeyRecord, response: Response | Non
     try:
         if not store.swap(record, new):
             log.warning("idempotency key %s was taken over before it was finished", record.id)
-    except Exception:  # the answer stands; the lease covers the rest
-        log.warning("idempotency key %s not finished", record.id, exc_info=True)
+    except Exception:  # the answer stands; the write is retried until the lease ends
+        log.warning("idempotency key %s not finished yet; retrying", record.id, exc_info=True)
+        _owe(store, record, new)
+
+
+# Finishing writes this process could not make yet: key id -> (store, held record, new record).
+_owed: dict[str, tuple[IdempotencyStore, KeyRecord, KeyRecord]] = {}
+_owed_lock = threading.Lock()
+_retrier: threading.Thread | None = None
+
+
+def _owe(store: IdempotencyStore, record: KeyRecord, new: KeyRecord) -> None:
+    global _retrier
+    with _owed_lock:
+        _owed[record.id] = (store, record, new)
+        # One daemon thread per process, started on demand (after gunicorn's fork, never at
+        # import); it ends when nothing is owed.
+        if _retrier is None or not _retrier.is_alive():
+            _retrier = threading.Thread(target=_retry_owed, name="idempotency-release", daemon=True)
+            _retrier.start()
+
+
+def _retry_owed() -> None:
+    while True:
+        time.sleep(RELEASE_RETRY_SECONDS)
+        if not flush_pending():
+            return
+
+
+def flush_pending() -> int:
+    """Write the finishing writes still owed; return how many remain owed."""
+    if not _owed:
+        return 0
+    with _owed_lock:
+        items = list(_owed.items())
+    now = _now()
+    for key_id, (store, record, new) in items:
+        if record.locked_until > now:  # once the lease ends a retry takes over anyway
+            try:
+                store.swap(record, new)  # False: taken over meanwhile; either way, settled
+            except Exception:  # still unreachable: keep it (and the rest) for the next round,
+                # so a claim during the outage waits for one failed write, not one per key owed
+                log.debug("idempotency key %s still not finished", key_id, exc_info=True)
+                break
+        with _owed_lock:
+            if _owed.get(key_id, (None, None, None))[1] is record:
+                del _owed[key_id]
+    with _owed_lock:
+        return len(_owed)
 
 
 class Replay(Exception):  # control flow, not an error

@@ -24,10 +24,21 @@ from django.core import signing
 from django.http import HttpRequest
 
 from hornet.errors import DomainError, Unauthenticated
+from hornet.headers import utf8_header
+from hornet.numbers import ascii_uuid
 
 ACT_AS_COOKIE = "hornet_act_as"
 ACT_AS_MAX_AGE = 7 * 24 * 3600  # seconds; the signed value carries its own timestamp
-_USERNAME_RE = re.compile(r"^[\w.@+\- ]{1,150}$")
+USERNAME_MAX = 255  # Keycloak's own limit (its default user profile: 3-255)
+# What Keycloak's username-prohibited-characters validator refuses (<>&"'$%!#?§,;:*~/\|^=[]{}()`,
+# whitespace other than a plain space, ASCII controls), plus every other control, surrogate and
+# line/paragraph separator. Anything else Keycloak accepts (José, Zoë, Łukasz, 李) is a username.
+_USERNAME_RE = re.compile(
+    r"^[^<>&\"'$%!#?§,;:*~/\\|^=\[\]{}()`\x00-\x1f\x7f-\x9f\t\n\v\f\r"
+    r"\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff]{1,"
+    + str(USERNAME_MAX)
+    + "}$"
+)
 
 
 class InvalidIdentity(Unauthenticated):
@@ -66,7 +77,7 @@ class Identity:
 
 def parse_user_id(raw: str, source: str) -> uuid.UUID:
     try:
-        value = uuid.UUID(raw.strip())
+        value = ascii_uuid(raw.strip())
     except (ValueError, AttributeError):
         raise InvalidIdentity(
             f"{source} must be a UUID (the Keycloak subject).", details={source: ["not a UUID"]}
@@ -77,10 +88,10 @@ def parse_user_id(raw: str, source: str) -> uuid.UUID:
 def parse_username(raw: str | None, source: str) -> str | None:
     if raw is None or raw == "":
         return None
-    if not _USERNAME_RE.fullmatch(raw):
+    if not isinstance(raw, str) or not _USERNAME_RE.fullmatch(raw):
         raise InvalidIdentity(
             f"{source} is not a valid username.",
-            details={source: ["1-150 letters, digits, spaces or . @ + - _"]},
+            details={source: [f"1-{USERNAME_MAX} characters, as Keycloak allows in a username"]},
         )
     return raw
 
@@ -101,9 +112,15 @@ def _from_header(request: HttpRequest) -> Identity | None:
     if raw is None:
         return None
     user_id = parse_user_id(raw, settings.HORNET_IDENTITY_HEADER)
-    username = parse_username(
-        _header(request, settings.HORNET_USERNAME_HEADER), settings.HORNET_USERNAME_HEADER
-    )
+    name = settings.HORNET_USERNAME_HEADER
+    try:
+        # Envoy writes the claim's UTF-8 bytes; WSGI decoded them as latin-1 (hornet.headers).
+        text = utf8_header(_header(request, name))
+    except UnicodeError:
+        raise InvalidIdentity(
+            f"{name} is not valid UTF-8.", details={name: ["not UTF-8"]}
+        ) from None
+    username = parse_username(text, name)
     # Carried for forwarding only (see Identity); the header alone says who the caller is.
     return Identity(user_id=user_id, username=username, token=_bearer_token(request))
 
@@ -167,21 +184,6 @@ def resolve_identity(request: HttpRequest) -> Identity | None:
     if mode == "dev":
         return _from_header(request) or _from_cookie(request)
     raise InvalidIdentity("Identity mode is misconfigured.")
-
-
-def forwarding_headers(identity: Identity) -> dict[str, str]:
-    """Headers that carry the caller to the other service on a call made on their behalf.
-
-    In the mesh the receiving sidecar validates the forwarded token and overwrites the identity
-    header from it; in ``jwt`` mode the receiver verifies the token and requires the header to
-    agree; on a loopback dev/test stack (no mesh) the header is what the receiver reads.
-    """
-    headers = {settings.HORNET_IDENTITY_HEADER: str(identity.user_id)}
-    if identity.username:
-        headers[settings.HORNET_USERNAME_HEADER] = identity.username
-    if identity.token:
-        headers["Authorization"] = f"Bearer {identity.token}"
-    return headers
 
 
 def attach_identity(request: HttpRequest) -> None:

@@ -1,14 +1,17 @@
 """Request id, identity and body-size middleware, shared by both services."""
 
+import io
 import logging
 import re
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from hornet.identity import attach_identity
+from hornet.numbers import ascii_int
 
 log = logging.getLogger(__name__)
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
@@ -18,7 +21,12 @@ class RequestIdMiddleware:
     """Keep Istio's ``x-request-id`` (or make one) so logs and calls can be correlated.
 
     It also refuses bodies above DATA_UPLOAD_MAX_MEMORY_SIZE early, from Content-Length,
-    with a JSON 413 rather than reading them.
+    with a JSON 413 rather than reading them. A body sent without Content-Length
+    (``Transfer-Encoding: chunked``, as Envoy may forward an HTTP/2 body) is read here up to the
+    same limit, so the views see it as any other body (Django and DRF would read it as empty);
+    where the server does not mark such input as terminated (``wsgi.input_terminated``, which
+    gunicorn sets) it cannot be read safely and is a JSON 411 (tests/reliability/posts/
+    test_chunked.py, through gunicorn).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -28,8 +36,15 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        length = request.headers.get("Content-Length", "0")
-        if limit is not None and length.isdigit() and int(length) > limit:
+        refused = _buffer_unsized_body(request, limit)
+        if refused is not None:
+            refused["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+            return refused
+        try:
+            length = ascii_int(request.headers.get("Content-Length") or "0")
+        except ValueError:  # not ASCII digits, or 19+ of them: certainly larger than the limit
+            length = limit + 1 if limit is not None else 0
+        if limit is not None and length > limit:
             response: HttpResponse = JsonResponse(
                 {
                     "code": "payload_too_large",
@@ -42,6 +57,33 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
         return response
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "details": None}, status=status)
+
+
+def _buffer_unsized_body(request: HttpRequest, limit: int | None) -> HttpResponse | None:
+    """Read a body that has no Content-Length into memory (at most ``limit`` bytes) and give it
+    one, or answer why not. None: nothing to do, or done."""
+    meta = request.META
+    if "HTTP_TRANSFER_ENCODING" not in meta or meta.get("CONTENT_LENGTH"):
+        return None
+    if not meta.get("wsgi.input_terminated"):
+        return _error(411, "length_required", "Send the body with a Content-Length header.")
+    stream = meta["wsgi.input"]
+    try:
+        data = stream.read(limit + 1) if limit is not None else stream.read()
+    except Exception:  # the server's own errors: a chunk size that is not hex, a cut body...
+        log.info("request %s: unsized body unreadable", request.request_id, exc_info=True)  # type: ignore[attr-defined]
+        return _error(400, "malformed_request", "The request body could not be read.")
+    if limit is not None and len(data) > limit:
+        return _error(413, "payload_too_large", f"Request body larger than {limit} bytes.")
+    # What Django and DRF read: the stream and its length (DRF takes a 0 length as no body).
+    meta["CONTENT_LENGTH"] = str(len(data))
+    meta["wsgi.input"] = io.BytesIO(data)
+    request._stream = LimitedStream(io.BytesIO(data), len(data))  # type: ignore[assignment]
+    return None
 
 
 class IdentityMiddleware:

@@ -6,7 +6,9 @@ always included.
 """
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
@@ -23,13 +25,44 @@ class ErrorOut(serializers.Serializer):
     )
 
 
+# What gunicorn answers itself, before the service, on any route (hornet.gunicorn_errors).
+SERVER_ERRORS = {
+    414: "Request line too long (answered by the HTTP server, before the service).",
+    431: "Too many header fields, or one too large (answered by the HTTP server).",
+}
+
+
 def error_responses(
     statuses: Iterable[int], descriptions: Mapping[int, str]
 ) -> dict[int, OpenApiResponse]:
-    """Error responses for ``statuses`` plus 401 and 503, described by ``descriptions``."""
+    """Error responses for ``statuses`` plus 401 and 503, described by ``descriptions``, and
+    the server's own 414 and 431."""
     wanted = sorted({*statuses, 401, 503})
-    return {s: OpenApiResponse(ErrorOut, description=descriptions[s]) for s in wanted}
+    responses = {s: OpenApiResponse(ErrorOut, description=descriptions[s]) for s in wanted}
+    for status, description in SERVER_ERRORS.items():
+        responses.setdefault(status, OpenApiResponse(ErrorOut, description=description))
+    return responses
 
 
 def uuid_path(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.UUID, OpenApiParameter.PATH, description=description)
+
+
+class StrictFieldsExtension(OpenApiSerializerExtension):
+    """Request bodies as the server really checks them: no unknown fields, plus the rules a
+    serializer states in ``openapi_rules`` (so generated clients and fuzzers send valid data)."""
+
+    target_class = "hornet.serializers.StrictFieldsSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer(
+            self.target, direction, bypass_extensions=True
+        )
+        if direction == "request":
+            schema["additionalProperties"] = False
+            rules = dict(getattr(self.target, "openapi_rules", {}))
+            for name, extra in rules.pop("properties", {}).items():
+                schema["properties"][name] = {**schema["properties"][name], **extra}
+            schema.update(rules)
+        return schema

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet.errors import InvalidInput
+from hornet.numbers import ascii_int
 
 _SALT = "hornet.cursor"
 
@@ -58,14 +59,29 @@ def page_params(
     raw_limit = request.query_params.get("limit")
     limit = default_limit or settings.HORNET_PAGE_DEFAULT
     if raw_limit is not None:
-        if not raw_limit.isdigit() or len(raw_limit) > 6:
-            raise InvalidInput.for_field("limit", f"Must be an integer from 1 to {maximum}.")
-        limit = int(raw_limit)
+        try:
+            limit = ascii_int(raw_limit)  # "²".isdigit() is true; int("²") is not
+        except ValueError:
+            raise InvalidInput.for_field(
+                "limit", f"Must be an integer from 1 to {maximum}."
+            ) from None
         if not 1 <= limit <= maximum:
             raise InvalidInput.for_field("limit", f"Must be an integer from 1 to {maximum}.")
     raw_cursor = request.query_params.get("cursor")
     after = decode_cursor(raw_cursor) if raw_cursor else None
     return PageParams(limit=limit, after=after)
+
+
+def link_url(path: str, query: str) -> str:
+    """The target of a ``Link`` header: ``PUBLIC_BASE_URL`` + path when it is configured, else
+    the path alone (a relative reference, resolved by the client against the URL it asked).
+
+    Never built from the request's ``Host``: a client (or anything between it and us) chooses
+    that header, and echoing it would hand out links to any host (issue 13 item 9).
+    """
+    target = f"{path}?{query}" if query else path
+    base = settings.HORNET_PUBLIC_BASE_URL
+    return base + target if base else target
 
 
 def page_response(
@@ -79,8 +95,7 @@ def page_response(
     if next_cursor is not None:
         query = request.query_params.copy()
         query["cursor"] = encode_cursor(next_cursor)
-        url = request.build_absolute_uri(request.path) + "?" + urlencode(query)
-        response["Link"] = f'<{url}>; rel="next"'
+        response["Link"] = f'<{link_url(request.path, urlencode(query))}>; rel="next"'
     return response
 
 

@@ -1,4 +1,10 @@
-"""The write throttle both services use: DRF's scoped rate throttle, on writes only, failing open.
+"""The write throttle of both services: every non-GET request of every DRF view, per identity,
+failing open.
+
+It is the default throttle class (settings REST_FRAMEWORK), with its own fixed scope
+``writes``, so no view can forget it: an internal route such as
+``POST /posts/internal/following-changed`` is throttled like every public write
+(``tests/hornet/test_throttling.py`` checks every route of both services).
 
 Reads pass untouched: they are cheap, and a client paging a timeline must not be slowed.
 
@@ -12,17 +18,24 @@ from typing import Any
 
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 log = logging.getLogger(__name__)
 
 
 class WriteRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle with the scope fixed to ``writes`` instead of read from the view
+    (a view without ``throttle_scope`` would otherwise not be throttled at all)."""
+
+    scope = "writes"  # the rate is REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["writes"]
+
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
         try:
-            return bool(super().allow_request(request, view))
+            self.rate = self.get_rate()
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+            return bool(SimpleRateThrottle.allow_request(self, request, view))
         except Exception:  # the cache backend's own errors (redis, pymemcache, OSError...)
             log.warning("throttle cache unavailable; request not throttled", exc_info=True)
             return True

@@ -10,6 +10,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
     )
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # Django's own 400s, e.g. a Host outside DJANGO_ALLOWED_HOSTS (DisallowedHost).
+    return JsonResponse(
+        {"code": "malformed_request", "message": "Bad request.", "details": None}, status=400
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse({"code": "forbidden", "message": "Forbidden.", "details": None}, status=403)
+
+
 def server_error(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {

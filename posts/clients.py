@@ -6,7 +6,12 @@
 - a circuit breaker (pybreaker): after repeated failures calls fail in microseconds until a
   trial call succeeds, so a dead followers service costs the feed nothing;
 - forwards the caller's identity the way the mesh expects (the original bearer token, which
-  the followers sidecar re-validates, plus the identity headers) and Istio's trace headers.
+  the followers sidecar re-validates, plus the identity headers) and Istio's trace headers,
+  all built and vetted by hornet.headers.forwarded_headers;
+- only failures of the followers service itself count for the breaker: a connection error, a
+  timeout, a 5xx. A 4xx (the caller's own request refused) or anything wrong on our side of
+  the call is that caller's problem and must not open the breaker for everyone
+  (tests/feed/test_feed.py::test_one_callers_bad_headers_never_open_the_breaker).
 """
 
 import functools
@@ -19,8 +24,7 @@ from django.conf import settings
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
 from hornet.errors import ServiceUnavailable
-from hornet.identity import Identity, forwarding_headers
-from hornet.tracing import trace_headers
+from hornet.identity import Identity
 
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
 
@@ -34,6 +38,16 @@ class FollowersUnavailable(ServiceUnavailable):
 
 class _ServerError(Exception):
     """A 5xx answer: counts as a failure for the breaker."""
+
+
+def _not_the_services_fault(exc: BaseException) -> bool:
+    """Exceptions the breaker ignores: everything but transport failures and 5xx answers.
+
+    ``LocalProtocolError`` is a transport error raised before anything is sent (a request
+    httpx/h11 refuses to write), so it is ours, not the service's."""
+    if isinstance(exc, httpx.LocalProtocolError):
+        return True
+    return not isinstance(exc, (httpx.TransportError, _ServerError))
 
 
 class FollowersClient:
@@ -52,7 +66,9 @@ class FollowersClient:
             return self.breaker.call(self._following_ids, identity, forward)
         except pybreaker.CircuitBreakerError:
             raise FollowersUnavailable("The followers service is failing; circuit open.") from None
-        except (httpx.HTTPError, _ServerError, ValueError) as exc:
+        except FollowersUnavailable:
+            raise
+        except Exception as exc:  # transport, 5xx, a malformed answer, a header httpx refused
             raise FollowersUnavailable() from exc
 
     def _following_ids(self, identity: Identity, forward: Mapping[str, str]) -> list[uuid.UUID]:
@@ -85,15 +101,10 @@ class FollowersClient:
     def _get(
         self, path: str, params: Mapping[str, str | int], headers: Mapping[str, str]
     ) -> httpx.Response:
-        return self._http.get(path, params=params, headers=dict(headers))
+        return self._http.get(path, params=params, headers=headers)  # raw bytes kept
 
     def close(self) -> None:
         self._http.close()
-
-
-def forward_headers(request_headers: Mapping[str, str], identity: Identity) -> dict[str, str]:
-    """Identity and trace headers for a call made on behalf of ``identity``."""
-    return {**forwarding_headers(identity), **trace_headers(request_headers)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,6 +114,7 @@ def followers_client() -> FollowersClient:
         fail_max=settings.FOLLOWERS_BREAKER_FAILURES,
         reset_timeout=settings.FOLLOWERS_BREAKER_RESET_SECONDS,
         name="followers",
+        exclude=[_not_the_services_fault],
     )
     return FollowersClient(
         settings.FOLLOWERS_SERVICE_URL, settings.FOLLOWERS_TIMEOUT_SECONDS, breaker

@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hornet.authentication import caller
+from hornet.headers import forwarded_headers
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed
-from posts.clients import forward_headers
 from posts.openapi import errors
 from posts.serializers import PostOut, post_json
 
@@ -33,7 +33,7 @@ class FeedView(APIView):
         params = page_params(request)
         result = feed.feed_page(
             identity=identity,
-            forward=forward_headers(request.headers, identity),
+            forward=forwarded_headers(identity, request.headers),
             limit=params.limit,
             after=params.after,
         )

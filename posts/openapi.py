@@ -5,7 +5,6 @@ The schema generator cannot see what a view raises, so each action lists its err
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -29,26 +28,6 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 POST_ID = uuid_path("id", "The post's id.")
-
-
-class StrictFieldsExtension(OpenApiSerializerExtension):
-    """Request bodies as the server really checks them: no unknown fields, plus the rules a
-    serializer states in ``openapi_rules`` (so generated clients and fuzzers send valid data)."""
-
-    target_class = "posts.serializers.StrictFieldsSerializer"
-    match_subclasses = True
-
-    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        schema: dict[str, Any] = auto_schema._map_serializer(
-            self.target, direction, bypass_extensions=True
-        )
-        if direction == "request":
-            schema["additionalProperties"] = False
-            rules = dict(getattr(self.target, "openapi_rules", {}))
-            for name, extra in rules.pop("properties", {}).items():
-                schema["properties"][name] = {**schema["properties"][name], **extra}
-            schema.update(rules)
-        return schema
 
 
 class PostsAutoSchema(AutoSchema):

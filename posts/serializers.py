@@ -11,40 +11,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from hornet.serializers import StrictCharField, StrictFieldsSerializer, StrictUUIDField
+from hornet.text import VISIBLE_CHAR
 from hornet.timestamps import rfc3339
 from posts.documents import CONTENT_MAX
 
-# One character that str.strip() keeps (spelt out: regex engines disagree on what ``\s`` is).
-_NOT_BLANK = r"[^\x00\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-
-
-class StrictFieldsSerializer(serializers.Serializer):
-    """A serializer that refuses body fields it does not declare."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            unknown = sorted(str(k) for k in data if k not in self.fields)
-            if unknown:
-                raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
-        return super().to_internal_value(data)
-
-
-class StrictCharField(serializers.CharField):
-    """Only JSON strings: DRF would otherwise turn 12 into "12"."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-class StrictUUIDField(serializers.UUIDField):
-    """Only UUID strings: DRF would otherwise accept integers."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid", value=type(data).__name__)
-        return super().to_internal_value(data)
+# One character that shows: not whitespace, not a zero-width or other invisible character
+# (hornet.text, the table post_create checks content against).
+_NOT_BLANK = VISIBLE_CHAR
 
 
 def _content(**kwargs: Any) -> StrictCharField:

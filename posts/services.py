@@ -26,6 +26,7 @@ from mongoengine.errors import NotUniqueError
 from pymongo import ReturnDocument
 
 from hornet.errors import Conflict, Forbidden, InvalidInput
+from hornet.text import is_invisible
 from posts import intents
 from posts.authors import author_stats_touch
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
@@ -36,6 +37,8 @@ _BATCH = 500  # ids per $in when walking a reply subtree
 
 def _validate_content(content: str | None, *, is_share: bool) -> str | None:
     text = (content or "").strip()
+    if is_invisible(text):  # zero-width spaces and the like show nothing: no content
+        text = ""
     if not text and not is_share:
         raise InvalidInput.for_field(
             "content", "Required (1 to 5000 characters) unless the post is a share."

@@ -14,6 +14,8 @@ from posts.views import PostViewSet
 
 handler404 = "hornet.views.not_found"
 handler500 = "hornet.views.server_error"
+handler400 = "hornet.views.bad_request"
+handler403 = "hornet.views.permission_denied"
 
 router = SimpleRouter()
 router.trailing_slash = "(?:/)?"

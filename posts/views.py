@@ -13,8 +13,15 @@ from rest_framework.response import Response
 from hornet import idempotency
 from hornet.authentication import caller
 from hornet.errors import InvalidInput
-from hornet.pagination import PAGE_PARAMETERS, encode_cursor, page_params, page_response, paged
-from hornet.throttling import WriteRateThrottle
+from hornet.numbers import ascii_uuid
+from hornet.pagination import (
+    PAGE_PARAMETERS,
+    encode_cursor,
+    link_url,
+    page_params,
+    page_response,
+    paged,
+)
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
@@ -23,7 +30,7 @@ from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut,
 def parse_id(raw: str, field: str) -> uuid.UUID:
     """A path segment as a UUID; a 400 naming the parameter otherwise."""
     try:
-        return uuid.UUID(raw)
+        return ascii_uuid(raw)
     except ValueError:
         raise InvalidInput.for_field(field, "Must be a UUID.", code="invalid_id") from None
 
@@ -40,8 +47,6 @@ class PostViewSet(viewsets.ViewSet):
     schema = PostsAutoSchema()
     lookup_field = "id"
     lookup_value_regex = "[^/]+"  # anything; a malformed id is a 400 naming it, not a 404
-    throttle_scope = "writes"
-    throttle_classes = [WriteRateThrottle]
 
     @extend_schema(
         operation_id="posts_create",
@@ -151,6 +156,5 @@ class PostViewSet(viewsets.ViewSet):
         response = Response(body)
         if thread.replies.next_cursor is not None:
             query = urlencode({"limit": limit, "cursor": encode_cursor(thread.replies.next_cursor)})
-            url = request.build_absolute_uri(f"/posts/{post_id}/replies") + "?" + query
-            response["Link"] = f'<{url}>; rel="next"'
+            response["Link"] = f'<{link_url(f"/posts/{post_id}/replies", query)}>; rel="next"'
         return response

@@ -85,6 +85,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 HORNET_IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 3600)
 HORNET_IDEMPOTENCY_LEASE_SECONDS = env.float("IDEMPOTENCY_LEASE_SECONDS", default=60.0)
 
+# Absolute Link (rel="next") URLs start with this ("https://api.example.edu"); empty: links are
+# relative ("/posts/author/...?cursor=..."). Never taken from the request's Host header.
+HORNET_PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
+
 HORNET_PAGE_DEFAULT = 20
 HORNET_PAGE_MAX = 100
 
@@ -97,6 +101,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
+    # Every write of every view, internal routes included (hornet.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["hornet.throttling.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"writes": env.str("HORNET_WRITE_RATE", default="600/min")},
 }
 

@@ -12,6 +12,24 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Numbers a client may send that are not ASCII digits (issue 13 item 3): str.isdigit() is true
+# for the first five and int() refuses them; int() reads the next ones; the last are ASCII junk.
+NOT_ASCII_DIGITS = [
+    "\u00b2",  # superscript two
+    "\u00b9",  # superscript one
+    "\u2460",  # circled one
+    "\u2082",  # subscript two
+    "\u1369",  # Ethiopic digit one
+    "\u0663",  # Arabic-Indic three
+    "\uff11\uff10",  # fullwidth 10
+    "\U0001d7d3",  # mathematical bold five
+    "5\u200b",
+    "+5",
+    "5_0",
+    " 5",
+    "0x5",
+]
+
 
 def headers_for(user_id: uuid.UUID | str, username: str | None = None) -> dict[str, str]:
     """Identity headers as the mesh writes them (Django test client form)."""
@@ -75,3 +93,54 @@ def http_status(url: str) -> int:
         return httpx.get(url, timeout=2).status_code
     except httpx.HTTPError:
         return 0
+
+
+def unthrottled_write_views() -> list[str]:
+    """Every DRF view of the current urlconf that answers a write without the write throttle."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from hornet.throttling import WriteRateThrottle
+
+    def walk(patterns: list[Any]) -> list[Any]:
+        found = []
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                found += walk(p.url_patterns)
+            elif isinstance(p, URLPattern):
+                found.append(p)
+        return found
+
+    missing = []
+    for pattern in walk(get_resolver().url_patterns):
+        cls = getattr(pattern.callback, "cls", None)
+        if cls is None:
+            continue
+        writes = {"post", "put", "patch", "delete"}
+        actions = getattr(pattern.callback, "actions", None)
+        methods = set(actions) if actions else {m for m in writes if hasattr(cls, m)}
+        if not methods & writes:
+            continue
+        throttles = [type(t) for t in cls().get_throttles()]
+        if WriteRateThrottle not in throttles:
+            missing.append(str(pattern.pattern))
+    return missing
+
+
+class FlakyStore:
+    """An IdempotencyStore that fails like its database during an outage (``down = True``)."""
+
+    def __init__(self, real: Any):
+        self.real = real
+        self.down = False
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.real, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                from hornet.errors import DatabaseUnavailable
+
+                raise DatabaseUnavailable()
+            return method(*args, **kwargs)
+
+        return call

@@ -9,15 +9,13 @@ from rest_framework.viewsets import ViewSet
 from followers import services
 from hornet.authentication import caller
 from hornet.errors import InvalidInput
-from hornet.throttling import WriteRateThrottle
+from hornet.numbers import ascii_uuid
 
 
 def uuid_arg(raw: str, field: str) -> UUID:
     """A UUID from the URL, or a 400 naming the field (never a 404 for a malformed id)."""
     try:
-        if len(raw) > 64:
-            raise ValueError
-        return UUID(raw)
+        return ascii_uuid(raw)
     except ValueError:
         raise InvalidInput.for_field(field, "Must be a valid UUID.", code="invalid_uuid") from None
 
@@ -25,13 +23,10 @@ def uuid_arg(raw: str, field: str) -> UUID:
 class GraphViewSet(ViewSet):
     """Base of the followers viewsets.
 
-    Writes are throttled per caller (scope ``writes``). Every caller is upserted into the graph
-    with the username from the identity headers, once per process per (id, username); the
-    write routes also do it inside their own transaction.
+    Writes are throttled per caller (hornet.throttling, the default throttle class). Every
+    caller is upserted into the graph with the username from the identity headers, once per
+    process per (id, username); the write routes also do it inside their own transaction.
     """
-
-    throttle_scope = "writes"
-    throttle_classes = [WriteRateThrottle]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

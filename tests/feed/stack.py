@@ -99,8 +99,11 @@ class RecordingProxy:
                         self.command,
                         self.path,
                         content=body,
+                        # The bytes as they came (http.server decoded them as latin-1).
                         headers={
-                            k: v for k, v in headers.items() if k not in ("host", "content-length")
+                            k: v.encode("latin-1")
+                            for k, v in headers.items()
+                            if k not in ("host", "content-length")
                         },
                     )
                 except httpx.HTTPError:  # the target is gone (e.g. during teardown)

@@ -10,7 +10,6 @@ from hornet.identity import (
     Identity,
     InvalidIdentity,
     act_as_cookie_value,
-    forwarding_headers,
     resolve_identity,
 )
 from tests.identity.keyserver import ALICE, BOB, forge
@@ -47,18 +46,6 @@ def test_token_never_appears_in_repr_or_equality():
     with_token = Identity(user_id=ALICE, username="alice", token="secret.jwt.value")
     assert "secret" not in repr(with_token)
     assert with_token == Identity(user_id=ALICE, username="alice")
-
-
-def test_forwarding_headers_carry_the_caller(settings):
-    identity = Identity(user_id=ALICE, username="alice", token="a.b.c")
-    assert forwarding_headers(identity) == {
-        settings.HORNET_IDENTITY_HEADER: str(ALICE),
-        settings.HORNET_USERNAME_HEADER: "alice",
-        "Authorization": "Bearer a.b.c",
-    }
-    assert forwarding_headers(Identity(user_id=ALICE)) == {
-        settings.HORNET_IDENTITY_HEADER: str(ALICE)
-    }
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ import httpx
 from tests.feed.stack import ROOT, Service, free_port
 from tests.followers.proxy import TcpProxy
 
-# The test stack's servers (scripts/stack.sh STACK=test exports the ports it uses).
-MONGO = ("127.0.0.1", int(os.environ.get("FERRETDB_PORT", "27217")))
+# The test stack's servers (scripts/stack.sh env exports their ports; these are its defaults).
+MONGO = ("127.0.0.1", int(os.environ.get("MONGO_PORT", os.environ.get("FERRETDB_PORT", "27217"))))
 NEO4J = ("127.0.0.1", int(os.environ.get("NEO4J_BOLT_PORT", "7887")))
 
 

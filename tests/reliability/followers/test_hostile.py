@@ -65,7 +65,7 @@ def test_cypher_and_operators_in_receiver_id_are_400(api, alice, graph_before, p
     assert (nodes(), edge_count()) == graph_before
 
 
-@pytest.mark.parametrize("username", ["x'}) DETACH DELETE n //", "a\nb", "<script>", "a" * 151])
+@pytest.mark.parametrize("username", ["x'}) DETACH DELETE n //", "a\nb", "<script>", "a" * 256])
 def test_cypher_in_usernames_is_refused_401(api, bob, graph_before, username):
     response = follow(api, uuid.uuid4(), bob, HTTP_X_USERNAME=username)
     assert refused(response, 401)["code"] == "invalid_identity"

@@ -1,0 +1,49 @@
+"""The strict request serializers both services build their bodies from.
+
+- ``StrictFieldsSerializer`` refuses body fields it does not declare, with a 400 naming each one:
+  a misspelt ``parent_post_id`` or ``receiver`` must not be silently ignored. Fields the server
+  sets (ids, counters, timestamps, the author) are unknown input too. Its OpenAPI twin is
+  ``hornet.openapi.StrictFieldsExtension`` (``additionalProperties: false``).
+- ``StrictCharField``: only JSON strings (DRF would turn 12 into "12").
+- ``StrictUUIDField``: only UUID strings in ASCII (DRF would take the integer 42, and
+  ``uuid.UUID`` takes ``+``, ``_`` and non-ASCII digits; hornet.numbers).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+
+from hornet.numbers import ascii_uuid
+
+
+class StrictFieldsSerializer(serializers.Serializer):
+    """A serializer that refuses body fields it does not declare."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(k) for k in data if k not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """Only JSON strings: DRF would otherwise turn 12 into "12"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """Only UUID strings, ASCII spellings only: DRF would otherwise accept integers."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=type(data).__name__)
+        try:
+            return ascii_uuid(data)
+        except ValueError:
+            self.fail("invalid", value=data)
