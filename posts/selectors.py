@@ -8,14 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from hornet.errors import NotFound
+from posts import threads
 from posts.db import query_ms
 from posts.documents import posts_collection
 from posts.queries import ASC, DESC, TimeKey, replies_filter, timeline_filter
 
 Row = dict[str, Any]
-
-# A reply chain is a path to the root; this only stops a corrupted (cyclic) chain.
-MAX_ANCESTORS = 10_000
 
 
 @dataclass(frozen=True)
@@ -99,20 +97,11 @@ class Context:
 def post_context(*, post_id: UUID, limit: int) -> Context:
     """A thread around a post: its ancestors up to the root and its first page of replies.
 
-    If an ancestor has just been deleted, the chain stops there (its subtree, including this
-    post, is being deleted too).
+    Three queries whatever the depth: the post, its ancestors by the path it stores
+    (posts.threads), the replies. If an ancestor has just been deleted, the chain stops there
+    (its subtree, including this post, is being deleted too).
     """
     post = post_get(post_id=post_id)
-    ancestors: list[Row] = []
-    seen = {post_id}
-    parent_id = post.get("parent_post_id")
-    while parent_id is not None and parent_id not in seen and len(ancestors) < MAX_ANCESTORS:
-        seen.add(parent_id)
-        parent = post_find(post_id=parent_id)
-        if parent is None:
-            break
-        ancestors.append(parent)
-        parent_id = parent.get("parent_post_id")
-    ancestors.reverse()
+    ancestors = threads.ancestors_of(post)
     replies = _page(replies_filter(post_id, None), ASC, limit)
     return Context(ancestors=ancestors, post=post, replies=replies)
