@@ -1,10 +1,14 @@
-"""Create the posts collection and its indexes (idempotent). Run before serving or testing."""
+"""Create the posts collection and its indexes, and give replies stored before thread paths
+existed their ``ancestor_ids`` (posts.threads.backfill_paths). Idempotent: run before serving
+or testing (the Kubernetes Deployments run it in an init container).
+"""
 
 from django.core.management.base import BaseCommand
 
 from posts.db import command_deadline, database
 from posts.documents import Post
 from posts.idempotency import COLLECTION, ensure_collection
+from posts.threads import backfill_paths
 
 
 class Command(BaseCommand):
@@ -18,5 +22,7 @@ class Command(BaseCommand):
             Post.ensure_indexes()  # create_index is a no-op for an index that already exists
             names = sorted(Post._get_collection().index_information())
             self.stdout.write(f"posts: collection {name!r}, indexes: {', '.join(names)}")
+            paths = backfill_paths()
+            self.stdout.write(f"posts: thread paths given to {paths} replies stored without one")
             expiry = ensure_collection()
             self.stdout.write(f"posts: collection {COLLECTION!r}, expiry index: {expiry}")

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from posts.db import command_deadline
 from posts.documents import now_ms, posts_collection
 from posts.queries import ASC, DESC, TimeKey, replies_filter, timeline_filter
+from posts.threads import subtree_filter
 
 # Stages that mean "an index (or the _id index) found the documents".
 _INDEX_STAGES = {"IXSCAN", "IDHACK", "EXPRESS_IXSCAN", "EXPRESS_IDHACK", "COUNT_SCAN"}
@@ -29,7 +30,9 @@ def queries() -> list[tuple[str, dict[str, Any], list[tuple[str, int]] | None]]:
         ("feed next page (3 authors)", timeline_filter([a, b, c], key), DESC),
         ("replies first page", replies_filter(p, None), ASC),
         ("replies next page", replies_filter(p, key), ASC),
-        ("subtree level (delete)", {"parent_post_id": {"$in": [p, a]}}, None),
+        ("subtree (delete)", subtree_filter(p), None),
+        ("ancestors (context)", {"_id": {"$in": [a, b, c]}}, None),
+        ("children without a path (delete, legacy)", {"parent_post_id": {"$in": [p, a]}}, None),
         ("shares of a post", {"original_post_id": p}, None),
         ("post by id", {"_id": p}, None),
     ]
