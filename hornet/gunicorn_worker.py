@@ -164,8 +164,8 @@ class RequestBuffer:
         """What the parser gets: the head without the Expect we already answered."""
         if not self.continued:
             return bytes(self.buf)
-        head = _EXPECT_CONTINUE.sub(b"", bytes(self.buf[: self.head_end]))
-        return head + bytes(self.buf[self.head_end :])
+        end = self.head_end + 2  # with the last field's CRLF
+        return _EXPECT_CONTINUE.sub(b"", bytes(self.buf[:end])) + bytes(self.buf[end:])
 
 
 class BufferedThreadWorker(ThreadWorker):

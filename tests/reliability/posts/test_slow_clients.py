@@ -91,6 +91,21 @@ def test_a_request_that_stalls_is_ended_with_408_and_oversized_ones_early() -> N
         assert b'"code": "payload_too_large"' in too_large
         head_too_large = _exchange(svc.port, b"GET / HTTP/1.1\r\n" + b"X-A: a\r\n" * 10_000)
         assert head_too_large.startswith(b"HTTP/1.1 431 ")
+        # Expect: 100-continue is answered once, before the body is sent.
+        with socket.create_connection(("127.0.0.1", svc.port), timeout=15) as sock:
+            body = b'{"content": "after a 100"}'
+            sock.sendall(
+                b"POST /posts HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                b"X-User-ID: " + str(uuid.uuid4()).encode() + b"\r\nConnection: close\r\n"
+                b"Content-Length: " + str(len(body)).encode() + b"\r\n"
+                b"Expect: 100-continue\r\n\r\n"
+            )
+            assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+            sock.sendall(body)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 201 ")
         # Pipelined and ordinary requests still work.
         two = _exchange(
             svc.port,
