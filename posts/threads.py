@@ -15,11 +15,12 @@ answer to at most that many posts; real conversations stay far below it (the dee
 public networks are long two-person exchanges of a few hundred replies), while a client that
 replies to its own last reply in a loop stops there.
 
-Replies stored before paths existed get theirs from ``backfill_paths`` (run by ``manage.py
-ensure_schema``, which the deployment runs before the pods start). Until then, and for a reply
-written by a pod of the previous version during a rolling update, a reply without a path is
-read the old way: its ancestors are walked one query each (``walk_ancestors``), and a reply to
-it gets a full path that way too. Tests: tests/posts/test_threads.py.
+Replies stored before paths existed get theirs from ``backfill_paths``, run once by ``manage.py
+ensure_schema`` (which the deployment runs before the pods start; see ``ensure_paths``) and by
+``check_consistency --repair``. Until then, and for a reply written by a pod of the previous
+version during a rolling update, a reply without a path is read the old way: its ancestors
+are walked one query each (``walk_ancestors``), and a reply to it gets a full path that way
+too; a delete also walks such replies level by level. Tests: tests/posts/test_threads.py.
 """
 
 from typing import Any
@@ -28,8 +29,8 @@ from uuid import UUID
 from pymongo import UpdateOne
 
 from hornet.errors import InvalidInput
-from posts.db import query_ms
-from posts.documents import ANCESTORS, posts_collection
+from posts.db import database, query_ms
+from posts.documents import ANCESTORS, now_ms, posts_collection
 
 Row = dict[str, Any]
 
@@ -37,6 +38,9 @@ MAX_THREAD_DEPTH = 1000
 # A legacy chain is walked at most this far; it only stops a corrupted (cyclic) chain.
 _MAX_WALK = 10_000
 _NO_PATHS = {"parent_post_id": {"$ne": None}, ANCESTORS: {"$exists": False}}
+# Completed one-off data migrations of the posts database, one document each.
+MIGRATIONS = "schema_migrations"
+_PATHS_DONE = "thread_paths"
 
 
 def is_reply(row: Row) -> bool:
@@ -117,6 +121,25 @@ def walk_ancestors(row: Row) -> list[Row]:
         ancestor.pop(ANCESTORS, None)
     chain.reverse()
     return chain
+
+
+def count_pathless() -> int:
+    """Replies stored without a path (a full scan: for maintenance jobs only)."""
+    return posts_collection().count_documents(_NO_PATHS)
+
+
+def ensure_paths(*, force: bool = False) -> int | None:
+    """Backfill once per database (``manage.py ensure_schema``, which every pod start runs):
+    None if a completed backfill is on record, so a start never scans the collection again.
+    Replies a pod of the previous version writes during the rollout are found by the nightly
+    ``check_consistency`` (reported, and given their paths by ``--repair``) or by
+    ``ensure_schema --backfill-paths``."""
+    migrations = database()[MIGRATIONS]
+    if not force and migrations.count_documents({"_id": _PATHS_DONE}, limit=1):
+        return None
+    written = backfill_paths()
+    migrations.update_one({"_id": _PATHS_DONE}, {"$set": {"completed_at": now_ms()}}, upsert=True)
+    return written
 
 
 def backfill_paths(*, batch: int = 1000) -> int:

@@ -6,16 +6,19 @@ Queries are counted with a pymongo command listener on the service's own client;
 measures time.
 """
 
+import io
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import mongoengine
 import pytest
+from django.core.management import call_command
 from pymongo import monitoring
 
 from posts import db, services, threads
 from posts.consistency import check_consistency
+from posts.db import database
 from posts.documents import ANCESTORS, now_ms, posts_collection
 from tests.helpers import headers_for
 from tests.posts.conftest import stored
@@ -225,3 +228,29 @@ def test_pathless_replies_are_still_deleted(alice):
     assert services.post_delete(post_id=root.id, actor_id=alice) == 4
     for post_id in (with_path.id, legacy.id, below_legacy.id):
         assert raw(post_id) is None
+
+
+def test_ensure_schema_backfills_once_then_consistency_repair_and_the_flag_do(alice):
+    def ensure_schema(*args: str) -> str:
+        out = io.StringIO()
+        call_command("ensure_schema", *args, stdout=out)
+        return out.getvalue()
+
+    database()[threads.MIGRATIONS].delete_many({})  # a database that never had the backfill
+    root = services.post_create(author_id=alice, content="root")
+    first = stored(alice, parent_post_id=root.id)
+    counted = {"$inc": {"replies_count": 1}}  # stored() writes no counter
+    posts_collection().update_one({"_id": root.id}, counted)
+    assert "thread paths given to 1 replies" in ensure_schema()
+    assert raw(first.id)[ANCESTORS] == [root.id]
+
+    # A reply written by a pod of the previous version during the rollout.
+    late = stored(alice, parent_post_id=first.id)
+    posts_collection().update_one({"_id": first.id}, counted)
+    assert "thread paths backfilled already" in ensure_schema()  # no scan at every pod start
+    report = check_consistency()
+    assert report.pathless == 1
+    assert report.clean  # read correctly meanwhile: not drift
+    assert check_consistency(repair=True).paths_backfilled == 1
+    assert raw(late.id)[ANCESTORS] == [root.id, first.id]
+    assert "thread paths given to 0 replies" in ensure_schema("--backfill-paths")
