@@ -23,7 +23,6 @@ own path. Proved by tests/reliability/posts/test_slow_clients.py.
 """
 
 import contextlib
-import errno
 import json
 import os
 import re
@@ -195,22 +194,30 @@ class BufferedThreadWorker(ThreadWorker):
         request = RequestBuffer(leftover, time.monotonic() + self.read_timeout, self.max_body)
         conn.sock.setblocking(False)
         self.receiving[conn] = request
-        if not (leftover and self._advance(conn, request)):
+        # The socket is usually readable already (a kept-alive connection the poller woke, a
+        # new one whose request came with the handshake): read now, not one loop turn later.
+        if self._receive(conn, request, registered=False):
             self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_readable, conn))
 
     def _on_readable(self, conn: TConn, _sock: socket.socket) -> None:
-        request = self.receiving[conn]
+        self._receive(conn, self.receiving[conn], registered=True)
+
+    def _receive(self, conn: TConn, request: RequestBuffer, *, registered: bool) -> bool:
+        """Read what is there and act on it; True while the request is still incomplete."""
         try:
-            data = conn.sock.recv(_READ_SIZE)
-        except OSError as e:
-            if e.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR):
-                return
+            data: bytes | None = conn.sock.recv(_READ_SIZE)
+        except (BlockingIOError, InterruptedError):
+            data = None
+        except OSError:
             data = b""
-        if not data:  # the client went away
+        if data == b"":  # the client went away
             self._drop(conn)
-            return
-        request.feed(data)
-        self._advance(conn, request, registered=True)
+            return False
+        if data:
+            request.feed(data)
+        elif not request.buf:
+            return True
+        return not self._advance(conn, request, registered=registered)
 
     def _advance(self, conn: TConn, request: RequestBuffer, *, registered: bool = False) -> bool:
         """Act on what has arrived; True when the connection left the receiving state."""
@@ -256,7 +263,7 @@ class BufferedThreadWorker(ThreadWorker):
             self._drop(conn)
 
     def _drop(self, conn: TConn) -> None:
-        """A connection in the receiving state (so registered with the poller) goes."""
+        """A connection in the receiving state goes (registered with the poller or not)."""
         del self.receiving[conn]
         with contextlib.suppress(KeyError, ValueError, OSError):
             self.poller.unregister(conn.sock)
