@@ -112,7 +112,9 @@ class RequestBuffer:
                 # HTTP/1.0 clients never wait for it (RFC 9110 section 10.1.1)
                 self.expects_continue = not request_line.endswith(b"HTTP/1.0")
         if codings:
-            if lengths or codings != [b"chunked"]:
+            # Framed by chunks when chunked is the last coding (RFC 9112 section 6.3); any
+            # other combination, or a Content-Length beside it, is the parser's to refuse.
+            if lengths or b",".join(codings).split(b",")[-1].strip() != b"chunked":
                 return False
             self.chunked = True
         elif lengths:
@@ -136,15 +138,15 @@ class RequestBuffer:
             if not size_field or not set(size_field) <= _HEX or len(size_field) > 8:
                 return READY
             size = int(size_field, 16)
-            self.chunk_total += size
-            if self.chunk_total > self.max_body:
+            if self.chunk_total + size > self.max_body:
                 return self._too_large()
             if size == 0:
                 self.in_trailers = True
                 pos = self.scanned = eol + 2
                 continue
             if len(buf) < eol + 2 + size + 2:
-                return WAIT
+                return WAIT  # this size line is read again with the rest of its chunk
+            self.chunk_total += size
             pos = self.scanned = eol + 2 + size + 2
 
     def _too_large(self) -> tuple[int, str, str, str]:
