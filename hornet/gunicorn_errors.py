@@ -27,9 +27,13 @@ _ANSWERS = {
 }
 
 
-def json_error_response(status: int, reason: str) -> bytes:
-    """The whole HTTP/1.1 response gunicorn sends for ``status`` (and then closes)."""
-    code, message = _ANSWERS.get(status, ("error", reason or "The request was refused."))
+def json_error_response(
+    status: int, reason: str, code: str | None = None, message: str | None = None
+) -> bytes:
+    """The whole HTTP/1.1 response for ``status``, then the connection closes: gunicorn's own
+    refusals (the fixed text per status) and hornet.gunicorn_worker's (its own code and text)."""
+    fixed = _ANSWERS.get(status, ("error", reason or "The request was refused."))
+    code, message = code or fixed[0], message or fixed[1]
     body = json.dumps({"code": code, "message": message, "details": None}).encode()
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"

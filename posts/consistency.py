@@ -10,7 +10,9 @@ replies whose parent is gone (orphans), and with ``repair``:
 2. recounts each drifting counter with a compare-and-set that applies only if the counter is
    unchanged since it was read and the post has no open intent, so a concurrent reply or
    delete is never overwritten (the next run sees it);
-3. deletes orphan replies and everything under them.
+3. deletes orphan replies and everything under them;
+4. gives replies stored without an ancestor path their path (posts.threads; reported, but not
+   drift: such replies are read correctly, one query per ancestor).
 
 Cost: one pass over the collection plus two grouping aggregations; a maintenance job, not a
 request path.
@@ -22,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from posts import intents
+from posts import intents, threads
 from posts.documents import PENDING, posts_collection
 from posts.services import delete_subtree
 
@@ -47,6 +49,8 @@ class Report:
     settled: int = 0
     recounted: int = 0
     orphans_deleted: int = 0
+    pathless: int = 0  # replies without ancestor_ids: correct, but read the slow way
+    paths_backfilled: int = 0
 
     @property
     def clean(self) -> bool:
@@ -92,7 +96,10 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
             if stored != actual and not doc.get(PENDING):
                 report.drift.append(Drift(doc["_id"], counter, stored, actual))
     report.orphans = [reply for reply, parent in replies if parent not in ids]
+    report.pathless = threads.count_pathless()
     if repair:
+        if report.pathless:
+            report.paths_backfilled = threads.backfill_paths()
         for drift in report.drift:
             report.recounted += _recount(drift)
         for orphan in report.orphans:

@@ -7,7 +7,7 @@ or on first save), so a web worker never blocks on an index build.
 import uuid
 from datetime import UTC, datetime
 
-from mongoengine import DateTimeField, Document, IntField, StringField, UUIDField
+from mongoengine import DateTimeField, Document, IntField, ListField, StringField, UUIDField
 from pymongo.collection import Collection
 
 from posts.db import ALIAS
@@ -19,6 +19,9 @@ CONTENT_MAX = 5000
 TIMELINE_INDEX = "author_timeline"
 REPLIES_INDEX = "replies_by_time"
 SHARES_INDEX = "shares_by_original"
+# Multikey index on a reply's ancestor path: a whole subtree is one indexed query (posts.threads).
+THREAD_INDEX = "thread_ancestors"
+ANCESTORS = "ancestor_ids"
 # Open counter intents on a post (posts.intents): ``{"<c|d><post id hex>": {c, d, at}}``.
 # Written and read only through the raw collection; never part of the API output.
 PENDING = "_pending"
@@ -32,6 +35,8 @@ class Post(Document):
     content = StringField(max_length=CONTENT_MAX)  # absent only on a share without text
     parent_post_id = UUIDField(binary=True)
     original_post_id = UUIDField(binary=True)
+    # A reply's ancestors, root first (posts.threads); not stored on top-level posts and shares.
+    ancestor_ids = ListField(UUIDField(binary=True), default=None)
     replies_count = IntField(default=0)
     shares_count = IntField(default=0)
     created_at = DateTimeField(required=True)
@@ -47,6 +52,7 @@ class Post(Document):
             {"fields": ["author_id", "-created_at", "-id"], "name": TIMELINE_INDEX},
             {"fields": ["parent_post_id", "created_at", "id"], "name": REPLIES_INDEX},
             {"fields": ["original_post_id"], "name": SHARES_INDEX},
+            {"fields": [ANCESTORS], "name": THREAD_INDEX},
         ],
     }
 

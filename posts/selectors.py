@@ -8,16 +8,16 @@ from typing import Any
 from uuid import UUID
 
 from hornet.errors import NotFound
+from posts import threads
 from posts.authors import AuthorStats, author_stats_get
 from posts.db import query_ms
-from posts.documents import now_ms, posts_collection
+from posts.documents import ANCESTORS, now_ms, posts_collection
 from posts.queries import ASC, DESC, TimeKey, after_filter, authors_filter
 from posts.windows import Bound, Finder, first_width, newest_first, oldest_first
 
 Row = dict[str, Any]
-
-# A reply chain is a path to the root; this only stops a corrupted (cyclic) chain.
-MAX_ANCESTORS = 10_000
+# Lists never show a reply's ancestor path (up to 1000 ids): not read.
+_LIST_FIELDS = {ANCESTORS: 0}
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,9 @@ def _finder(base: dict[str, Any], sort: list[tuple[str, int]]) -> Finder:
 
     def find(window: dict[str, Any], limit: int) -> list[Row]:
         query = {**base, **window}
-        found = posts_collection().find(query, sort=sort, limit=limit, max_time_ms=query_ms())
+        found = posts_collection().find(
+            query, _LIST_FIELDS, sort=sort, limit=limit, max_time_ms=query_ms()
+        )
         return list(found)
 
     return find
@@ -140,20 +142,11 @@ class Context:
 def post_context(*, post_id: UUID, limit: int) -> Context:
     """A thread around a post: its ancestors up to the root and its first page of replies.
 
-    If an ancestor has just been deleted, the chain stops there (its subtree, including this
-    post, is being deleted too).
+    Three queries whatever the depth: the post, its ancestors by the path it stores
+    (posts.threads), the replies. If an ancestor has just been deleted, the chain stops there
+    (its subtree, including this post, is being deleted too).
     """
     post = post_get(post_id=post_id)
-    ancestors: list[Row] = []
-    seen = {post_id}
-    parent_id = post.get("parent_post_id")
-    while parent_id is not None and parent_id not in seen and len(ancestors) < MAX_ANCESTORS:
-        seen.add(parent_id)
-        parent = post_find(post_id=parent_id)
-        if parent is None:
-            break
-        ancestors.append(parent)
-        parent_id = parent.get("parent_post_id")
-    ancestors.reverse()
+    ancestors = threads.ancestors_of(post)
     replies = _replies(post, limit, None)
     return Context(ancestors=ancestors, post=post, replies=replies)

@@ -9,9 +9,12 @@ Concurrency and crash rules (each step is one single-document or one multi-docum
   (no parent, nothing written: NotFound). If the parent is deleted before the intent is
   closed, the reply (and anything already under it) is deleted again and NotFound raised,
   so a delete racing new replies leaves no orphan.
-- Deleting removes the post first, then its reply subtree level by level, each level
-  deleted before its children are listed. A reply inserted concurrently is therefore either
-  listed (and deleted) or finds its parent gone when it closes its intent (and deletes itself).
+- Every reply stores its ancestor path (posts.threads), so a subtree is one indexed query.
+  Deleting removes the post first, then every post whose path holds it (``delete_many``,
+  repeated until a pass deletes nothing: normally two passes, whatever the depth). A reply
+  inserted concurrently is either there for a pass (and deleted) or finds its parent gone
+  when it closes its intent (and deletes itself); a reply that slips between the passes and
+  the deletion of its parent is an orphan that ``check_consistency --repair`` removes.
 - Shares of a deleted post are kept: they are their sharers' posts. Their
   ``original_post_id`` then names a post that answers 404.
 - ``post_id`` (given with an Idempotency-Key) makes creation resumable: a retry after a
@@ -27,12 +30,13 @@ from pymongo import ReturnDocument
 
 from hornet.errors import Conflict, Forbidden, InvalidInput
 from hornet.text import is_invisible
-from posts import intents
+from posts import intents, threads
 from posts.authors import author_stats_touch
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
 from posts.selectors import Row, post_find, post_get, post_not_found
 
 _BATCH = 500  # ids per $in when walking a reply subtree
+_MAX_PASSES = 10  # subtree deletes racing new replies; normally 2
 
 
 def _validate_content(content: str | None, *, is_share: bool) -> str | None:
@@ -84,6 +88,11 @@ def post_create(
         earlier = post_find(post_id=post_id)
         if earlier is not None:
             return _resumed(post, earlier)
+    if parent_post_id is not None:
+        parent = post_find(post_id=parent_post_id)
+        if parent is None:
+            raise post_not_found(parent_post_id, "parent_post_id")
+        post.ancestor_ids = threads.reply_path(parent)  # InvalidInput if too deep
     target = _counted_target(post)
     if target is None:
         _insert(post)
@@ -199,6 +208,21 @@ def delete_subtree(post_id: UUID) -> int:
 
 
 def _delete_descendants(root_id: UUID) -> int:
+    """Everything under ``root_id``: a few queries whatever the depth (module docstring)."""
+    posts = posts_collection()
+    deleted = 0
+    for _ in range(_MAX_PASSES):
+        removed = posts.delete_many(threads.subtree_filter(root_id)).deleted_count
+        deleted += removed
+        if not removed:
+            break
+    return deleted + _delete_pathless_descendants(root_id)
+
+
+def _delete_pathless_descendants(root_id: UUID) -> int:
+    """Replies stored without a path (before ``ensure_schema`` backfilled them), level by
+    level, each level deleted before its children are listed. Once every reply has its path
+    this is one query that finds nothing."""
     posts = posts_collection()
     deleted = 0
     level = [root_id]

@@ -25,6 +25,7 @@ from hornet.pagination import (
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
+from posts.threads import MAX_THREAD_DEPTH
 
 
 def parse_id(raw: str, field: str) -> uuid.UUID:
@@ -51,7 +52,9 @@ class PostViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="posts_create",
         summary="Create a post, a reply or a share",
-        description="A reply sets `parent_post_id` (replies to replies are allowed); a share "
+        description="A reply sets `parent_post_id` (replies to replies are allowed, up to "
+        f"{MAX_THREAD_DEPTH} levels: deeper is a 400 `thread_too_deep` naming "
+        "`parent_post_id`); a share "
         "sets `original_post_id` and may omit `content`. Unknown fields are refused (400). "
         "Safe to retry with an `Idempotency-Key`.",
         parameters=[idempotency.IDEMPOTENCY_PARAMETER],

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from hornet.seeding import realm_users, seed_users, user_id_for
 from posts import selectors
 from posts.db import database
-from posts.documents import posts_collection
+from posts.documents import ANCESTORS, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 
@@ -62,6 +62,12 @@ def test_shape_and_counters_match_the_replies_and_shares():
             assert by_id[target]["created_at"] <= post["created_at"]
         if "original_post_id" not in post:
             assert post["content"].strip()
+        # A reply carries its ancestor path, root first (posts.threads); other posts none.
+        if "parent_post_id" in post:
+            parent = by_id[post["parent_post_id"]]
+            assert post[ANCESTORS] == [*parent.get(ANCESTORS, []), parent["_id"]]
+        else:
+            assert ANCESTORS not in post
     # Power law: the busiest author writes far more than the median one.
     per_author = sorted(Counter(p["author_id"] for p in rows).values(), reverse=True)
     assert per_author[0] >= 4 * per_author[len(per_author) // 2]

@@ -8,15 +8,22 @@ import os
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 from tests.feed.stack import ROOT, Service, free_port
 from tests.followers.proxy import TcpProxy
 
-# The test stack's servers (scripts/stack.sh env exports their ports; these are its defaults).
-MONGO = ("127.0.0.1", int(os.environ.get("MONGO_PORT", os.environ.get("FERRETDB_PORT", "27217"))))
-NEO4J = ("127.0.0.1", int(os.environ.get("NEO4J_BOLT_PORT", "7887")))
+
+def _address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", int(parts.port or 0)
+
+
+# The test database servers of this checkout (scripts/stack.sh env), 27217 / 7887 by default.
+MONGO = _address(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27217/"))
+NEO4J = _address(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"))
 
 
 def logs_dir() -> Path:

@@ -35,10 +35,12 @@ class Command(BaseCommand):
             self.stdout.write(f"orphan: reply {orphan} (parent missing)")
         self.stdout.write(
             f"scanned {report.scanned} posts: {len(report.drift)} drifting counters, "
-            f"{len(report.orphans)} orphan replies, {report.stale_intents} stale intents"
+            f"{len(report.orphans)} orphan replies, {report.stale_intents} stale intents, "
+            f"{report.pathless} replies without a thread path"
         )
         if options["repair"]:
             self.stdout.write(
                 f"repaired: {report.settled} intents settled, {report.recounted} counters "
-                f"recounted, {report.orphans_deleted} orphan posts deleted"
+                f"recounted, {report.orphans_deleted} orphan posts deleted, "
+                f"{report.paths_backfilled} thread paths set"
             )

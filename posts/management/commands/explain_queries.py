@@ -21,6 +21,7 @@ from posts.authors import stats_collection
 from posts.db import command_deadline
 from posts.documents import now_ms, posts_collection
 from posts.queries import ASC, DESC, TimeKey, after_filter, authors_filter
+from posts.threads import subtree_filter
 from posts.windows import with_times
 
 # Stages that mean "an index (or the _id index) found the documents".
@@ -51,7 +52,14 @@ def queries() -> list[Query]:
         ("feed next page (3 authors)", "posts", with_times({**feed, **newer}, _ge(lo)), DESC),
         ("replies first page", "posts", with_times({"parent_post_id": p}, _lt(hi)), ASC),
         ("replies next page", "posts", with_times({"parent_post_id": p, **older}, _lt(hi)), ASC),
-        ("subtree level (delete)", "posts", {"parent_post_id": {"$in": [p, a]}}, None),
+        ("subtree (delete)", "posts", subtree_filter(p), None),
+        ("ancestors (context)", "posts", {"_id": {"$in": [a, b, c]}}, None),
+        (
+            "children without a path (delete, legacy)",
+            "posts",
+            {"parent_post_id": {"$in": [p, a]}},
+            None,
+        ),
         ("shares of a post", "posts", {"original_post_id": p}, None),
         ("post by id", "posts", {"_id": p}, None),
         ("author statistics (feed)", "author_stats", {"_id": {"$in": [str(a), str(b)]}}, None),

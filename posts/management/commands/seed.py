@@ -8,10 +8,11 @@ Bulk path: raw documents with the ``Post`` document's field names and BSON types
 UUIDs, millisecond dates, counters equal to the replies and shares created) through
 ``insert_many(ordered=False)`` in ``--batch`` batches. The whole plan (authors, times, links
 and counters: a few arrays of ints) is drawn first, so every counter is final when its post is
-written; a producer thread turns the plan into documents while the main thread waits on the
-server. Into an empty collection, large seeds drop the secondary indexes and rebuild them at
-the end (finally): one sort per index instead of a B-tree insert per document (2x the insert
-rate on FerretDB). bench/README.md has the measurements.
+written, and a reply is written with its ancestor path (posts.threads); a producer thread turns
+the plan into documents while the main thread waits on the server. Into an empty collection,
+large seeds drop the secondary indexes and rebuild them at the end (finally): one sort per
+index instead of a B-tree insert per document (2x the insert rate on FerretDB).
+bench/README.md has the measurements.
 """
 
 import base64
@@ -36,7 +37,7 @@ from hornet import seeding
 from posts import db
 from posts.authors import COLLECTION as AUTHOR_STATS
 from posts.authors import stats_collection
-from posts.documents import Post, posts_collection
+from posts.documents import ANCESTORS, Post, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 
@@ -94,6 +95,14 @@ class Plan:
                 shares[j] += 1
         return cls(b"".join(ids), author, millis, kind, target, replies, shares)
 
+    def path(self, parent: int) -> list[int]:
+        """Indexes of a reply's ancestors, root first (posts.threads): its parent's chain."""
+        chain = [parent]
+        while self.kind[chain[-1]] == REPLY:
+            chain.append(self.target[chain[-1]])
+        chain.reverse()
+        return chain
+
     def documents(
         self, authors: list[Binary], texts: list[str], rng: random.Random, start: int, stop: int
     ) -> list[dict[str, Any]]:
@@ -106,6 +115,9 @@ class Plan:
             if kind == REPLY:
                 doc["content"] = rng.choice(texts)
                 doc["parent_post_id"] = Binary(ids[16 * j : 16 * j + 16], UUID_SUBTYPE)
+                doc[ANCESTORS] = [
+                    Binary(ids[16 * k : 16 * k + 16], UUID_SUBTYPE) for k in self.path(j)
+                ]
             elif kind == SHARE:
                 if rng.random() < 0.5:
                     doc["content"] = rng.choice(texts)
