@@ -39,6 +39,14 @@ def headers_for(user_id: uuid.UUID | str, username: str | None = None) -> dict[s
     return h
 
 
+def assert_refused(response: Any, field: str) -> None:
+    """A 400 in the one error format whose details name ``field``."""
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert set(body) == {"code", "message", "details"}
+    assert field in body["details"], body
+
+
 def next_link(response: Any) -> str | None:
     """The target of the response's ``Link: <...>; rel="next"`` header, or None on the last page."""
     link = response.get("Link")

@@ -7,6 +7,8 @@ database is cut (an outage) or slowed (a slow database) instead.
 import os
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,6 +70,16 @@ def followers_service(neo4j_port: int, name: str, **env: str) -> Service:
         },
         logs_dir() / f"reliability-{name}.log",
     )
+
+
+@contextmanager
+def serving(service: Service) -> Iterator[Service]:
+    """The service, ready, for the ``with`` block; stopped after it, whatever happens."""
+    try:
+        service.wait_ready()
+        yield service
+    finally:
+        service.stop()
 
 
 def as_user(user: uuid.UUID | str | None = None, timeout: float = 10.0) -> httpx.Client:

@@ -9,19 +9,17 @@ import pytest
 from hornet.pagination import encode_cursor
 from tests.feed.stack import Service
 from tests.reliability.fuzz import run_schemathesis
-from tests.reliability.stack import NEO4J, followers_service, record_numbers
+from tests.reliability.stack import NEO4J, followers_service, record_numbers, serving
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def followers() -> Iterator[Service]:
-    service = followers_service(NEO4J[1], "fuzz-followers", HORNET_WRITE_RATE="100000/min")
-    try:
-        service.wait_ready()
+    with serving(
+        followers_service(NEO4J[1], "fuzz-followers", HORNET_WRITE_RATE="100000/min")
+    ) as service:
         yield service
-    finally:
-        service.stop()
 
 
 def test_schemathesis_finds_nothing(followers, tmp_path):

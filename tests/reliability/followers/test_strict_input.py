@@ -8,7 +8,7 @@ import pytest
 from followers import graph
 from hornet.pagination import encode_cursor
 from tests.followers.helpers import edge_count, follow
-from tests.helpers import NOT_ASCII_DIGITS, headers_for
+from tests.helpers import NOT_ASCII_DIGITS, assert_refused, headers_for
 
 LISTS = [
     "/followers/user/{me}/followers",
@@ -19,18 +19,11 @@ LISTS = [
 ]
 
 
-def refused(response, field: str) -> None:  # type: ignore[no-untyped-def]
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert set(body) == {"code", "message", "details"}
-    assert field in body["details"], body
-
-
 @pytest.mark.parametrize("limit", NOT_ASCII_DIGITS)
 @pytest.mark.parametrize("path", LISTS)
 def test_unicode_digits_in_limit_are_400(api, alice, path, limit):
     response = api.get(path.format(me=alice), {"limit": limit}, **headers_for(alice))
-    refused(response, "limit")
+    assert_refused(response, "limit")
 
 
 @pytest.mark.parametrize(
@@ -40,7 +33,7 @@ def test_suggestion_cursors_with_integers_neo4j_cannot_hold_are_400(api, alice, 
     assert follow(api, alice, bob).status_code == 201
     cursor = encode_cursor({"m": m, "f": f, "u": str(uuid.uuid4())})
     response = api.get("/followers/suggestions", {"cursor": cursor}, **headers_for(alice))
-    refused(response, "cursor")
+    assert_refused(response, "cursor")
 
 
 @pytest.mark.parametrize(
@@ -56,9 +49,9 @@ def test_suggestion_cursors_with_integers_neo4j_cannot_hold_are_400(api, alice, 
 def test_uuids_only_in_ascii_spellings(api, alice, raw):
     for path in (f"/followers/user/{raw}", f"/followers/user/{raw}/followers/count"):
         response = api.get(path, **headers_for(alice))
-        refused(response, "user_id")
+        assert_refused(response, "user_id")
     response = api.post("/followers", {"receiver_id": raw}, format="json", **headers_for(alice))
-    refused(response, "receiver_id")
+    assert_refused(response, "receiver_id")
 
 
 @pytest.mark.parametrize(
@@ -74,6 +67,6 @@ def test_unknown_follow_fields_are_400_naming_them(api, alice, bob, extra):
     body = {"receiver_id": str(bob), **extra}
     response = api.post("/followers", body, format="json", **headers_for(alice))
     for name in extra:
-        refused(response, name)
+        assert_refused(response, name)
     assert edge_count() == 0
     assert graph.read("MATCH (n:User) RETURN count(n) AS n")[0]["n"] <= 1  # only the caller

@@ -11,19 +11,17 @@ from django.test import RequestFactory
 
 from hornet.middleware import RequestIdMiddleware
 from tests.feed.stack import Service
-from tests.reliability.stack import MONGO, posts_service
+from tests.reliability.stack import MONGO, posts_service, serving
 
 LIMIT = 2048
 
 
 @pytest.fixture(scope="module")
 def posts() -> Iterator[Service]:
-    service = posts_service(MONGO[1], "chunked-posts", HORNET_MAX_BODY_BYTES=str(LIMIT))
-    try:
-        service.wait_ready()
+    with serving(
+        posts_service(MONGO[1], "chunked-posts", HORNET_MAX_BODY_BYTES=str(LIMIT))
+    ) as service:
         yield service
-    finally:
-        service.stop()
 
 
 def chunks(body: bytes, size: int = 7) -> Iterator[bytes]:

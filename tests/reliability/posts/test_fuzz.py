@@ -8,19 +8,15 @@ import pytest
 from hornet.pagination import encode_cursor
 from tests.feed.stack import Service
 from tests.reliability.fuzz import run_schemathesis
-from tests.reliability.stack import MONGO, posts_service, record_numbers
+from tests.reliability.stack import MONGO, posts_service, record_numbers, serving
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def posts() -> Iterator[Service]:
-    service = posts_service(MONGO[1], "fuzz-posts", HORNET_WRITE_RATE="100000/min")
-    try:
-        service.wait_ready()
+    with serving(posts_service(MONGO[1], "fuzz-posts", HORNET_WRITE_RATE="100000/min")) as service:
         yield service
-    finally:
-        service.stop()
 
 
 def test_schemathesis_finds_nothing(posts, tmp_path):

@@ -10,17 +10,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.feed.stack import Service
-from tests.reliability.stack import MONGO, posts_service
+from tests.reliability.stack import MONGO, posts_service, serving
 
 
 @pytest.fixture(scope="module")
 def posts() -> Iterator[Service]:
-    service = posts_service(MONGO[1], "gunicorn-errors", DJANGO_ALLOWED_HOSTS="127.0.0.1")
-    try:
-        service.wait_ready()
+    with serving(
+        posts_service(MONGO[1], "gunicorn-errors", DJANGO_ALLOWED_HOSTS="127.0.0.1")
+    ) as service:
         yield service
-    finally:
-        service.stop()
 
 
 def exchange(service: Service, raw: bytes) -> tuple[int, dict[str, str], bytes]:

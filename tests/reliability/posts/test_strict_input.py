@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from posts.documents import posts_collection
-from tests.helpers import NOT_ASCII_DIGITS, headers_for
+from tests.helpers import NOT_ASCII_DIGITS, assert_refused, headers_for
 from tests.posts.helpers import created
 
 LIST_URLS = ["/posts/author/{user}", "/posts/{post}/replies", "/feed", "/posts/{post}/context"]
@@ -22,19 +22,12 @@ INVISIBLE = [
 ]
 
 
-def refused(response, field: str) -> None:  # type: ignore[no-untyped-def]
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert set(body) == {"code", "message", "details"}
-    assert field in body["details"], body
-
-
 @pytest.mark.parametrize("limit", NOT_ASCII_DIGITS)
 @pytest.mark.parametrize("url", LIST_URLS)
 def test_unicode_digits_in_limit_are_400(api, alice, url, limit):
     post = created(api, alice, content="hello")
     path = url.format(user=alice, post=post["id"])
-    refused(api.get(path, {"limit": limit}, **headers_for(alice)), "limit")
+    assert_refused(api.get(path, {"limit": limit}, **headers_for(alice)), "limit")
 
 
 @pytest.mark.parametrize(
@@ -47,21 +40,21 @@ def test_unicode_digits_in_limit_are_400(api, alice, url, limit):
     ],
 )
 def test_uuids_only_in_ascii_spellings(api, alice, raw):
-    refused(api.get(f"/posts/{raw}", **headers_for(alice)), "id")
-    refused(api.get(f"/posts/author/{raw}", **headers_for(alice)), "author_id")
+    assert_refused(api.get(f"/posts/{raw}", **headers_for(alice)), "id")
+    assert_refused(api.get(f"/posts/author/{raw}", **headers_for(alice)), "author_id")
     body = {"content": "x", "parent_post_id": raw}
-    refused(api.post("/posts", body, format="json", **headers_for(alice)), "parent_post_id")
+    assert_refused(api.post("/posts", body, format="json", **headers_for(alice)), "parent_post_id")
 
 
 @pytest.mark.parametrize("content", INVISIBLE)
-def test_content_that_shows_nothing_is_refused(api, alice, content):
+def test_content_that_shows_nothing_is_assert_refused(api, alice, content):
     response = api.post("/posts", {"content": content}, format="json", **headers_for(alice))
-    refused(response, "content")
+    assert_refused(response, "content")
     post = created(api, alice, content="visible")
     response = api.patch(
         f"/posts/{post['id']}", {"content": content}, format="json", **headers_for(alice)
     )
-    refused(response, "content")
+    assert_refused(response, "content")
     assert [p["content"] for p in posts_collection().find({})] == ["visible"]
 
 
