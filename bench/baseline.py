@@ -48,33 +48,46 @@ def setup_posts(env: dict[str, str]) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the bench's readiness polls
 
 
-def summary(samples_ms: list[float], seconds: float) -> dict[str, float]:
+def summary(samples_ms: list[float], seconds: float, errors: int = 0) -> dict[str, float]:
     ordered = sorted(samples_ms)
     cut = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else []
 
     def pct(p: int) -> float:
-        return round(cut[p - 1] if cut else ordered[0], 2)
+        return round(cut[p - 1] if cut else ordered[0], 2) if ordered else 0.0
 
     return {
         "p50_ms": pct(50),
         "p95_ms": pct(95),
         "p99_ms": pct(99),
         "rps": round(len(ordered) / seconds, 1),
-        "errors": 0,
+        "errors": errors,
         "samples": len(ordered),
     }
 
 
 def measure(call: Callable[[], Any], seconds: float, max_calls: int = 400) -> dict[str, float]:
+    """Up to ``max_calls`` sequential calls within ``seconds`` (after 5 unmeasured ones). A call
+    that raises (a query over its maxTimeMS, as the API's 503) counts as an error, its time
+    as a sample."""
+    errors = 0
+
+    def attempt() -> None:
+        nonlocal errors
+        try:
+            call()
+        except Exception:  # noqa: BLE001 - counted, as wrk counts a non-2xx answer
+            errors += 1
+
     for _ in range(5):
-        call()
+        attempt()
+    errors = 0
     samples: list[float] = []
     started = time.perf_counter()
     while len(samples) < max_calls and time.perf_counter() - started < seconds:
         t = time.perf_counter()
-        call()
+        attempt()
         samples.append((time.perf_counter() - t) * 1000)
-    return summary(samples, time.perf_counter() - started)
+    return summary(samples, time.perf_counter() - started, errors)
 
 
 class Driver:

@@ -101,8 +101,16 @@ def within(rows: Sequence[Any], low: int, high: int) -> list[str]:
     return sorted(r["id"] for r in rows if low <= r["following"] <= high)
 
 
-def cast(driver: neo4j.Driver, database: str, posts_db: Database, rng: random.Random) -> Cast:
-    """The cast from the graph (``driver``) and the posts database (``posts_db``)."""
+def cast(
+    driver: neo4j.Driver,
+    database: str,
+    posts_db: Database,
+    rng: random.Random,
+    scans: bool = False,
+) -> Cast:
+    """The cast from the graph (``driver``) and the posts database (``posts_db``). ``scans``:
+    the server scans the collection for any filtered query (FerretDB), so the posts read are
+    the first ids it returns without a filter instead (every read costs a scan there anyway)."""
     started = time.perf_counter()
     rows = driver.execute_query(DEGREES, database_=database).records
     celebrities = [r["id"] for r in sorted(rows, key=lambda r: -r["followers"])[:20]]
@@ -142,7 +150,11 @@ def cast(driver: neo4j.Driver, database: str, posts_db: Database, rng: random.Ra
     the_cast.seconds["author_stats"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    the_cast.posts = sample_posts(posts_db["posts"], stats, DRAWS, rng)
+    if scans:
+        found = posts_db["posts"].find({}, {"_id": 1}, limit=DRAWS)
+        the_cast.posts = [str(doc["_id"]) for doc in found]
+    else:
+        the_cast.posts = sample_posts(posts_db["posts"], stats, DRAWS, rng)
     the_cast.seconds["posts"] = time.perf_counter() - started
     return the_cast
 

@@ -142,7 +142,7 @@ def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j
     server = procs.Server(kind, env)
     results["env"]["memory_mb"] = {"after_seed": server.memory()}
     print("drawing the cast (feed readers, timeline authors, sampled posts)...", flush=True)
-    the_cast = cast.cast(graph, "neo4j", posts_db, random.Random(42))
+    the_cast = cast.cast(graph, "neo4j", posts_db, random.Random(42), kind == "ferretdb")
     lines = workload.requests(the_cast, random.Random(42))
     workload.write_requests(OUT / "requests", lines)
     results["env"]["cast"] = the_cast.describe()

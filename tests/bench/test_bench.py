@@ -14,7 +14,7 @@ import pytest
 
 from bench import cast as cast_module
 from bench import report, seed, workload
-from bench.baseline import summary
+from bench.baseline import measure, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,6 +62,18 @@ def test_summary_percentiles_and_rate():
 
 def test_summary_of_a_single_sample():
     assert summary([7.0], seconds=1.0)["p99_ms"] == 7.0
+
+
+def test_baseline_counts_a_failing_call_as_an_error_and_goes_on():
+    calls = iter(range(1000))
+
+    def call() -> None:
+        if next(calls) % 4 == 0:
+            raise TimeoutError("over maxTimeMS")  # the API answers such a read with a 503
+
+    stats = measure(call, seconds=5.0, max_calls=40)
+    assert stats["samples"] == 40
+    assert stats["errors"] == 10  # the 5 unmeasured calls do not count
 
 
 def ids(n: int) -> list[str]:
