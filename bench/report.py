@@ -26,14 +26,14 @@ MAX_READ_OVERHEAD = 2.0
 def verdict(name: str, result: dict[str, Any], overhead: float | None) -> str:
     if name not in OPERATIONS:
         return "-"
-    if name in INFORMATIVE:
-        return INFORMATIVE[name] + (" (errors)" if result.get("errors") else "")
     _, rate, p99_target, is_read = OPERATIONS[name]
     misses = []
     if result.get("errors"):
         misses.append("errors")
     if result["rps"] < 0.95 * result.get("target_rps", rate):
         misses.append("rate")
+    if name in INFORMATIVE:  # no latency target; still say when it failed or saturated
+        return INFORMATIVE[name] + (f"; {','.join(misses)}" if misses else "")
     if p99_target is not None and result["p99_ms"] > p99_target:
         misses.append("p99")
     if is_read and overhead is not None and overhead > MAX_READ_OVERHEAD:

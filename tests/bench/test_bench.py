@@ -43,9 +43,10 @@ def result(**over: float) -> dict[str, float]:
             "home_feed_500",
             {"rps": 16.0, "target_rps": 50, "p99_ms": 2716.0},
             22.6,
-            "no target (issue 15)",
+            "no target (issue 15); rate",
         ),
-        ("home_feed_500", {"errors": 2}, 1.0, "no target (issue 15) (errors)"),
+        ("home_feed_500", {"p99_ms": 900.0}, 9.0, "no target (issue 15)"),
+        ("home_feed_500", {"errors": 2}, 1.0, "no target (issue 15); errors"),
         ("not_an_operation", {}, None, "-"),
     ],
 )
