@@ -212,6 +212,21 @@ class Driver:
             after_u=None,
         )
 
+    def calls(self) -> dict[str, Callable[[], Callable[[], Any]]]:
+        """Per bench operation, what builds its baseline call."""
+        return {
+            "read_post": self.read_post,
+            "user_timeline": lambda: self.timeline(self.cast.authors),
+            "home_feed_20": lambda: self.feed(self.cast.feed20),
+            "home_feed_500": lambda: self.feed(self.cast.feed500),
+            "create_post": self.create_post,
+            "follow_unfollow": self.follow_unfollow,
+            "followers_page": self.followers_page,
+            "counts": self.counts,
+            "suggestions": self.suggestions,
+            "mix": self.mix,
+        }
+
     def mix(self) -> Callable[[], Any]:
         feed = self.feed(self.cast.mix_readers)
         timeline = self.timeline(self.cast.authors)

@@ -132,6 +132,21 @@ def main() -> None:
             procs.stack("servers-down")
 
 
+def operation(
+    args: Any, name: str, url: str, lines: list[str], groups: dict[str, int]
+) -> dict[str, Any]:
+    """One operation at its rate: idle servers, warm-up, idle again, the measured load."""
+    rate = round(report.OPERATIONS[name][1] * args.rate_scale)
+    # What the previous operation left queued or running must not count here: wait for the
+    # services and servers to go idle (before the warm-up and after it).
+    settled = procs.settle(list(groups.values()))
+    if args.warmup:  # from the middle of the file: the measured run reads other users
+        load(name, url, rate, args.warmup, groups, len(lines) // 2)
+        settled += procs.settle(list(groups.values()))
+    print(f"{name}: {rate} req/s for {args.duration}s", flush=True)
+    return {**load(name, url, rate, args.duration, groups), "settle_before_s": settled}
+
+
 def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j.Driver) -> None:
     results: dict[str, Any] = {"operations": {}, "baseline": {}, "env": {}}
     results["env"] = environment(env, mongo, graph)
@@ -170,33 +185,13 @@ def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j
         groups |= {n: int((state / f"{n}.pid").read_text()) for n in (kind, "neo4j")}
         for name in chosen:
             service = next(s for s in services if s.name == report.OPERATIONS[name][0])
-            rate = round(report.OPERATIONS[name][1] * args.rate_scale)
-            # What the previous operation left queued or running must not count here: wait for
-            # the services and servers to go idle (before the warm-up and after it).
-            settled = procs.settle(list(groups.values()))
-            if args.warmup:  # from the middle of the file: the measured run reads other users
-                load(name, service.url, rate, args.warmup, groups, len(lines[name]) // 2)
-                settled += procs.settle(list(groups.values()))
-            print(f"{name}: {rate} req/s for {args.duration}s", flush=True)
-            results["operations"][name] = load(name, service.url, rate, args.duration, groups)
-            results["operations"][name]["settle_before_s"] = settled
+            results["operations"][name] = operation(args, name, service.url, lines[name], groups)
             if name == "follow_unfollow":
                 driver.cleanup_follows()
         results["env"]["memory_mb"]["after_load"] = server.memory()
         procs.settle(list(groups.values()))
-        calls = {
-            "read_post": driver.read_post,
-            "user_timeline": lambda: driver.timeline(the_cast.authors),
-            "home_feed_20": lambda: driver.feed(the_cast.feed20),
-            "home_feed_500": lambda: driver.feed(the_cast.feed500),
-            "create_post": driver.create_post,
-            "follow_unfollow": driver.follow_unfollow,
-            "followers_page": driver.followers_page,
-            "counts": driver.counts,
-            "suggestions": driver.suggestions,
-            "mix": driver.mix,
-        }
         print("baseline: the same work through the selectors and drivers", flush=True)
+        calls = driver.calls()
         for name in chosen:
             results["baseline"][name] = measure(calls[name](), 3.0)
         driver.cleanup_follows()

@@ -14,7 +14,7 @@ import pytest
 
 from bench import cast as cast_module
 from bench import report, seed, workload
-from bench.baseline import measure, summary
+from bench.baseline import Driver, measure, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -164,6 +164,10 @@ def test_follow_and_unfollow_alternate_on_the_same_pair(cast):
         method, path, user, _ = unfollow.split("\t")
         receiver = json.loads(body)["receiver_id"]
         assert (method, path, user) == ("DELETE", f"/followers/following/{receiver}", sender)
+
+
+def test_every_operation_has_a_baseline(cast):
+    assert set(Driver(None, "neo4j", cast).calls()) == set(report.OPERATIONS)  # type: ignore[arg-type]
 
 
 def test_weighted_draws_follow_the_weights():
