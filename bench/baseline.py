@@ -1,65 +1,100 @@
-"""The API's database work issued straight through pymongo and the neo4j driver.
+"""The API's database work issued without HTTP: the services' own selectors and queries.
 
-Same query texts and filters as the services (imported from them), no HTTP, no Django: the
-difference to the API's latency is the framework's share (gunicorn, Django, DRF, JSON, the
-feed's cross-service plumbing). Calls run one at a time, so this is unloaded latency.
+Posts: the posts service's selector functions (``posts.selectors``, ``posts.feed.feed_rows``,
+the following cache, the author statistics), run in this process under the posts settings
+(``setup_posts``), so every read asks the server for exactly the time windows the API asks
+for. Followers: the same Cypher texts through the neo4j driver. No gunicorn, no Django request
+cycle, no DRF, no JSON, no cross-service HTTP (the feed's followee list comes straight from
+Neo4j here): the difference to the API's latency is the framework's share. Calls run one at a
+time, so this is unloaded latency.
 """
 
+import datetime as dt
 import itertools
+import logging
+import os
 import random
 import statistics
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
+import django
 import neo4j
-from pymongo.database import Database
+from django.conf import settings
 
-from bench.workload import Cast
-from followers.selectors.lists import FOLLOWERS_PAGE
+from bench.cast import Cast
+from followers.selectors.lists import FOLLOWERS_PAGE, FOLLOWING_IDS_PAGE
 from followers.selectors.suggestions import FRIENDS_OF_FRIENDS
 from followers.selectors.users import COUNTS
 from followers.services.follows import FOLLOW, LOCK_RECEIVER, UNFOLLOW
-from posts.feed import FEED_AUTHOR_BATCH
-from posts.queries import DESC, timeline_filter
+from posts.authors import author_stats_touch
+from posts.clients import MAX_FOLLOWING
+from posts.documents import now_ms, posts_collection
+from posts.feed import feed_rows
+from posts.following_cache import following_cache_get, following_cache_put
+from posts.selectors import post_find, posts_by_author_page
+
+PAGE = 20
 
 
-def summary(samples_ms: list[float], seconds: float) -> dict[str, float]:
+def setup_posts(env: dict[str, str]) -> None:
+    """Configure Django with the posts settings on the bench stack's database, in this
+    process: the posts selectors then run as in a posts worker."""
+    os.environ.update({k: v for k, v in env.items() if k.startswith("MONGO_")})
+    os.environ["DJANGO_SETTINGS_MODULE"] = "settings.dev_posts"
+    django.setup()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the bench's readiness polls
+
+
+def summary(samples_ms: list[float], seconds: float, errors: int = 0) -> dict[str, float]:
     ordered = sorted(samples_ms)
     cut = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else []
 
     def pct(p: int) -> float:
-        return round(cut[p - 1] if cut else ordered[0], 2)
+        return round(cut[p - 1] if cut else ordered[0], 2) if ordered else 0.0
 
     return {
         "p50_ms": pct(50),
         "p95_ms": pct(95),
         "p99_ms": pct(99),
         "rps": round(len(ordered) / seconds, 1),
-        "errors": 0,
+        "errors": errors,
         "samples": len(ordered),
     }
 
 
 def measure(call: Callable[[], Any], seconds: float, max_calls: int = 400) -> dict[str, float]:
+    """Up to ``max_calls`` sequential calls within ``seconds`` (after 5 unmeasured ones). A call
+    that raises (a query over its maxTimeMS, as the API's 503) counts as an error, its time
+    as a sample."""
+    errors = 0
+
+    def attempt() -> None:
+        nonlocal errors
+        try:
+            call()
+        except Exception:  # noqa: BLE001 - counted, as wrk counts a non-2xx answer
+            errors += 1
+
     for _ in range(5):
-        call()
+        attempt()
+    errors = 0
     samples: list[float] = []
     started = time.perf_counter()
     while len(samples) < max_calls and time.perf_counter() - started < seconds:
         t = time.perf_counter()
-        call()
+        attempt()
         samples.append((time.perf_counter() - t) * 1000)
-    return summary(samples, time.perf_counter() - started)
+    return summary(samples, time.perf_counter() - started, errors)
 
 
 class Driver:
-    """The queries behind each API operation (posts on ``posts_db``, graph on ``graph``)."""
+    """The work behind each API operation: posts through the selectors, graph on ``graph``."""
 
-    def __init__(self, posts_db: Database, graph: neo4j.Driver, database: str, cast: Cast):
-        self.posts, self.graph, self.database, self.cast = posts_db, graph, database, cast
+    def __init__(self, graph: neo4j.Driver, database: str, cast: Cast):
+        self.graph, self.database, self.cast = graph, database, cast
         self.rng = random.Random(7)
 
     def read(self, query: Any, **params: Any) -> list[neo4j.Record]:
@@ -67,40 +102,60 @@ class Driver:
             query, params, routing_=neo4j.RoutingControl.READ, database_=self.database
         ).records
 
-    def read_post(self, post_ids: list[uuid.UUID]) -> Callable[[], Any]:
-        ids = itertools.cycle(post_ids)
-        return lambda: self.posts["posts"].find_one({"_id": next(ids)})
+    def read_post(self) -> Callable[[], Any]:
+        ids = itertools.cycle([uuid.UUID(p) for p in self.cast.posts])
+        return lambda: post_find(post_id=next(ids))
 
-    def timeline(self) -> Any:
-        author = uuid.UUID(self.cast.timeline_author)
-        return list(self.posts["posts"].find(timeline_filter([author], None), sort=DESC, limit=21))
+    def timeline(self, authors: list[str]) -> Callable[[], Any]:
+        ids = itertools.cycle([uuid.UUID(a) for a in authors])
+        return lambda: posts_by_author_page(author_id=next(ids), limit=PAGE)
 
-    def feed(self, user: str) -> Callable[[], Any]:
-        authors = [uuid.UUID(a) for a in [user, *self.cast.followees[user]]]
+    def feed(self, readers: list[str]) -> Callable[[], Any]:
+        """posts.feed.feed_page's work: the following cache (fresh for the same seconds as in
+        the service), the followee ids from Neo4j when stale, then the windowed feed reads."""
+        users = itertools.cycle([uuid.UUID(r) for r in readers])
+        ttl = settings.FEED_FOLLOWING_CACHE_SECONDS
 
         def call() -> Any:
-            self.posts["following_cache"].find_one({"_id": user})  # the API's cache read
-            rows = []
-            for start in range(0, len(authors), FEED_AUTHOR_BATCH):
-                query = timeline_filter(authors[start : start + FEED_AUTHOR_BATCH], None)
-                query["parent_post_id"] = None
-                rows += list(self.posts["posts"].find(query, sort=DESC, limit=21))
-            return rows
+            user, stamp = next(users), dt.datetime.now(dt.UTC)
+            cached = following_cache_get(user)
+            if cached is not None and cached.is_fresh(stamp, ttl):
+                followed = cached.ids
+            else:
+                rows = self.read(
+                    FOLLOWING_IDS_PAGE,
+                    user_id=str(user),
+                    limit=MAX_FOLLOWING + 1,
+                    after_t=None,
+                    after_id=None,
+                )
+                followed = [uuid.UUID(r["user_id"]) for r in rows[:MAX_FOLLOWING]]
+                following_cache_put(user, followed, stamp)
+            authors = list(dict.fromkeys([user, *followed]))
+            return feed_rows(author_ids=authors, limit=PAGE, after=None)
 
         return call
 
-    def create_post(self, posts_db: Database) -> Callable[[], Any]:
-        users = itertools.cycle(self.cast.users)
-        return lambda: posts_db["posts"].insert_one(
-            {
-                "_id": uuid.uuid4(),
-                "author_id": uuid.UUID(next(users)),
-                "content": "Baseline post from the benchmark.",
-                "replies_count": 0,
-                "shares_count": 0,
-                "created_at": datetime.now(UTC),
-            }
-        )
+    def create_post(self) -> Callable[[], Any]:
+        """posts.services.post_create's writes for a post: the author's statistics, then the
+        document (as mongoengine's save writes it)."""
+        users = itertools.cycle([uuid.UUID(u) for u in self.cast.callers])
+
+        def call() -> Any:
+            author, at = next(users), now_ms()
+            author_stats_touch(author_id=author, at=at)
+            return posts_collection().insert_one(
+                {
+                    "_id": uuid.uuid4(),
+                    "author_id": author,
+                    "content": "Baseline post from the benchmark.",
+                    "replies_count": 0,
+                    "shares_count": 0,
+                    "created_at": at,
+                }
+            )
+
+        return call
 
     def follow_unfollow(self) -> Callable[[], Any]:
         pairs = itertools.cycle(self.cast.pairs)
@@ -157,7 +212,23 @@ class Driver:
             after_u=None,
         )
 
-    def mix(self, create: Callable[[], Any]) -> Callable[[], Any]:
-        feed = self.feed(self.cast.feed20[0])
-        weighted = [feed] * 6 + [self.timeline] * 3 + [create]
+    def calls(self) -> dict[str, Callable[[], Callable[[], Any]]]:
+        """Per bench operation, what builds its baseline call."""
+        return {
+            "read_post": self.read_post,
+            "user_timeline": lambda: self.timeline(self.cast.authors),
+            "home_feed_20": lambda: self.feed(self.cast.feed20),
+            "home_feed_500": lambda: self.feed(self.cast.feed500),
+            "create_post": self.create_post,
+            "follow_unfollow": self.follow_unfollow,
+            "followers_page": self.followers_page,
+            "counts": self.counts,
+            "suggestions": self.suggestions,
+            "mix": self.mix,
+        }
+
+    def mix(self) -> Callable[[], Any]:
+        feed = self.feed(self.cast.mix_readers)
+        timeline = self.timeline(self.cast.authors)
+        weighted = [feed] * 6 + [timeline] * 3 + [self.create_post()]
         return lambda: self.rng.choice(weighted)()

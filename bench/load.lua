@@ -3,6 +3,8 @@
 --   BENCH_REQUESTS  file, one request per line: METHOD <TAB> PATH <TAB> USER-ID [<TAB> JSON]
 --   BENCH_RATE      requests per second, all wrk threads together
 --   BENCH_THREADS   the -t given to wrk
+--   BENCH_OFFSET    first line to send (0-based, optional): the warm-up starts half-way
+--                   through the file, so the measured run does not re-read what it just warmed
 --
 -- Pacing: each thread owns a schedule (one slot every threads/rate ms from its first request);
 -- a connection ready to send claims the next slot and wrk's delay() waits for it, so the rate
@@ -45,7 +47,8 @@ function init(args)
   end
   local rate = tonumber(os.getenv("BENCH_RATE")) / tonumber(os.getenv("BENCH_THREADS"))
   interval = 1000 / rate
-  next_line = (thread_index * 7919) % count -- threads start at different requests
+  local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
+  next_line = (offset + thread_index * 7919) % count -- threads start at different requests
 end
 
 function delay()

@@ -29,8 +29,43 @@ def stack(*args: str) -> None:
 
 
 def servers_running(env: dict[str, str]) -> bool:
+    """Both servers of the stack are up: the MongoDB-wire one HORNET_MONGO_SERVER names and
+    Neo4j."""
     state = Path(env["HORNET_STATE_DIR"]) / "run"
-    return all(pid_alive(state / f"{name}.pid") for name in ("ferretdb", "neo4j"))
+    names = (env.get("HORNET_MONGO_SERVER", "secantus"), "neo4j")
+    return all(pid_alive(state / f"{name}.pid") for name in names)
+
+
+@dataclass
+class Server:
+    """A database server of the stack, by the name of its pid file (secantus, ferretdb...)."""
+
+    name: str
+    env: dict[str, str]
+
+    @property
+    def pid(self) -> int:
+        return int((Path(self.env["HORNET_STATE_DIR"]) / "run" / f"{self.name}.pid").read_text())
+
+    def memory(self) -> dict[str, int | None]:
+        """Resident memory now and at its peak (VmRSS, VmHWM) in MB; None if unreadable."""
+        return memory_mb(self.pid)
+
+
+MEMORY_FIELDS = {"VmRSS": "rss", "VmHWM": "peak"}
+
+
+def memory_mb(pid: int) -> dict[str, int | None]:
+    found: dict[str, int | None] = dict.fromkeys(MEMORY_FIELDS.values())
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return found
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key in MEMORY_FIELDS:
+            found[MEMORY_FIELDS[key]] = round(int(value.split()[0]) / 1024)  # kB
+    return found
 
 
 def pid_alive(pidfile: Path) -> bool:
@@ -69,6 +104,19 @@ def cpu_seconds(root: int) -> float:
         if fields := _stat(pid):
             total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / TICKS
+
+
+def settle(pids: list[int], max_seconds: float = 90.0, idle_cores: float = 0.15) -> float:
+    """Wait until these process trees together use less than ``idle_cores`` (over half a
+    second): a saturated operation leaves requests queued in gunicorn and queries running in
+    the database, which would otherwise be charged to the next operation. Returns the wait."""
+    started = time.monotonic()
+    while time.monotonic() - started < max_seconds:
+        before = sum(cpu_seconds(pid) for pid in pids)
+        time.sleep(0.5)
+        if sum(cpu_seconds(pid) for pid in pids) - before < idle_cores * 0.5:
+            break
+    return round(time.monotonic() - started, 1)
 
 
 def machine_busy_seconds() -> float:

@@ -5,18 +5,21 @@ from pathlib import Path
 from typing import Any
 
 # operation: (service, fixed rate in req/s, p99 target in ms or None, is a read)
+# Targets of issue 12 (posts reads, feed, followers page, mix) and issue 8 (the others).
 OPERATIONS: dict[str, tuple[str, int, float | None, bool]] = {
-    "read_post": ("posts_small", 100, 25, True),
-    "user_timeline": ("posts_small", 100, 25, True),
-    "home_feed_20": ("posts_small", 50, 60, True),
-    "home_feed_500": ("posts_small", 50, 150, True),
+    "read_post": ("posts", 100, 25, True),
+    "user_timeline": ("posts", 100, 25, True),
+    "home_feed_20": ("posts", 50, 60, True),
+    "home_feed_500": ("posts", 50, None, True),
     "create_post": ("posts", 50, None, False),
     "follow_unfollow": ("followers", 50, 30, False),
     "followers_page": ("followers", 100, 25, True),  # of the 20 most-followed (issue 12)
     "counts": ("followers", 100, None, True),
     "suggestions": ("followers", 20, 60, True),
-    "mix": ("posts_small", 250, 150, False),
+    "mix": ("posts", 250, 150, False),
 }
+# Reported, not judged: the ~500-followee feed's target belongs to issue 15.
+INFORMATIVE = {"home_feed_500": "no target (issue 15)"}
 MAX_READ_OVERHEAD = 2.0
 
 
@@ -29,6 +32,8 @@ def verdict(name: str, result: dict[str, Any], overhead: float | None) -> str:
         misses.append("errors")
     if result["rps"] < 0.95 * result.get("target_rps", rate):
         misses.append("rate")
+    if name in INFORMATIVE:  # no latency target; still say when it failed or saturated
+        return INFORMATIVE[name] + (f"; {','.join(misses)}" if misses else "")
     if p99_target is not None and result["p99_ms"] > p99_target:
         misses.append("p99")
     if is_read and overhead is not None and overhead > MAX_READ_OVERHEAD:
@@ -36,12 +41,43 @@ def verdict(name: str, result: dict[str, Any], overhead: float | None) -> str:
     return "met" if not misses else "MISSED: " + ",".join(misses)
 
 
+def heading(results: dict[str, Any]) -> list[str]:
+    """Where the run ran and on whom: the servers, the data set, the feed readers."""
+    env = results.get("env", {})
+    gunicorn = env.get("gunicorn", {})
+    count = env.get("posts_count")
+    lines = [
+        f"posts on {env.get('mongo_server_label', '?')} "
+        f"({f'{count:,}' if isinstance(count, int) else '?'} posts), "
+        f"followers on Neo4j {env.get('neo4j', '?')}; gunicorn "
+        f"{gunicorn.get('workers', '?')}x{gunicorn.get('threads', '?')}"
+    ]
+    cast = env.get("cast", {})
+    for key, label in (
+        ("feed20", "home_feed_20"),
+        ("feed500", "home_feed_500"),
+        ("mix_feed", "mix feed"),
+    ):
+        found = cast.get(f"{key}_following")
+        if found and found.get("n"):
+            lines.append(
+                f"{label} readers: {cast.get(f'{key}_readers')}, following "
+                f"min {found['min']} / median {found['median']:g} / max {found['max']}"
+            )
+    if cast:
+        lines.append(
+            f"timelines of {cast.get('timeline_authors')} authors (drawn by posts), "
+            f"{cast.get('read_posts')} sampled posts, {cast.get('callers')} callers"
+        )
+    return lines
+
+
 def table(results: dict[str, Any]) -> str:
     head = (
         f"{'operation':<18}{'rate':>6}{'rps':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'err':>6}"
         f"{'drv p50':>9}{'ovh':>6}{'svc cpu/req':>12}  target"
     )
-    lines = [head, "-" * len(head)]
+    lines = [*heading(results), "", head, "-" * len(head)]
     for name, op in results["operations"].items():
         base = results["baseline"].get(name, {})
         overhead = op.get("overhead")
@@ -61,6 +97,8 @@ def table(results: dict[str, Any]) -> str:
 def markdown(results: dict[str, Any]) -> str:
     """The table for bench/README.md (bench/out/results.md)."""
     lines = [
+        *(line + "  " for line in heading(results)),
+        "",
         "| operation | rate | rps | p50 ms | p95 ms | p99 ms | errors | driver p50 | driver p99 "
         "| overhead | service CPU ms/req | other load (cores) | target |",
         "|" + "---|" * 13,

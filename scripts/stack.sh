@@ -33,6 +33,10 @@ case "$STACK" in
     export MONGO_DB="${MONGO_DB:-hornet_bench}"
     export POSTS_PORT="${POSTS_PORT:-28001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-28002}"
     export NEO4J_C1_ONLY="${NEO4J_C1_ONLY:-0}"  # full JIT: peak query speed over start time
+    # SecantusDB builds an index in one transaction: at 1G the seed's rebuild of the posts
+    # indexes over 1M posts never finished (cache-pressure rollbacks retried without end);
+    # at 4G (its own default) it takes ~30 s. bench/README.md has the numbers.
+    export SECANTUS_CACHE_SIZE="${SECANTUS_CACHE_SIZE:-4G}"
     SETTINGS_SUFFIX="dev" ;;
   *) echo "STACK must be dev, test or bench" >&2; exit 2 ;;
 esac
@@ -204,6 +208,6 @@ case "${1:-}" in
   down) services_down; servers_down ;;
   run) run_foreground ;;
   status) status ;;
-  env) env | grep -E '^(HORNET_STATE_DIR|HORNET_MONGO_SERVER|NEO4J_|MONGO_|POSTS_|FOLLOWERS_)' ;;
+  env) env | grep -E '^(HORNET_STATE_DIR|HORNET_MONGO_SERVER|SECANTUS_|NEO4J_|MONGO_|POSTS_|FOLLOWERS_)' ;;
   *) echo "usage: $0 servers-up|servers-down|schema|seed-demo|up|down|run|status|env" >&2; exit 2 ;;
 esac
