@@ -1,20 +1,19 @@
 """The home feed: posts and shares by the people the caller follows (and the caller's own).
 
 Built from ONE call to the followers service (the followed ids, cached briefly in
-``posts.following_cache``) and indexed reads on ``(author_id, created_at)``. The authors are
-queried in batches of at most FEED_AUTHOR_BATCH, each batch read in time windows sized from
-those authors' statistics (``posts.windows``: about one page of posts per batch, authors who
-never posted skipped), and the batches are merged in (created_at, _id) order: the work is
-proportional to the page size and the number of batches, never to everything those users
-ever posted. Pages use the same
+``posts.following_cache``) and indexed reads on ``(author_id, created_at)``: each followed
+author's posts are read in time windows sized from that author's statistics (about one page
+at most per author; authors who never posted are skipped: ``posts.selectors.newest_by_authors``)
+and merged in (created_at, _id) order. The work is proportional to the page size times the
+number of people followed, never to everything they ever posted; issue 15's fan-out on write
+makes it independent of the number followed. Pages use the same
 ``(created_at, _id)`` cursor as the user timeline, so posts that arrive while the caller
 scrolls never shift the later pages (nothing skipped, nothing repeated).
 """
 
 import datetime as dt
-import heapq
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -28,11 +27,9 @@ from posts.following_cache import (
     following_cache_invalidate,
     following_cache_put,
 )
-from posts.selectors import Page, Row, cursor_bound, newest_by_authors, page_of
+from posts.selectors import Page, cursor_bound, newest_by_authors, page_of
 
 log = logging.getLogger(__name__)
-
-FEED_AUTHOR_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -67,24 +64,13 @@ def following_changed(*, user_id: UUID) -> None:
     following_cache_invalidate(user_id)
 
 
-def _batches(ids: Sequence[UUID], size: int) -> Iterator[Sequence[UUID]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def _sort_key(row: Row) -> tuple[dt.datetime, UUID]:
-    return row["created_at"], row["_id"]
-
-
 def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page:
     """Top-level posts and shares by these authors, newest first, one page after the cursor."""
     bound = cursor_bound(after, descending=True)
-    streams = [
-        newest_by_authors(author_ids=batch, need=limit + 1, bound=bound, top_level_only=True)
-        for batch in _batches(author_ids, FEED_AUTHOR_BATCH)
-    ]
-    merged = list(heapq.merge(*streams, key=_sort_key, reverse=True))[: limit + 1]
-    return page_of(merged, limit)
+    rows = newest_by_authors(
+        author_ids=author_ids, need=limit + 1, bound=bound, top_level_only=True
+    )
+    return page_of(rows, limit)
 
 
 def feed_page(

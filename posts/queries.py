@@ -82,3 +82,14 @@ def timeline_filter(author_ids: Sequence[UUID], after: TimeKey | None) -> dict[s
 def replies_filter(post_id: UUID, after: TimeKey | None) -> dict[str, Any]:
     """Direct replies to a post (oldest first), after the cursor."""
     return {"parent_post_id": post_id, **after_filter(after, descending=False)}
+
+
+def planned(query: dict[str, Any]) -> dict[str, Any]:
+    """The same filter with the cursor's ``$or`` (the tie-break) moved into an ``$and`` beside
+    the indexed fields. SecantusDB plans a top-level ``$or`` next to other fields as a scan of
+    the whole range (386 ms against 1 ms for one author's window on the bench data, where
+    ``$and`` keeps its index bounds); MongoDB and FerretDB read both forms alike."""
+    if "$or" not in query:
+        return query
+    rest = {k: v for k, v in query.items() if k != "$or"}
+    return {"$and": [rest, {"$or": query["$or"]}]}

@@ -9,11 +9,19 @@ from uuid import UUID
 
 from hornet.errors import NotFound
 from posts import threads
-from posts.authors import AuthorStats, author_stats_get
+from posts.authors import author_stats_get
 from posts.db import query_ms
 from posts.documents import ANCESTORS, now_ms, posts_collection
-from posts.queries import ASC, DESC, TimeKey, after_filter, authors_filter
-from posts.windows import Bound, Finder, first_width, newest_first, oldest_first
+from posts.queries import ASC, DESC, TimeKey, after_filter, planned
+from posts.windows import (
+    Bound,
+    Finder,
+    Stream,
+    first_width,
+    keeping,
+    newest_first,
+    oldest_first,
+)
 
 Row = dict[str, Any]
 # Lists never show a reply's ancestor path (up to 1000 ids): not read.
@@ -59,7 +67,7 @@ def _finder(base: dict[str, Any], sort: list[tuple[str, int]]) -> Finder:
     """A window reader for ``posts.windows``: ``base`` plus the slice's time bounds."""
 
     def find(window: dict[str, Any], limit: int) -> list[Row]:
-        query = {**base, **window}
+        query = planned({**base, **window})
         found = posts_collection().find(
             query, _LIST_FIELDS, sort=sort, limit=limit, max_time_ms=query_ms()
         )
@@ -79,17 +87,31 @@ def cursor_bound(after: dict[str, Any] | None, *, descending: bool) -> Bound | N
 def newest_by_authors(
     *, author_ids: Sequence[UUID], need: int, bound: Bound | None, top_level_only: bool = False
 ) -> list[Row]:
-    """Up to ``need`` posts by these authors, newest first, after ``bound``; read in time
-    windows sized from the authors' statistics (authors who never posted are not asked)."""
+    """Up to ``need`` posts by these authors, newest first, after ``bound``.
+
+    One walk of time windows over all of them, sized from their statistics together (about one
+    page of posts per window); in each window only the authors whose span meets it are asked
+    (authors who never posted never are), one query per author rather than one
+    ``author_id $in [...]``: SecantusDB reads the whole window range of every author of an
+    ``$in`` (a 20-author page took 190 ms against 9 ms for 20 single-author queries on the
+    bench data), while MongoDB serves both from the same index. ``top_level_only`` (the feed)
+    drops replies here rather than with ``parent_post_id: null`` in the query, which made
+    SecantusDB read by the replies index instead (90 ms for one author's window, 0.5 ms
+    without it). bench/README.md has the measurements.
+    """
     stats = author_stats_get(author_ids)
-    if not stats:
-        return []
-    base = authors_filter([a for a in author_ids if a in stats])
-    if top_level_only:
-        base["parent_post_id"] = None  # replies stay in their threads
-    return newest_first(
-        _finder(base, DESC), need=need, stats=AuthorStats.merged(stats.values()), bound=bound
-    )
+    streams = []
+    for author in dict.fromkeys(author_ids):
+        if author in stats:
+            find = _finder({"author_id": author}, DESC)
+            if top_level_only:
+                find = keeping(find, _top_level)
+            streams.append(Stream.of(find, stats[author]))
+    return newest_first(streams, need=need, bound=bound)
+
+
+def _top_level(row: Row) -> bool:
+    return row.get("parent_post_id") is None
 
 
 def posts_by_authors_page(
@@ -116,9 +138,8 @@ def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page:
     age = max((now - post["created_at"]).total_seconds(), 1.0)
     rate = max(post.get("replies_count") or 0, 1) / age
     rows = oldest_first(
-        _finder({"parent_post_id": post["_id"]}, ASC),
+        Stream(_finder({"parent_post_id": post["_id"]}, ASC), first=post["created_at"]),
         need=limit + 1,
-        start=post["created_at"],
         width=first_width(limit + 1, rate),
         bound=cursor_bound(after, descending=False),
         now=now,

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from posts.authors import AuthorStats
+from posts.queries import TimeKey, after_filter
 
 Row = dict[str, Any]
 # find(extra filter on created_at, how many at most) -> rows in list order
@@ -60,33 +61,44 @@ def _grown(width: dt.timedelta, got: int, missing: int) -> dt.timedelta:
     return width * factor
 
 
-def newest_first(
-    find: Finder, *, need: int, stats: AuthorStats | None, bound: Bound | None
-) -> list[Row]:
-    """Up to ``need`` rows, newest first, older than ``bound`` (or from the newest)."""
-    if stats is None or need <= 0:
-        return []  # nobody in the list ever posted
-    top = stats.last if bound is None else min(bound.at, stats.last)
-    width = first_width(need, stats.rate())
-    return _walk(find, need=need, edge=top, width=width, bound=bound, end=stats.first, back=True)
+@dataclass(frozen=True)
+class Stream:
+    """One list to read in windows (one author's posts, one post's replies): its reader and
+    where its rows lie, when known (statistics: hints, never the truth of what is shown)."""
+
+    find: Finder
+    first: dt.datetime | None = None  # no row is older
+    last: dt.datetime | None = None  # no row is newer
+    rate: float = 0.0  # rows per second, on average
+
+    @classmethod
+    def of(cls, find: Finder, stats: AuthorStats) -> "Stream":
+        return cls(find, stats.first, stats.last, stats.rate())
+
+
+def newest_first(streams: list[Stream], *, need: int, bound: Bound | None) -> list[Row]:
+    """Up to ``need`` rows of these lists together, newest first, older than ``bound`` (or from
+    the newest). Every stream has ``first`` and ``last``: a list nobody posted to is not one."""
+    if not streams or need <= 0:
+        return []
+    newest = max(s.last for s in streams if s.last is not None)
+    top = newest if bound is None else min(bound.at, newest)
+    end = min(s.first for s in streams if s.first is not None)
+    width = first_width(need, sum(s.rate for s in streams))
+    return _walk(streams, need=need, edge=top, width=width, bound=bound, end=end, back=True)
 
 
 def oldest_first(
-    find: Finder,
-    *,
-    need: int,
-    start: dt.datetime,
-    width: dt.timedelta,
-    bound: Bound | None,
-    now: dt.datetime,
+    stream: Stream, *, need: int, width: dt.timedelta, bound: Bound | None, now: dt.datetime
 ) -> list[Row]:
-    """Up to ``need`` rows, oldest first, newer than ``bound`` (or from ``start``)."""
+    """Up to ``need`` rows, oldest first, newer than ``bound`` (or from ``stream.first``)."""
+    start = stream.first or now
     bottom = start if bound is None else max(bound.at, start)
-    return _walk(find, need=need, edge=bottom, width=width, bound=bound, end=now, back=False)
+    return _walk([stream], need=need, edge=bottom, width=width, bound=bound, end=now, back=False)
 
 
 def _walk(
-    find: Finder,
+    streams: list[Stream],
     *,
     need: int,
     edge: dt.datetime,
@@ -97,21 +109,67 @@ def _walk(
 ) -> list[Row]:
     """Slices from ``edge`` towards ``end`` (back in time, or forward), the first one from the
     cursor, until ``need`` rows came back or a slice reached ``end`` (that one is open-ended:
-    nothing lies beyond the list's end)."""
+    nothing lies beyond the lists' end). In each slice only the streams whose span meets it are
+    asked, each for at most the rows still missing: the first of their union in list order are
+    the page's next rows (a stream cut at that limit holds no row the page needs)."""
     rows: list[Row] = []
     near: dict[str, Any] = {} if bound is None else bound.filter
     step = -1 if back else 1
-    far = edge + step * width
+    near_edge, far = edge, edge + step * width
     while True:
         final = far <= end if back else far > end
         window: dict[str, Any] = {} if final else {("$gte" if back else "$lt"): far}
-        found = find(with_times(near, {"created_at": window}), need - len(rows))
-        rows.extend(found)
+        query = with_times(near, {"created_at": window})
+        missing = need - len(rows)
+        found: list[Row] = []
+        for stream in streams:
+            if not _meets(stream, near_edge, None if final else far, back):
+                continue
+            found.extend(stream.find(query, missing))
+        if len(streams) > 1:
+            found.sort(key=_key, reverse=back)
+        rows.extend(found[:missing])
         if len(rows) >= need or final:
             return rows
         width = _grown(width, len(found), need - len(rows))
         near = {"created_at": {("$lt" if back else "$gte"): far}}
-        far = far + step * width
+        near_edge, far = far, far + step * width
+
+
+def _meets(stream: Stream, near: dt.datetime, far: dt.datetime | None, back: bool) -> bool:
+    """Whether the stream's known span can meet the slice between ``near`` and ``far``."""
+    newest, oldest = (near, far) if back else (far, near)
+    if stream.first is not None and newest is not None and stream.first > newest:
+        return False
+    return not (stream.last is not None and oldest is not None and stream.last < oldest)
+
+
+def _key(row: Row) -> tuple[Any, Any]:
+    return row["created_at"], row["_id"]
+
+
+def keeping(find: Finder, keep: Callable[[Row], bool], *, back: bool = True) -> Finder:
+    """A finder that leaves out the rows ``keep`` refuses (the feed's replies), yet gives
+    ``limit`` rows whenever the slice holds them: where the limit cut the slice, it reads on
+    strictly after the last row it got, inside the same slice."""
+
+    def find_kept(window: dict[str, Any], limit: int) -> list[Row]:
+        kept: list[Row] = []
+        query = window
+        while True:
+            raw = find(query, limit)
+            kept.extend(row for row in raw if keep(row))
+            if len(raw) < limit or len(kept) >= limit:
+                return kept[:limit]
+            far = {k: v for k, v in window.get("created_at", {}).items() if k in _FAR[back]}
+            after = after_filter(TimeKey.of(raw[-1]), descending=back)
+            query = with_times(after, {"created_at": far})
+
+    return find_kept
+
+
+# The window bounds on the far side of a slice (older when walking back, newer forward).
+_FAR = {True: ("$gte", "$gt"), False: ("$lt", "$lte")}
 
 
 def with_times(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

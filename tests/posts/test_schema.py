@@ -66,14 +66,16 @@ def test_explain_queries_reports_each_query_and_the_timeline_uses_an_index_on_mo
     lines = out.getvalue().splitlines()
     server = lines[0]
     report = {line.split(":", 1)[0]: line for line in lines[1:]}
-    assert {"timeline first page", "timeline next page", "replies next page"} <= set(report)
+    assert {"timeline/feed first window", "timeline/feed next page", "replies next page"} <= set(
+        report
+    )
     if "FerretDB" in server:
         # FerretDB's SQLite backend pushes down only {_id: <string or ObjectId>}: every
         # query here is a full scan there, whatever the indexes (see explain_queries).
-        assert "sqlite:" in report["timeline first page"]
+        assert "sqlite:" in report["timeline/feed first window"]
     else:
-        assert "INDEX" in report["timeline first page"]
-        assert "INDEX" in report["timeline next page"]
+        assert "INDEX" in report["timeline/feed first window"]
+        assert "INDEX" in report["timeline/feed next page"]
         call_command("explain_queries", "--require-index", stdout=io.StringIO())
 
 

@@ -26,16 +26,19 @@ _OURS = ("MONGO_", "NEO4J_", "POSTS_", "FOLLOWERS_", "HORNET_STATE_DIR", "CACHE_
 
 
 def processes_using(folder: Path) -> list[str]:
-    """Command lines of live processes that name this folder (servers and services)."""
+    """Live processes that name this folder in their command line or environment (servers and
+    services)."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            # Neo4j gets its folders from the environment, not its command line.
+            environ = (proc / "environ").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if str(folder) in cmdline and int(proc.name) != os.getpid():
+        if str(folder) in cmdline + environ and int(proc.name) != os.getpid():
             found.append(f"{proc.name}: {cmdline[:160]}")
     return found
 
