@@ -93,3 +93,19 @@ def planned(query: dict[str, Any]) -> dict[str, Any]:
         return query
     rest = {k: v for k, v in query.items() if k != "$or"}
     return {"$and": [rest, {"$or": query["$or"]}]}
+
+
+def lists_query(filters: list[dict[str, Any]], window: dict[str, Any]) -> dict[str, Any]:
+    """One query for several lists in one time window (the followed authors of a feed page):
+    an ``$or`` of each list's filter with the window's time bounds, so every clause is a
+    bounded range of the index, and the cursor's tie-break beside it. One list: its filter and
+    the window (``planned``). On SecantusDB, 18 authors' windows cost 3.9 ms this way against
+    9 ms as 18 queries and 9.6-189 ms as ``author_id $in`` with one window (bench data)."""
+    if len(filters) == 1:
+        return planned({**filters[0], **window})
+    times = window.get("created_at")
+    clauses = [{**f, "created_at": times} if times else dict(f) for f in filters]
+    query: dict[str, Any] = {"$or": clauses}
+    if "$or" in window:
+        query = {"$and": [query, {"$or": window["$or"]}]}
+    return query

@@ -12,7 +12,7 @@ from posts import threads
 from posts.authors import author_stats_get
 from posts.db import query_ms
 from posts.documents import ANCESTORS, now_ms, posts_collection
-from posts.queries import ASC, DESC, TimeKey, after_filter, planned
+from posts.queries import ASC, DESC, TimeKey, after_filter, lists_query
 from posts.windows import (
     Bound,
     Finder,
@@ -63,13 +63,16 @@ def page_of(rows: list[Row], limit: int) -> Page:
     return Page(rows, TimeKey.of(rows[-1]).payload())
 
 
-def _finder(base: dict[str, Any], sort: list[tuple[str, int]]) -> Finder:
-    """A window reader for ``posts.windows``: ``base`` plus the slice's time bounds."""
+def _finder(sort: list[tuple[str, int]]) -> Finder:
+    """The window reader of ``posts.windows``: one query for the lists of a window."""
 
-    def find(window: dict[str, Any], limit: int) -> list[Row]:
-        query = planned({**base, **window})
+    def find(filters: list[dict[str, Any]], window: dict[str, Any], limit: int) -> list[Row]:
         found = posts_collection().find(
-            query, _LIST_FIELDS, sort=sort, limit=limit, max_time_ms=query_ms()
+            lists_query(filters, window),
+            _LIST_FIELDS,
+            sort=sort,
+            limit=limit,
+            max_time_ms=query_ms(),
         )
         return list(found)
 
@@ -90,24 +93,22 @@ def newest_by_authors(
     """Up to ``need`` posts by these authors, newest first, after ``bound``.
 
     One walk of time windows over all of them, sized from their statistics together (about one
-    page of posts per window); in each window only the authors whose span meets it are asked
-    (authors who never posted never are), one query per author rather than one
-    ``author_id $in [...]``: SecantusDB reads the whole window range of every author of an
-    ``$in`` (a 20-author page took 190 ms against 9 ms for 20 single-author queries on the
-    bench data), while MongoDB serves both from the same index. ``top_level_only`` (the feed)
+    page of posts per window); each window is one query over the authors whose span meets it
+    (authors who never posted are never asked), an ``$or`` of one bounded index range per
+    author (``posts.queries.lists_query``) rather than ``author_id $in [...]``, which
+    SecantusDB reads far more of (bench/README.md). ``top_level_only`` (the feed)
     drops replies here rather than with ``parent_post_id: null`` in the query, which made
     SecantusDB read by the replies index instead (90 ms for one author's window, 0.5 ms
     without it). bench/README.md has the measurements.
     """
     stats = author_stats_get(author_ids)
-    streams = []
-    for author in dict.fromkeys(author_ids):
-        if author in stats:
-            find = _finder({"author_id": author}, DESC)
-            if top_level_only:
-                find = keeping(find, _top_level)
-            streams.append(Stream.of(find, stats[author]))
-    return newest_first(streams, need=need, bound=bound)
+    streams = [
+        Stream.of({"author_id": a}, stats[a]) for a in dict.fromkeys(author_ids) if a in stats
+    ]
+    find = _finder(DESC)
+    if top_level_only:
+        find = keeping(find, _top_level)
+    return newest_first(find, streams, need=need, bound=bound)
 
 
 def _top_level(row: Row) -> bool:
@@ -138,7 +139,8 @@ def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page:
     age = max((now - post["created_at"]).total_seconds(), 1.0)
     rate = max(post.get("replies_count") or 0, 1) / age
     rows = oldest_first(
-        Stream(_finder({"parent_post_id": post["_id"]}, ASC), first=post["created_at"]),
+        _finder(ASC),
+        Stream({"parent_post_id": post["_id"]}, first=post["created_at"]),
         need=limit + 1,
         width=first_width(limit + 1, rate),
         bound=cursor_bound(after, descending=False),

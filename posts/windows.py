@@ -32,8 +32,9 @@ from posts.authors import AuthorStats
 from posts.queries import TimeKey, after_filter
 
 Row = dict[str, Any]
-# find(extra filter on created_at, how many at most) -> rows in list order
-Finder = Callable[[dict[str, Any], int], list[Row]]
+# find(the filters of the lists to read, a window on created_at (and the cursor), how many at
+# most) -> their rows merged in list order, from one query
+Finder = Callable[[list[dict[str, Any]], dict[str, Any], int], list[Row]]
 
 MIN_WIDTH = dt.timedelta(seconds=1)
 MAX_GROWTH = 8.0
@@ -63,20 +64,22 @@ def _grown(width: dt.timedelta, got: int, missing: int) -> dt.timedelta:
 
 @dataclass(frozen=True)
 class Stream:
-    """One list to read in windows (one author's posts, one post's replies): its reader and
+    """One list to read in windows (one author's posts, one post's replies): its filter and
     where its rows lie, when known (statistics: hints, never the truth of what is shown)."""
 
-    find: Finder
+    filter: dict[str, Any]
     first: dt.datetime | None = None  # no row is older
     last: dt.datetime | None = None  # no row is newer
     rate: float = 0.0  # rows per second, on average
 
     @classmethod
-    def of(cls, find: Finder, stats: AuthorStats) -> "Stream":
-        return cls(find, stats.first, stats.last, stats.rate())
+    def of(cls, filter: dict[str, Any], stats: AuthorStats) -> "Stream":
+        return cls(filter, stats.first, stats.last, stats.rate())
 
 
-def newest_first(streams: list[Stream], *, need: int, bound: Bound | None) -> list[Row]:
+def newest_first(
+    find: Finder, streams: list[Stream], *, need: int, bound: Bound | None
+) -> list[Row]:
     """Up to ``need`` rows of these lists together, newest first, older than ``bound`` (or from
     the newest). Every stream has ``first`` and ``last``: a list nobody posted to is not one."""
     if not streams or need <= 0:
@@ -85,19 +88,28 @@ def newest_first(streams: list[Stream], *, need: int, bound: Bound | None) -> li
     top = newest if bound is None else min(bound.at, newest)
     end = min(s.first for s in streams if s.first is not None)
     width = first_width(need, sum(s.rate for s in streams))
-    return _walk(streams, need=need, edge=top, width=width, bound=bound, end=end, back=True)
+    return _walk(find, streams, need=need, edge=top, width=width, bound=bound, end=end, back=True)
 
 
 def oldest_first(
-    stream: Stream, *, need: int, width: dt.timedelta, bound: Bound | None, now: dt.datetime
+    find: Finder,
+    stream: Stream,
+    *,
+    need: int,
+    width: dt.timedelta,
+    bound: Bound | None,
+    now: dt.datetime,
 ) -> list[Row]:
     """Up to ``need`` rows, oldest first, newer than ``bound`` (or from ``stream.first``)."""
     start = stream.first or now
     bottom = start if bound is None else max(bound.at, start)
-    return _walk([stream], need=need, edge=bottom, width=width, bound=bound, end=now, back=False)
+    return _walk(
+        find, [stream], need=need, edge=bottom, width=width, bound=bound, end=now, back=False
+    )
 
 
 def _walk(
+    find: Finder,
     streams: list[Stream],
     *,
     need: int,
@@ -109,9 +121,8 @@ def _walk(
 ) -> list[Row]:
     """Slices from ``edge`` towards ``end`` (back in time, or forward), the first one from the
     cursor, until ``need`` rows came back or a slice reached ``end`` (that one is open-ended:
-    nothing lies beyond the lists' end). In each slice only the streams whose span meets it are
-    asked, each for at most the rows still missing: the first of their union in list order are
-    the page's next rows (a stream cut at that limit holds no row the page needs)."""
+    nothing lies beyond the lists' end). Each slice is one query over the streams whose span
+    meets it (the others cannot have rows there), for the rows still missing."""
     rows: list[Row] = []
     near: dict[str, Any] = {} if bound is None else bound.filter
     step = -1 if back else 1
@@ -120,15 +131,9 @@ def _walk(
         final = far <= end if back else far > end
         window: dict[str, Any] = {} if final else {("$gte" if back else "$lt"): far}
         query = with_times(near, {"created_at": window})
-        missing = need - len(rows)
-        found: list[Row] = []
-        for stream in streams:
-            if not _meets(stream, near_edge, None if final else far, back):
-                continue
-            found.extend(stream.find(query, missing))
-        if len(streams) > 1:
-            found.sort(key=_key, reverse=back)
-        rows.extend(found[:missing])
+        active = [s.filter for s in streams if _meets(s, near_edge, None if final else far, back)]
+        found = find(active, query, need - len(rows)) if active else []
+        rows.extend(found)
         if len(rows) >= need or final:
             return rows
         width = _grown(width, len(found), need - len(rows))
@@ -144,20 +149,16 @@ def _meets(stream: Stream, near: dt.datetime, far: dt.datetime | None, back: boo
     return not (stream.last is not None and oldest is not None and stream.last < oldest)
 
 
-def _key(row: Row) -> tuple[Any, Any]:
-    return row["created_at"], row["_id"]
-
-
 def keeping(find: Finder, keep: Callable[[Row], bool], *, back: bool = True) -> Finder:
     """A finder that leaves out the rows ``keep`` refuses (the feed's replies), yet gives
     ``limit`` rows whenever the slice holds them: where the limit cut the slice, it reads on
     strictly after the last row it got, inside the same slice."""
 
-    def find_kept(window: dict[str, Any], limit: int) -> list[Row]:
+    def find_kept(filters: list[dict[str, Any]], window: dict[str, Any], limit: int) -> list[Row]:
         kept: list[Row] = []
         query = window
         while True:
-            raw = find(query, limit)
+            raw = find(filters, query, limit)
             kept.extend(row for row in raw if keep(row))
             if len(raw) < limit or len(kept) >= limit:
                 return kept[:limit]

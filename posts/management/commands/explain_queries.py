@@ -20,7 +20,7 @@ from pymongo.collection import Collection
 from posts.authors import stats_collection
 from posts.db import command_deadline
 from posts.documents import now_ms, posts_collection
-from posts.queries import ASC, DESC, TimeKey, after_filter, planned
+from posts.queries import ASC, DESC, TimeKey, after_filter, lists_query, planned
 from posts.threads import subtree_filter
 from posts.windows import with_times
 
@@ -38,7 +38,8 @@ def queries() -> list[Query]:
     lo, hi = now - dt.timedelta(hours=1), now + dt.timedelta(hours=1)
     newer = after_filter(key, descending=True)
     older = after_filter(key, descending=False)
-    author = {"author_id": a}  # the timeline, and each followed author of a feed page
+    author = {"author_id": a}  # the timeline, and a feed page whose window meets one author
+    authors = [{"author_id": x} for x in (a, b, c)]
     return [
         ("timeline/feed first window", "posts", with_times(author, _ge(lo)), DESC),
         (
@@ -48,6 +49,13 @@ def queries() -> list[Query]:
             DESC,
         ),
         ("timeline/feed wider window", "posts", with_times(author, _range(lo, now)), DESC),
+        ("feed window (3 authors)", "posts", lists_query(authors, _ge(lo)), DESC),
+        (
+            "feed next page (3 authors)",
+            "posts",
+            lists_query(authors, with_times(newer, _ge(lo))),
+            DESC,
+        ),
         ("replies first page", "posts", with_times({"parent_post_id": p}, _lt(hi)), ASC),
         (
             "replies next page",
