@@ -20,6 +20,10 @@ case "$STACK" in
     export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-dev-password}"
     export MONGO_DB="${MONGO_DB:-hornet}"
     export POSTS_PORT="${POSTS_PORT:-8001}" FOLLOWERS_PORT="${FOLLOWERS_PORT:-8002}"
+    # The README's 1M-post seed rebuilds the posts indexes in one SecantusDB transaction,
+    # which needs a cache this size (at 1G it retried without end: bench/README.md). A cap,
+    # not a reservation: a small dev database stays small.
+    export SECANTUS_CACHE_SIZE="${SECANTUS_CACHE_SIZE:-4G}"
     SETTINGS_SUFFIX="dev" ;;
   test)
     export MONGO_PORT="${MONGO_PORT:-${FERRETDB_PORT:-27217}}" NEO4J_BOLT_PORT="${NEO4J_BOLT_PORT:-7887}"
