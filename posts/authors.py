@@ -81,30 +81,69 @@ def author_stats_get(author_ids: Sequence[UUID]) -> dict[UUID, AuthorStats]:
     return {UUID(doc["_id"]): _stats(doc) for doc in found}
 
 
+class Spans:
+    """Each author's real posts, counted from the documents (one pass, in Python: FerretDB
+    has no ``$min``/``$max`` accumulators)."""
+
+    def __init__(self) -> None:
+        self.by_author: dict[UUID, AuthorStats] = {}
+
+    def add(self, author: UUID, at: dt.datetime) -> None:
+        seen = self.by_author.get(author)
+        if seen is None:
+            self.by_author[author] = AuthorStats(posts=1, first=at, last=at)
+        else:
+            self.by_author[author] = AuthorStats(
+                posts=seen.posts + 1, first=min(seen.first, at), last=max(seen.last, at)
+            )
+
+    def uncovered(self, stored: dict[UUID, AuthorStats]) -> list[UUID]:
+        """Authors some of whose posts lie outside their statistics (or who have none): those
+        posts would be missing from their lists."""
+        return [
+            author
+            for author, real in self.by_author.items()
+            if (known := stored.get(author)) is None
+            or known.first > real.first
+            or known.last < real.last
+        ]
+
+    def write(self, authors: Iterable[UUID]) -> int:
+        """Widen these authors' statistics to cover their posts; returns how many."""
+        updates = [
+            UpdateOne(
+                {"_id": str(author)},
+                {
+                    "$max": {
+                        "n": self.by_author[author].posts,
+                        "last": self.by_author[author].last,
+                    },
+                    "$min": {"first": self.by_author[author].first},
+                },
+                upsert=True,
+            )
+            for author in authors
+        ]
+        for start in range(0, len(updates), 1000):
+            stats_collection().bulk_write(updates[start : start + 1000], ordered=False)
+        return len(updates)
+
+
+def stored_stats() -> dict[UUID, AuthorStats]:
+    """Every author's statistics (a maintenance read, not a request's)."""
+    return {UUID(doc["_id"]): _stats(doc) for doc in stats_collection().find({})}
+
+
 def author_stats_backfill() -> int:
     """Statistics for posts written before they existed: when there are none at all but there
-    are posts, count every author's posts once (``ensure_schema``). Returns the authors filled."""
+    are posts, count every author's posts once (``ensure_schema``; ``check_consistency``
+    repairs authors left uncovered later). Returns the authors filled."""
     if stats_collection().find_one({}, {"_id": 1}) is not None:
         return 0
     posts = posts_collection()
     if posts.find_one({}, {"_id": 1}) is None:
         return 0
-    # One pass in Python rather than $group: FerretDB has no $min/$max accumulators.
-    acc: dict[UUID, list[Any]] = {}
+    spans = Spans()
     for row in posts.find({}, {"author_id": 1, "created_at": 1}, batch_size=10_000):
-        at = row["created_at"]
-        entry = acc.setdefault(row["author_id"], [0, at, at])
-        entry[0] += 1
-        entry[1] = min(entry[1], at)
-        entry[2] = max(entry[2], at)
-    updates = [
-        UpdateOne(
-            {"_id": str(author)},
-            {"$inc": {"n": n}, "$min": {"first": first}, "$max": {"last": last}},
-            upsert=True,
-        )
-        for author, (n, first, last) in acc.items()
-    ]
-    for start in range(0, len(updates), 1000):
-        stats_collection().bulk_write(updates[start : start + 1000], ordered=False)
-    return len(updates)
+        spans.add(row["author_id"], row["created_at"])
+    return spans.write(spans.by_author)

@@ -12,7 +12,10 @@ replies whose parent is gone (orphans), and with ``repair``:
    delete is never overwritten (the next run sees it);
 3. deletes orphan replies and everything under them;
 4. gives replies stored without an ancestor path their path (posts.threads; reported, but not
-   drift: such replies are read correctly, one query per ancestor).
+   drift: such replies are read correctly, one query per ancestor);
+5. widens the posting statistics of authors whose posts lie outside them (posts.authors: a
+   post written by an older version during a rolling update, or by hand); such posts would be
+   missing from their timelines and feeds.
 
 Cost: one pass over the collection plus two grouping aggregations; a maintenance job, not a
 request path.
@@ -25,6 +28,7 @@ from typing import Any
 from uuid import UUID
 
 from posts import intents, threads
+from posts.authors import Spans, stored_stats
 from posts.documents import PENDING, posts_collection
 from posts.services import delete_subtree
 
@@ -51,10 +55,12 @@ class Report:
     orphans_deleted: int = 0
     pathless: int = 0  # replies without ancestor_ids: correct, but read the slow way
     paths_backfilled: int = 0
+    uncovered_authors: list[UUID] = field(default_factory=list)  # posts outside their stats
+    stats_widened: int = 0
 
     @property
     def clean(self) -> bool:
-        return not (self.drift or self.orphans or self.stale_intents)
+        return not (self.drift or self.orphans or self.stale_intents or self.uncovered_authors)
 
 
 def _real_counts(reference: str) -> Counter[UUID]:
@@ -78,12 +84,22 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
     report = Report()
     older_than = datetime.now(UTC) - timedelta(seconds=stale_seconds)
     real = {counter: _real_counts(ref) for counter, ref in COUNTERS}
-    projection = {"replies_count": 1, "shares_count": 1, "parent_post_id": 1, PENDING: 1}
+    projection = {
+        "replies_count": 1,
+        "shares_count": 1,
+        "parent_post_id": 1,
+        "author_id": 1,
+        "created_at": 1,
+        PENDING: 1,
+    }
+    spans = Spans()
     ids: set[UUID] = set()
     replies: list[tuple[UUID, UUID]] = []
     for doc in posts.find({}, projection):
         report.scanned += 1
         ids.add(doc["_id"])
+        if doc.get("author_id") is not None and doc.get("created_at") is not None:
+            spans.add(doc["author_id"], doc["created_at"])
         if doc.get("parent_post_id") is not None:
             replies.append((doc["_id"], doc["parent_post_id"]))
         stale = _stale_intents(doc, older_than)
@@ -97,7 +113,9 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
                 report.drift.append(Drift(doc["_id"], counter, stored, actual))
     report.orphans = [reply for reply, parent in replies if parent not in ids]
     report.pathless = threads.count_pathless()
+    report.uncovered_authors = spans.uncovered(stored_stats())
     if repair:
+        report.stats_widened = spans.write(report.uncovered_authors)
         if report.pathless:
             report.paths_backfilled = threads.backfill_paths()
         for drift in report.drift:

@@ -36,11 +36,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"scanned {report.scanned} posts: {len(report.drift)} drifting counters, "
             f"{len(report.orphans)} orphan replies, {report.stale_intents} stale intents, "
-            f"{report.pathless} replies without a thread path"
+            f"{report.pathless} replies without a thread path, "
+            f"{len(report.uncovered_authors)} authors with posts outside their statistics"
         )
         if options["repair"]:
             self.stdout.write(
                 f"repaired: {report.settled} intents settled, {report.recounted} counters "
                 f"recounted, {report.orphans_deleted} orphan posts deleted, "
-                f"{report.paths_backfilled} thread paths set"
+                f"{report.paths_backfilled} thread paths set, "
+                f"{report.stats_widened} authors' statistics widened"
             )
