@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test test-ferretdb test-fast lint format bench servers-up servers-down clean-state k8s-check keycloak keycloak-stop
+.PHONY: run up down test test-ferretdb lint format bench servers-up servers-down k8s-check keycloak keycloak-stop venv
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
