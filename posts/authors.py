@@ -9,8 +9,9 @@ following cache, so that FerretDB serves the point read by its primary key too).
 Invariant: the statistics cover every post. ``author_stats_touch`` runs *before* the post is
 inserted, so a crash between the two leaves a statistic for a post that was never written
 (harmless: one more empty window) and never a post outside ``[first, last]``. The seed writes
-them for its bulk posts and ``ensure_schema`` backfills authors that have posts and none
-(tests: tests/posts/test_windows.py).
+them for its bulk posts, ``ensure_schema`` fills an empty collection from the posts, and
+``check_consistency --repair`` widens authors whose posts lie outside them (tests:
+tests/posts/test_windows.py, tests/reliability/posts/test_consistency.py).
 """
 
 import datetime as dt
@@ -40,18 +41,6 @@ class AuthorStats:
         """Posts per second over the author's active span (at least one second)."""
         span = max((self.last - self.first).total_seconds(), 1.0)
         return self.posts / span
-
-    @classmethod
-    def merged(cls, stats: Iterable["AuthorStats"]) -> "AuthorStats | None":
-        """The statistics of several authors' posts taken together (a feed's)."""
-        found = list(stats)
-        if not found:
-            return None
-        return cls(
-            posts=sum(s.posts for s in found),
-            first=min(s.first for s in found),
-            last=max(s.last for s in found),
-        )
 
 
 def stats_collection() -> Collection:

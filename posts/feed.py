@@ -1,12 +1,12 @@
 """The home feed: posts and shares by the people the caller follows (and the caller's own).
 
 Built from ONE call to the followers service (the followed ids, cached briefly in
-``posts.following_cache``) and indexed reads on ``(author_id, created_at)``: each followed
-author's posts are read in time windows sized from that author's statistics (about one page
-at most per author; authors who never posted are skipped: ``posts.selectors.newest_by_authors``)
-and merged in (created_at, _id) order. The work is proportional to the page size times the
-number of people followed, never to everything they ever posted; issue 15's fan-out on write
-makes it independent of the number followed. Pages use the same
+``posts.following_cache``) and indexed reads on ``(author_id, created_at)``: one walk of time
+windows over all followed authors, sized from their statistics to hold about one page, each
+window one query over the authors whose posts can lie in it
+(``posts.selectors.newest_by_authors``). The work is about one page of posts plus one index
+range per active followee and window, never everything they ever posted; issue 15's fan-out
+on write makes it independent of the number followed. Pages use the same
 ``(created_at, _id)`` cursor as the user timeline, so posts that arrive while the caller
 scrolls never shift the later pages (nothing skipped, nothing repeated).
 """

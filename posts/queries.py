@@ -7,7 +7,6 @@ start right at the cursor, and the ``$or`` only sorts out posts of that same mil
 ``posts.windows`` adds the other end of the time range to each query (a bounded key range).
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -65,23 +64,6 @@ def after_filter(key: TimeKey | None, descending: bool) -> dict[str, Any]:
         "created_at": {loose: key.created_at},
         "$or": [{"created_at": {strict: key.created_at}}, {"_id": {strict: key.id}}],
     }
-
-
-def authors_filter(author_ids: Sequence[UUID]) -> dict[str, Any]:
-    """Posts by these authors. One id: the user timeline; many ids: the home feed, merged by
-    the same index and paged with the same cursor."""
-    authors: Any = author_ids[0] if len(author_ids) == 1 else {"$in": list(author_ids)}
-    return {"author_id": authors}
-
-
-def timeline_filter(author_ids: Sequence[UUID], after: TimeKey | None) -> dict[str, Any]:
-    """Posts by these authors (newest first), after the cursor."""
-    return {**authors_filter(author_ids), **after_filter(after, descending=True)}
-
-
-def replies_filter(post_id: UUID, after: TimeKey | None) -> dict[str, Any]:
-    """Direct replies to a post (oldest first), after the cursor."""
-    return {"parent_post_id": post_id, **after_filter(after, descending=False)}
 
 
 def planned(query: dict[str, Any]) -> dict[str, Any]:

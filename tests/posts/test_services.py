@@ -8,7 +8,7 @@ import pytest
 from hornet.errors import Forbidden, InvalidInput, NotFound
 from posts import intents, selectors, services
 from posts.documents import now_ms, posts_collection
-from posts.queries import TimeKey, timeline_filter
+from posts.queries import TimeKey, lists_query
 from tests.posts.conftest import stored
 
 
@@ -124,7 +124,9 @@ def test_time_key_refuses_odd_payloads(payload):
     assert "cursor" in error.value.details
 
 
-def test_single_author_filter_is_an_equality_for_the_index():
+def test_author_filters_are_equalities_for_the_index():
     a, b = uuid.uuid4(), uuid.uuid4()
-    assert timeline_filter([a], None) == {"author_id": a}
-    assert timeline_filter([a, b], None) == {"author_id": {"$in": [a, b]}}
+    assert lists_query([{"author_id": a}], {}) == {"author_id": a}
+    assert lists_query([{"author_id": a}, {"author_id": b}], {}) == {
+        "$or": [{"author_id": a}, {"author_id": b}]
+    }
