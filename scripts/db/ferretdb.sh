@@ -14,7 +14,6 @@ SERVER=ferretdb
 source "$ROOT/scripts/lib/server.sh"
 SRC="$ROOT/servers/ferretdb"
 BIN="$ROOT/.cache/bin/hornet-ferretdb"
-PY="$ROOT/.venv/bin/python"
 PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}"
 HOST=127.0.0.1
 
@@ -39,14 +38,8 @@ cmd_build() {
 
 cmd_start() {
     state_paths
-    if pid="$(live_pid)"; then
-        echo "ferretdb: already running (pid $pid) on $HOST:$PORT"
-        return 0
-    fi
-    [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
-    cmd_build
-    port_free_or_die ferretdb "$HOST" "$PORT" MONGO_PORT
-    mkdir -p "$DATA" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
+    if already_running "$HOST:$PORT"; then return 0; fi
+    before_start MONGO_PORT
 
     # setsid: own session/process group, so a Ctrl-C in the caller's terminal
     # does not hit the server directly; the caller's trap runs `stop` instead.

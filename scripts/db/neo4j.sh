@@ -132,14 +132,9 @@ EOF
 
 cmd_start() {
     state_paths
-    if pid="$(live_pid)"; then
-        echo "neo4j: already running (pid $pid) on bolt://$HOST:$PORT"
-        return 0
-    fi
-    [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
-    cmd_build
-    port_free_or_die neo4j "$HOST" "$PORT" NEO4J_BOLT_PORT
-    mkdir -p "$DATA" "$NEO_LOGS" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
+    if already_running "bolt://$HOST:$PORT"; then return 0; fi
+    before_start NEO4J_BOLT_PORT
+    mkdir -p "$NEO_LOGS"
 
     local jvm=(
         "-Xms${NEO4J_HEAP_INITIAL:-256m}" "-Xmx${NEO4J_HEAP:-768m}"

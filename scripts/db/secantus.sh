@@ -22,7 +22,6 @@ VERSION=0.5.3-beta.196
 CACHE="${HORNET_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hornet}"
 PREFIX="$CACHE/secantus-$VERSION"
 BIN="$PREFIX/bin/secantusd-rs"
-PY="$ROOT/.venv/bin/python"
 PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}"
 HOST=127.0.0.1
 
@@ -55,14 +54,8 @@ cmd_build() {
 
 cmd_start() {
     state_paths
-    if pid="$(live_pid)"; then
-        echo "secantus: already running (pid $pid) on $HOST:$PORT"
-        return 0
-    fi
-    [[ -x "$PY" ]] || die "$PY not found (create the venv first)"
-    cmd_build
-    port_free_or_die secantus "$HOST" "$PORT" MONGO_PORT
-    mkdir -p "$DATA" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
+    if already_running "$HOST:$PORT"; then return 0; fi
+    before_start MONGO_PORT
     # An empty config of our own: --config turns off the search for ./secantusd.toml and
     # ~/.secantus/secantusd.toml, so nothing outside the project changes how it runs.
     local conf="$HORNET_STATE_DIR/run/secantusd.toml"

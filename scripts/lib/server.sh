@@ -18,6 +18,22 @@ state_paths() {
     if declare -F extra_paths >/dev/null; then extra_paths; fi
 }
 
+# already_running ADDRESS: says so and succeeds when this stack's server of ours already runs.
+already_running() {
+    local pid
+    pid="$(live_pid)" || return 1
+    echo "$SERVER: already running (pid $pid) on $1"
+}
+
+# before_start PORT_VARIABLE: what every start does first: the venv its probe needs, the build,
+# the port free (PORT_VARIABLE names the setting to change), the state folders.
+before_start() {
+    [[ -x "$ROOT/.venv/bin/python" ]] || die "$ROOT/.venv/bin/python not found (create the venv first)"
+    cmd_build
+    port_free_or_die "$SERVER" "$HOST" "$PORT" "$1"
+    mkdir -p "$DATA" "$(dirname "$LOG")" "$(dirname "$PIDFILE")"
+}
+
 # start_failed REASON: says why with the log's tail, stops what was started, exits 1.
 start_failed() {
     echo "$SERVER: $1; log tail ($LOG):" >&2
