@@ -12,6 +12,7 @@ write into an error answer (tests/followers/test_notify.py).
 import functools
 import logging
 from collections.abc import Mapping
+from uuid import UUID
 
 import httpx
 from django.conf import settings
@@ -33,13 +34,20 @@ def _posts_http() -> httpx.Client:
     )
 
 
-def notify_following_changed(identity: Identity, incoming: Mapping[str, str]) -> None:
-    """Tell the posts service; never raises (a failure only delays the feed by the cache TTL)."""
+def notify_following_changed(
+    identity: Identity, incoming: Mapping[str, str], *, followee_id: UUID, following: bool
+) -> None:
+    """Tell the posts service that ``identity`` now follows (or no longer follows)
+    ``followee_id``; never raises (a failure only delays the feed: docs/feed.md)."""
     if not settings.POSTS_SERVICE_URL:
         return
     try:
         headers = forwarded_headers(identity, incoming)
-        response = _posts_http().post("/posts/internal/following-changed", headers=headers)
+        response = _posts_http().post(
+            "/posts/internal/following-changed",
+            headers=headers,
+            json={"followee_id": str(followee_id), "following": following},
+        )
         if response.status_code >= 400:
             log.warning("posts service answered %s to following-changed", response.status_code)
     except httpx.HTTPError as exc:

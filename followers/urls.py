@@ -49,6 +49,7 @@ urlpatterns: list[URLPattern] = [
     *both(USER + "/followers/count", UserViewSet, {"get": "followers_count"}, "followers-count"),
     *both(USER + "/following/count", UserViewSet, {"get": "following_count"}, "following-count"),
     *both(USER + "/following/ids", UserViewSet, {"get": "following_ids"}, "following-ids"),
+    *both(USER + "/followers/ids", UserViewSet, {"get": "follower_ids"}, "follower-ids"),
     *both(USER + "/mutual", UserViewSet, {"get": "mutual"}, "user-mutual"),
     *both("followers/<str:follow_id>", FollowViewSet, {"delete": "destroy"}, "follow-delete"),
 ]

@@ -21,13 +21,16 @@ from uuid import UUID
 from django.conf import settings
 
 from hornet.identity import Identity
+from posts import fanout, timelines
 from posts.clients import FollowersUnavailable, followers_client
+from posts.documents import now_ms
 from posts.following_cache import (
     following_cache_get,
     following_cache_invalidate,
     following_cache_put,
 )
-from posts.selectors import Page, cursor_bound, newest_by_authors, page_of
+from posts.queries import TimeKey
+from posts.selectors import Page, Row, cursor_bound, newest_by_authors, page_of, posts_by_ids
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +62,18 @@ def feed_authors(
     return ids, False
 
 
-def following_changed(*, user_id: UUID) -> None:
-    """The user followed or unfollowed someone: the next feed page asks afresh."""
+def following_changed(
+    *, user_id: UUID, followee: UUID | None = None, following: bool | None = None
+) -> None:
+    """The user followed or unfollowed someone: the next feed page asks afresh, and a stored
+    timeline gains or loses the followee's posts (posts.fanout.follow_changed)."""
     following_cache_invalidate(user_id)
+    fanout.follow_changed(user_id=user_id, followee=followee, following=following)
 
 
 def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page:
-    """Top-level posts and shares by these authors, newest first, one page after the cursor."""
+    """The pull feed: top-level posts and shares by these authors, newest first, one page
+    after the cursor."""
     bound = cursor_bound(after, descending=True)
     rows = newest_by_authors(
         author_ids=author_ids, need=limit + 1, bound=bound, top_level_only=True
@@ -73,10 +81,69 @@ def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] |
     return page_of(rows, limit)
 
 
-def feed_page(
+def _pull(
     *, identity: Identity, forward: Mapping[str, str], limit: int, after: dict[str, Any] | None
 ) -> Feed:
-    """One page of the caller's home feed."""
     followed, degraded = feed_authors(identity=identity, forward=forward)
     authors = list(dict.fromkeys([identity.user_id, *followed]))
     return Feed(page=feed_rows(author_ids=authors, limit=limit, after=after), degraded=degraded)
+
+
+def feed_page(
+    *, identity: Identity, forward: Mapping[str, str], limit: int, after: dict[str, Any] | None
+) -> Feed:
+    """One page of the caller's home feed: from their stored timeline when it is ready, else
+    pulled (and a timeline asked for). Both give the same pages (tests/feed/test_fanout.py)."""
+    now = now_ms()
+    owner = timelines.owner_get(identity.user_id)
+    if owner is None or owner.state != timelines.READY:
+        if owner is None:
+            timelines.owner_request(identity.user_id, now)
+        return _pull(identity=identity, forward=forward, limit=limit, after=after)
+    timelines.owner_touch(owner, now)
+    key = TimeKey.from_payload(after)
+    if key is not None and owner.horizon is not None and key.created_at < owner.horizon:
+        return _pull(identity=identity, forward=forward, limit=limit, after=after)
+    need = limit + 1
+    stored, complete = _timeline(owner, need, key)
+    rows = stored
+    if owner.big:
+        bound = cursor_bound(after, descending=True)
+        rows = rows + newest_by_authors(
+            author_ids=owner.big, need=need, bound=bound, top_level_only=True
+        )
+    degraded = False
+    if complete and owner.horizon is not None and len(rows) < need:
+        # Past the stored timeline's horizon: the rest of this page is pulled from there.
+        below = TimeKey(owner.horizon, _LOWEST).payload()
+        older = _pull(identity=identity, forward=forward, limit=need, after=below)
+        rows, degraded = rows + older.page.items, older.degraded
+    return Feed(page=page_of(_newest(rows, need), limit), degraded=degraded)
+
+
+_LOWEST = UUID(int=0)  # a cursor at (t, _LOWEST) starts strictly before time t
+_SLACK = 5  # entries read beyond a page, for posts deleted since they were delivered
+
+
+def _timeline(owner: timelines.Owner, need: int, key: TimeKey | None) -> tuple[list[Row], bool]:
+    """Up to ``need`` posts of the stored timeline after ``key`` (deleted posts dropped), and
+    whether it ran out (everything after ``key`` down to the horizon was read)."""
+    found: list[Row] = []
+    while len(found) < need:
+        ask = need - len(found) + _SLACK
+        batch = timelines.timeline_rows(owner.user_id, need=ask, after=key, horizon=owner.horizon)
+        if not batch:
+            return found, True
+        posts = posts_by_ids([e["p"] for e in batch])
+        found.extend(posts[e["p"]] for e in batch if e["p"] in posts)
+        key = TimeKey(batch[-1]["t"], batch[-1]["p"])
+        if len(batch) < ask:
+            return found, True
+    return found, False
+
+
+def _newest(rows: list[Row], need: int) -> list[Row]:
+    """The newest ``need`` of rows from several sources, each post once, in feed order."""
+    unique = {row["_id"]: row for row in rows}
+    ordered = sorted(unique.values(), key=lambda r: (r["created_at"], r["_id"]), reverse=True)
+    return ordered[:need]

@@ -92,6 +92,14 @@ class PostEditIn(StrictFieldsSerializer):
 
 
 @extend_schema_serializer(component_name="Post")
+class FollowingChangedIn(StrictFieldsSerializer):
+    """The followers service's signal: whom the caller followed or unfollowed (both optional:
+    without them the caller's timeline is rebuilt)."""
+
+    followee_id = StrictUUIDField(required=False)
+    following = serializers.BooleanField(required=False)
+
+
 class PostOut(serializers.Serializer):
     """What ``post_json`` returns, declared for the OpenAPI schema (v1 field names)."""
 

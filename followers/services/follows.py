@@ -142,11 +142,11 @@ def follow_remove_by_user(*, sender_id: UUID, receiver_id: UUID) -> bool:
     return graph.write_tx(lambda tx: _unfollow(tx, str(sender_id), str(receiver_id)))
 
 
-def follow_remove(*, follow_id: UUID, caller_id: UUID) -> None:
-    """Remove a follow by its id. Only its sender may: ``Forbidden`` otherwise, ``NotFound``
-    when no follow has this id."""
+def follow_remove(*, follow_id: UUID, caller_id: UUID) -> UUID:
+    """Remove a follow by its id and return whom it followed. Only its sender may:
+    ``Forbidden`` otherwise, ``NotFound`` when no follow has this id."""
 
-    def work(tx: ManagedTransaction) -> None:
+    def work(tx: ManagedTransaction) -> UUID:
         ends = tx.run(FOLLOW_ENDS, follow_id=str(follow_id)).single()
         if ends is None:
             raise NotFound("No follow has this id.", details={"follow_id": str(follow_id)})
@@ -155,5 +155,6 @@ def follow_remove(*, follow_id: UUID, caller_id: UUID) -> None:
         # A concurrent unfollow may remove it first: still done. Matching the id too means a
         # re-follow made meanwhile (a new edge, a new id) is not the one removed.
         _unfollow(tx, ends["sender_id"], ends["receiver_id"], str(follow_id))
+        return UUID(ends["receiver_id"])
 
-    graph.write_tx(work)
+    return graph.write_tx(work)

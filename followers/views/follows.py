@@ -42,7 +42,9 @@ class FollowViewSet(GraphViewSet):
             follow_id=idempotency.seed(request),
         )
         if created:
-            notify_following_changed(me, request.headers)
+            notify_following_changed(
+                me, request.headers, followee_id=follow.receiver_id, following=True
+            )
         return Response(follow.as_dict(), status=201 if created else 200)
 
     @extend_schema(
@@ -56,8 +58,10 @@ class FollowViewSet(GraphViewSet):
     )
     def destroy(self, request: Request, follow_id: str) -> Response:
         me = caller(request)
-        services.follow_remove(follow_id=uuid_arg(follow_id, "follow_id"), caller_id=me.user_id)
-        notify_following_changed(me, request.headers)
+        followee = services.follow_remove(
+            follow_id=uuid_arg(follow_id, "follow_id"), caller_id=me.user_id
+        )
+        notify_following_changed(me, request.headers, followee_id=followee, following=False)
         return Response(status=204)
 
     @extend_schema(
@@ -74,8 +78,7 @@ class FollowViewSet(GraphViewSet):
     )
     def unfollow(self, request: Request, user_id: str) -> Response:
         me = caller(request)
-        services.follow_remove_by_user(
-            sender_id=me.user_id, receiver_id=uuid_arg(user_id, "user_id")
-        )
-        notify_following_changed(me, request.headers)
+        followee = uuid_arg(user_id, "user_id")
+        services.follow_remove_by_user(sender_id=me.user_id, receiver_id=followee)
+        notify_following_changed(me, request.headers, followee_id=followee, following=False)
         return Response(status=204)

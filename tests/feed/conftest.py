@@ -15,6 +15,7 @@ import pytest
 from tests.feed.stack import ROOT, RecordingProxy, Service, free_port
 
 CACHE_SECONDS = 1.0
+FOLLOW_BACKFILL = 3  # small, so the fan-out tests reach the timeline's horizon
 
 
 @dataclass
@@ -35,7 +36,11 @@ def stack() -> Iterator[Stack]:
     followers = Service(
         "settings.test_followers",
         followers_port,
-        {"POSTS_SERVICE_URL": f"http://127.0.0.1:{posts_port}"},
+        # A generous signal timeout: the fan-out tests count on every signal arriving.
+        {
+            "POSTS_SERVICE_URL": f"http://127.0.0.1:{posts_port}",
+            "POSTS_NOTIFY_TIMEOUT_SECONDS": "5",
+        },
         logs / "feed-followers.log",
     )
     proxy = RecordingProxy(proxy_port, followers.url)
@@ -49,6 +54,7 @@ def stack() -> Iterator[Stack]:
             "FOLLOWERS_TIMEOUT_SECONDS": "0.5",
             "FOLLOWERS_BREAKER_FAILURES": "3",
             "FOLLOWERS_BREAKER_RESET_SECONDS": "1",
+            "FEED_FOLLOW_BACKFILL": str(FOLLOW_BACKFILL),
         },
         logs / "feed-posts.log",
     )
@@ -77,7 +83,8 @@ def clean(stack: Stack) -> None:
     db = mongo[os.environ.get("MONGO_DB", "hornet_test")]
     db["posts"].delete_many({})
     db["following_cache"].delete_many({})
-    db["author_stats"].delete_many({})
+    for name in ("author_stats", "home_timeline", "feed_owners", "big_authors"):
+        db[name].delete_many({})
     mongo.close()
     with neo4j.GraphDatabase.driver(
         os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"),
