@@ -13,6 +13,7 @@ scrolls never shift the later pages (nothing skipped, nothing repeated).
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from django.conf import settings
 from hornet.identity import Identity
 from posts import fanout, timelines
 from posts.clients import FollowersUnavailable, followers_client
-from posts.documents import now_ms
+from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import (
     following_cache_get,
     following_cache_invalidate,
@@ -96,9 +97,11 @@ def feed_page(
     pulled (and a timeline asked for). Both give the same pages (tests/feed/test_fanout.py)."""
     now = now_ms()
     owner = timelines.owner_get(identity.user_id)
-    if owner is None or owner.state != timelines.READY:
-        if owner is None:
-            timelines.owner_request(identity.user_id, now)
+    if owner is None:
+        timelines.owner_request(identity.user_id, now)
+    # Until the timeline is built, and while fan-out lags (stored timelines may miss posts),
+    # the feed is pulled: correct, only dearer.
+    if owner is None or owner.state != timelines.READY or _fanout_behind(now):
         return _pull(identity=identity, forward=forward, limit=limit, after=after)
     timelines.owner_touch(owner, now)
     key = TimeKey.from_payload(after)
@@ -119,6 +122,28 @@ def feed_page(
         older = _pull(identity=identity, forward=forward, limit=need, after=below)
         rows, degraded = rows + older.page.items, older.degraded
     return Feed(page=page_of(_newest(rows, need), limit), degraded=degraded)
+
+
+@dataclass
+class _Lag:
+    checked: float = -1e9  # time.monotonic() of the last look
+    behind: bool = False
+
+
+_lag = _Lag()  # per process: the pending marks are read at most once a second
+
+
+def _fanout_behind(now: dt.datetime) -> bool:
+    """Has a post waited unclaimed for FEED_FANOUT_STALE_SECONDS (no worker running, or far
+    behind)? One indexed read of the pending marks, at most once a second per process."""
+    clock = time.monotonic()
+    if clock - _lag.checked >= 1.0:
+        cutoff = now - dt.timedelta(seconds=settings.FEED_FANOUT_STALE_SECONDS)
+        late = posts_collection().find_one({FANOUT_DUE: {"$lte": cutoff}}, {"_id": 1})
+        if late is not None and not _lag.behind:
+            log.warning("fan-out is behind (post %s waits): feeds are pulled", late["_id"])
+        _lag.checked, _lag.behind = clock, late is not None
+    return _lag.behind
 
 
 _LOWEST = UUID(int=0)  # a cursor at (t, _LOWEST) starts strictly before time t

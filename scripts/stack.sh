@@ -97,6 +97,10 @@ gunicorn_argv() {  # gunicorn_argv SERVICE PORT: sets GUNICORN_ARGV (an array: p
     "$ROOT/.venv/bin/gunicorn" -c python:hornet.gunicorn_conf --chdir "$ROOT" hornet.wsgi:application)
 }
 
+fanout_argv() {  # sets FANOUT_ARGV: the posts service's fan-out worker (docs/feed.md)
+  FANOUT_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_posts" "$PY" "$ROOT/manage.py" fanout)
+}
+
 wait_ready() {  # wait_ready URL SECONDS
   local url="$1" deadline=$((SECONDS + $2))
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
@@ -124,6 +128,12 @@ services_up() {
     setsid "${GUNICORN_ARGV[@]}" --pid "$pidfile" \
       >>"$HORNET_STATE_DIR/logs/$service.log" 2>&1 < /dev/null &
   done
+  pidfile="$HORNET_STATE_DIR/run/fanout.pid"
+  if ! { [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+    fanout_argv
+    setsid "${FANOUT_ARGV[@]}" >>"$HORNET_STATE_DIR/logs/fanout.log" 2>&1 < /dev/null &
+    echo $! > "$pidfile"
+  fi
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
   warm_up
@@ -131,7 +141,7 @@ services_up() {
 
 services_down() {
   local service pidfile pid
-  for service in posts followers; do
+  for service in posts followers fanout; do
     pidfile="$HORNET_STATE_DIR/run/$service.pid"
     [[ -f $pidfile ]] || continue
     pid="$(cat "$pidfile")"
@@ -147,7 +157,7 @@ status() {
   local rc=0
   echo -n "$HORNET_MONGO_SERVER: "; "$MONGO_SCRIPT" status || rc=1
   echo -n "neo4j: "; "$ROOT/scripts/db/neo4j.sh" status || rc=1
-  for service in posts followers; do
+  for service in posts followers fanout; do
     local pidfile="$HORNET_STATE_DIR/run/$service.pid"
     if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
       echo "$service: running (pid $(cat "$pidfile"))"
@@ -188,6 +198,8 @@ run_foreground() {
     gunicorn_argv "$service" "$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")"
     "${GUNICORN_ARGV[@]}" & RUN_PIDS+=($!)
   done
+  fanout_argv
+  "${FANOUT_ARGV[@]}" & RUN_PIDS+=($!)
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
   warm_up

@@ -37,6 +37,8 @@ FEED_FANOUT_MAX_FOLLOWERS = env.int("FEED_FANOUT_MAX_FOLLOWERS", default=5000)
 FEED_FANOUT_LEASE_SECONDS = env.float("FEED_FANOUT_LEASE_SECONDS", default=30.0)
 FEED_FOLLOW_BACKFILL = env.int("FEED_FOLLOW_BACKFILL", default=100)
 FEED_FANOUT_POLL_SECONDS = env.float("FEED_FANOUT_POLL_SECONDS", default=0.1)
+# A post unclaimed this long means no worker is keeping up: feeds are pulled meanwhile.
+FEED_FANOUT_STALE_SECONDS = env.float("FEED_FANOUT_STALE_SECONDS", default=30.0)
 FEED_FANOUT_PAGE = env.int("FEED_FANOUT_PAGE", default=5000)  # follower ids per call, 1..5000
 SERVICE_PORT = env.int("POSTS_PORT", default=8001)
 

@@ -18,6 +18,7 @@ from posts.documents import posts_collection
 from posts.feed import feed_rows
 from tests.feed.conftest import FOLLOW_BACKFILL, Stack
 from tests.feed.test_feed import feed, follow, next_url, post
+from tests.helpers import wait_for
 
 
 def worker(stack: Stack, name: str = "test-worker") -> fanout.Worker:
@@ -269,6 +270,23 @@ def test_idle_readers_lose_their_timeline_and_get_it_back_on_their_next_read(sta
     catch_up(w)
     assert ready(me)
     assert feed_ids(stack, me) == [made["id"]]
+
+
+def test_while_no_worker_keeps_up_the_feed_is_pulled_and_misses_nothing(stack, settings):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    follow(stack, me, friend)
+    w = worker(stack)
+    activate(stack, w, me)
+    waiting = post(stack, friend, "nobody delivers this")
+    assert feed_ids(stack, me) == []  # the stored timeline, not yet delivered
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    posts_collection().update_one(
+        {"_id": uuid.UUID(waiting["id"])}, {"$set": {"fanout_due": long_ago}}
+    )
+    # Within a second (the service looks once a second) the feed is pulled.
+    wait_for(lambda: feed_ids(stack, me) == [waiting["id"]], timeout=10)
+    catch_up(w)
+    assert feed_ids(stack, me) == [waiting["id"]]
 
 
 def test_the_fanout_command_runs_the_worker_once(stack):
