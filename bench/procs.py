@@ -185,6 +185,23 @@ def stop(service: Service) -> None:
         service.process.wait()
 
 
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The posts service's fan-out worker (``manage.py fanout``), one process, as in
+    ``make run``."""
+    run_env = {
+        **os.environ,
+        **env,
+        "DJANGO_SETTINGS_MODULE": "settings.dev_posts",
+        "DJANGO_DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "fanout"]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, env=run_env, stdout=out, stderr=out, start_new_session=True, cwd=ROOT
+        )
+
+
 @contextmanager
 def running(
     services: list[Service], env: dict[str, str], workers: int, threads: int, logs: Path
@@ -192,6 +209,9 @@ def running(
     try:
         for service in services:
             start(service, env, workers, threads, logs / f"{service.name}.log")
+        worker = Service("fanout", "settings.dev_posts", 0)
+        worker.process = start_worker(env, logs / "fanout.log")
+        services.append(worker)
         yield services
     finally:
         for service in services:

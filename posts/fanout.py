@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 FANOUT_BY = "fanout_by"
 FANOUT_AFTER = "fanout_after"
+FANNED_AT = "fanned_at"
 RETRY_AFTER = dt.timedelta(seconds=2)  # the followers service failed: try this post again then
 Row = dict[str, Any]
 
@@ -103,8 +104,14 @@ def _progress(post: Row, worker: str, cursor: str) -> bool:
 
 
 def _finish(post: Row, worker: str) -> None:
+    """Clear the pending mark; ``fanned_at`` (when the last timeline got the post) gives the
+    fan-out lag (bench/README.md)."""
     posts_collection().update_one(
-        _held(post, worker), {"$unset": {FANOUT_DUE: "", FANOUT_BY: "", FANOUT_AFTER: ""}}
+        _held(post, worker),
+        {
+            "$unset": {FANOUT_DUE: "", FANOUT_BY: "", FANOUT_AFTER: ""},
+            "$set": {FANNED_AT: now_ms()},
+        },
     )
 
 
