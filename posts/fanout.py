@@ -36,6 +36,7 @@ from posts.clients import FollowersClient, FollowersUnavailable, followers_clien
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import following_cache_get
 from posts.selectors import newest_by_authors
+from posts.service_token import worker_identity
 
 log = logging.getLogger(__name__)
 
@@ -120,9 +121,10 @@ def _release(post: Row, worker: str, when: dt.datetime) -> None:
 
 
 def _as_author(author: UUID) -> Any:
-    """Headers of the worker's calls: it lists an author's followers on the author's behalf
-    (no caller token: docs/feed.md says how the mesh admits the worker)."""
-    return forwarded_headers(Identity(user_id=author), {})
+    """Headers of the worker's calls about ``author`` (their followers, or whom they follow):
+    its own service token in production, the user's identity header on a loopback stack
+    (posts.service_token)."""
+    return forwarded_headers(worker_identity(author), {})
 
 
 def _deliver(owner_ids: list[UUID], post: Row) -> int:
@@ -140,8 +142,8 @@ def fan_out(post: Row, worker: str, client: FollowersClient) -> bool:
         _finish(post, worker)
         return True
     cursor = post.get(FANOUT_AFTER)
-    headers = _as_author(author)
     try:
+        headers = _as_author(author)
         while True:
             page = client.follower_ids_page(author, cursor, headers)
             if page.total is not None and page.total > settings.FEED_FANOUT_MAX_FOLLOWERS:
@@ -201,9 +203,9 @@ def _following(user_id: UUID, client: FollowersClient) -> list[UUID]:
     """Whom the reader follows: what the feed last heard (a rebuild is asked for by a feed
     read, which has just asked), else the followers service."""
     cached = following_cache_get(user_id)
-    if cached is not None:
+    if cached is not None and cached.fetched_at is not None:  # not dropped by a change since
         return cached.ids
-    return client.following_ids(Identity(user_id=user_id), {})
+    return client.following_ids(Identity(user_id=user_id), _as_author(user_id))
 
 
 def rebuild(user_id: UUID, client: FollowersClient) -> int:

@@ -39,6 +39,10 @@ FEED_FOLLOW_BACKFILL = env.int("FEED_FOLLOW_BACKFILL", default=100)
 FEED_FANOUT_POLL_SECONDS = env.float("FEED_FANOUT_POLL_SECONDS", default=0.1)
 # A post unclaimed this long means no worker is keeping up: feeds are pulled meanwhile.
 FEED_FANOUT_STALE_SECONDS = env.float("FEED_FANOUT_STALE_SECONDS", default=30.0)
+# The worker's own token (client credentials) for its followers calls; unset on loopback stacks.
+FANOUT_CLIENT_ID = env.str("FANOUT_CLIENT_ID", default="")
+FANOUT_CLIENT_SECRET = env.str("FANOUT_CLIENT_SECRET", default="")
+FANOUT_TOKEN_URL = env.str("FANOUT_TOKEN_URL", default="")  # default: JWT_ISSUER's token URL
 FEED_FANOUT_PAGE = env.int("FEED_FANOUT_PAGE", default=5000)  # follower ids per call, 1..5000
 SERVICE_PORT = env.int("POSTS_PORT", default=8001)
 
