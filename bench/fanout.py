@@ -14,7 +14,7 @@ from typing import Any
 from pymongo.errors import OperationFailure
 
 from posts import fanout, timelines
-from posts.clients import followers_client
+from posts.clients import FollowersUnavailable, followers_client
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.queries import EPOCH
 
@@ -28,7 +28,7 @@ def prime(readers: Iterable[str]) -> Stats:
     FEED_ACTIVE_DAYS), so later runs build only the missing ones."""
     started = time.perf_counter()
     client = followers_client()
-    built = entries = 0
+    built = entries = failed = 0
     for raw in dict.fromkeys(readers):
         user = uuid.UUID(raw)
         owner = timelines.owner_get(user)
@@ -38,10 +38,16 @@ def prime(readers: Iterable[str]) -> Stats:
         timelines.owners().update_one(
             {"_id": user}, {"$set": {"state": timelines.NEW, "read_at": now_ms()}}, upsert=True
         )
-        entries += fanout.rebuild(user, client)
-        built += 1
+        for attempt in range(5):  # the followers service may time out on a busy box
+            try:
+                entries += fanout.rebuild(user, client)
+                built += 1
+                break
+            except FollowersUnavailable:
+                failed += attempt == 4
+                time.sleep(0.5)
     seconds = time.perf_counter() - started
-    return {"built": built, "entries": entries, "seconds": round(seconds, 1)}
+    return {"built": built, "failed": failed, "entries": entries, "seconds": round(seconds, 1)}
 
 
 def drain(max_seconds: float = 120.0) -> float:

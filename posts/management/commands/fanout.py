@@ -7,6 +7,7 @@ taken over once its lease ends.
 import logging
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once", action="store_true", help="Do all work due now, then exit (tests, cron)."
         )
+        parser.add_argument(
+            "--heartbeat",
+            default="",
+            help="A file touched on every turn of the loop (a liveness probe reads its age).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stopping = False
@@ -39,7 +45,10 @@ class Command(BaseCommand):
         worker = fanout.Worker.start()
         self.stdout.write(f"fanout: worker {worker.name} started")
         next_expiry = 0.0
+        heartbeat = Path(options["heartbeat"]) if options["heartbeat"] else None
         while not stopping:
+            if heartbeat is not None:
+                heartbeat.touch()
             try:
                 if time.monotonic() >= next_expiry:
                     fanout.expire(now_ms())
