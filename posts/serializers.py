@@ -91,7 +91,7 @@ class PostEditIn(StrictFieldsSerializer):
         pass
 
 
-@extend_schema_serializer(component_name="Post")
+@extend_schema_serializer(component_name="FollowingChanged")
 class FollowingChangedIn(StrictFieldsSerializer):
     """The followers service's signal: whom the caller followed or unfollowed (both optional:
     without them the caller's timeline is rebuilt)."""
@@ -100,6 +100,7 @@ class FollowingChangedIn(StrictFieldsSerializer):
     following = serializers.BooleanField(required=False)
 
 
+@extend_schema_serializer(component_name="Post")
 class PostOut(serializers.Serializer):
     """What ``post_json`` returns, declared for the OpenAPI schema (v1 field names)."""
 

@@ -155,22 +155,31 @@ def claim_owner(now: dt.datetime, lease: dt.timedelta) -> Owner | None:
     return Owner.of(doc) if doc is not None else None
 
 
-def timeline_rows(owner: UUID, *, need: int, after: TimeKey | None, horizon: Any) -> list[Row]:
-    """Up to ``need`` entries, newest first, strictly after ``after`` and not before
-    ``horizon``: one bounded range of the ``timeline_by_owner`` index."""
+ORDER = [("t", DESCENDING), ("p", DESCENDING)]
+
+
+def timeline_filter(owner: UUID, after: TimeKey | None, horizon: Any) -> dict[str, Any]:
+    """One reader's entries strictly after ``after`` (in feed order) and not before
+    ``horizon``: a bounded range of ``timeline_by_owner``. The cursor's tie-break sits in an
+    ``$and`` beside the indexed fields, as in ``posts.queries.planned``."""
     time: dict[str, Any] = {}
-    query: dict[str, Any] = {"o": owner, "t": time}
+    query: dict[str, Any] = {"o": owner}
     if horizon is not None:
         time["$gte"] = horizon
     if after is not None:
         time["$lte"] = after.created_at
         query["$and"] = [{"$or": [{"t": {"$lt": after.created_at}}, {"p": {"$lt": after.id}}]}]
-    if not time:
-        del query["t"]
+    if time:
+        query["t"] = time
+    return query
+
+
+def timeline_rows(owner: UUID, *, need: int, after: TimeKey | None, horizon: Any) -> list[Row]:
+    """Up to ``need`` entries, newest first (``timeline_filter``)."""
     found = entries().find(
-        query,
+        timeline_filter(owner, after, horizon),
         {"t": 1, "p": 1, "a": 1},
-        sort=[("t", DESCENDING), ("p", DESCENDING)],
+        sort=ORDER,
         limit=need,
         max_time_ms=query_ms(),
     )
@@ -183,7 +192,7 @@ def trim(owner: UUID) -> dt.datetime | None:
     cut = list(
         entries()
         .find({"o": owner}, {"t": 1})
-        .sort([("t", DESCENDING), ("p", DESCENDING)])
+        .sort(ORDER)
         .skip(settings.FEED_TIMELINE_CAP - 1)
         .limit(1)
     )
