@@ -16,6 +16,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from hornet.errors import DomainError
+from hornet.ids import INVALID_UUID
 
 log = logging.getLogger("hornet.errors")
 
@@ -82,6 +83,24 @@ _DRF_CODES = {
 }
 
 
+def _drf_code(exc: drf.APIException) -> str:
+    """The code of a DRF exception. A validation error whose every field failed as a
+    malformed UUID (hornet.serializers.StrictUUIDField) is ``invalid_uuid``, as the same id in
+    a path is (hornet.ids)."""
+    if isinstance(exc, drf.ValidationError) and _leaf_codes(exc.detail) == {INVALID_UUID}:
+        return INVALID_UUID
+    return next((c for t, c in _DRF_CODES.items() if isinstance(exc, t)), "error")
+
+
+def _leaf_codes(detail: Any) -> set[str | None]:
+    """The codes of every message in a DRF error detail (``ErrorDetail.code``)."""
+    if isinstance(detail, dict):
+        return set().union(*(_leaf_codes(v) for v in detail.values()))
+    if isinstance(detail, (list, tuple)):
+        return set().union(*(_leaf_codes(v) for v in detail))
+    return {getattr(detail, "code", None)}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     request = context.get("request")
     request_id = getattr(getattr(request, "_request", None), "request_id", None)
@@ -110,8 +129,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(_body("malformed_request", "The request was refused as malformed."), 400)
     if isinstance(exc, drf.APIException):
         message, details = _drf_details(exc)
-        code = next((c for t, c in _DRF_CODES.items() if isinstance(exc, t)), "error")
-        response = Response(_body(code, message, details), exc.status_code)
+        response = Response(_body(_drf_code(exc), message, details), exc.status_code)
         wait = getattr(exc, "wait", None)
         if isinstance(exc, drf.Throttled) and wait is not None:
             response["Retry-After"] = str(int(wait) + 1)

@@ -6,7 +6,8 @@
   ``hornet.openapi.StrictFieldsExtension`` (``additionalProperties: false``).
 - ``StrictCharField``: only JSON strings (DRF would turn 12 into "12").
 - ``StrictUUIDField``: only UUID strings in ASCII (DRF would take the integer 42, and
-  ``uuid.UUID`` takes ``+``, ``_`` and non-ASCII digits; hornet.numbers).
+  ``uuid.UUID`` takes ``+``, ``_`` and non-ASCII digits; hornet.numbers). Its error is the one a
+  malformed id in a path gets (hornet.ids): code ``invalid_uuid``, "Must be a valid UUID."
 """
 
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from hornet.ids import INVALID_UUID, INVALID_UUID_MESSAGE
 from hornet.numbers import ascii_uuid
 
 
@@ -38,12 +40,17 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictUUIDField(serializers.UUIDField):
-    """Only UUID strings, ASCII spellings only: DRF would otherwise accept integers."""
+    """Only UUID strings, ASCII spellings only: DRF would otherwise accept integers.
+
+    The error's code is ``invalid_uuid`` (``ErrorDetail.code``), which hornet.exceptions
+    answers as the body's code when every failing field is such an id."""
+
+    default_error_messages = {INVALID_UUID: INVALID_UUID_MESSAGE}
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid", value=type(data).__name__)
-        try:
-            return ascii_uuid(data)
-        except ValueError:
-            self.fail("invalid", value=data)
+        if isinstance(data, str):
+            try:
+                return ascii_uuid(data)
+            except ValueError:
+                pass
+        self.fail(INVALID_UUID)

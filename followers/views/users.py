@@ -11,8 +11,9 @@ from followers import conf, selectors
 from followers.openapi import USER_ID, errors
 from followers.serializers import CountOut, FollowOut, RelationshipOut, UserRefOut
 from followers.types import Follow, Page
-from followers.views.base import GraphViewSet, uuid_arg
+from followers.views.base import GraphViewSet
 from hornet.authentication import caller
+from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 
 TAGS = ["users"]
