@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hornet.errors import InvalidInput
+from hornet.errors import ErrorCode, InvalidInput
 from hornet.numbers import stored_int
 
 
 def _invalid() -> InvalidInput:
-    return InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+    return InvalidInput.for_field("cursor", "Cursor is not valid.", code=ErrorCode.INVALID_CURSOR)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,10 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from hornet.errors import InvalidIdentity
 from hornet.identity import (
     ACT_AS_COOKIE,
     ACT_AS_MAX_AGE,
-    InvalidIdentity,
     act_as_cookie_value,
     parse_user_id,
     parse_username,

@@ -9,10 +9,9 @@ UUID.", naming the field (never a 404). Body fields get it from
 
 from uuid import UUID
 
-from hornet.errors import InvalidInput
+from hornet.errors import ErrorCode, InvalidInput
 from hornet.numbers import ascii_uuid
 
-INVALID_UUID = "invalid_uuid"
 INVALID_UUID_MESSAGE = "Must be a valid UUID."
 
 
@@ -21,4 +20,6 @@ def uuid_arg(raw: str, field: str) -> UUID:
     try:
         return ascii_uuid(raw)
     except ValueError:
-        raise InvalidInput.for_field(field, INVALID_UUID_MESSAGE, code=INVALID_UUID) from None
+        raise InvalidInput.for_field(
+            field, INVALID_UUID_MESSAGE, code=ErrorCode.INVALID_UUID
+        ) from None

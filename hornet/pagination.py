@@ -17,7 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hornet.errors import InvalidInput
+from hornet.errors import ErrorCode, InvalidInput
 from hornet.numbers import ascii_int
 
 _SALT = "hornet.cursor"
@@ -35,15 +35,19 @@ def encode_cursor(payload: dict[str, Any]) -> str:
 
 def decode_cursor(raw: str) -> dict[str, Any]:
     if len(raw) > 512:
-        raise InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+        raise InvalidInput.for_field(
+            "cursor", "Cursor is not valid.", code=ErrorCode.INVALID_CURSOR
+        )
     try:
         value = signing.loads(raw, salt=_SALT)
     except (signing.BadSignature, ValueError, UnicodeError):
         raise InvalidInput.for_field(
-            "cursor", "Cursor is not valid.", code="invalid_cursor"
+            "cursor", "Cursor is not valid.", code=ErrorCode.INVALID_CURSOR
         ) from None
     if not isinstance(value, dict):
-        raise InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+        raise InvalidInput.for_field(
+            "cursor", "Cursor is not valid.", code=ErrorCode.INVALID_CURSOR
+        )
     return value
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from hornet.errors import InvalidInput
+from hornet.errors import ErrorCode, InvalidInput
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
@@ -51,7 +51,7 @@ class TimeKey:
             return cls(EPOCH + millis * _MS, UUID(hex=raw_id))
         except (ValueError, OverflowError, OSError):
             raise InvalidInput.for_field(
-                "cursor", "Cursor is not valid for this list.", code="invalid_cursor"
+                "cursor", "Cursor is not valid for this list.", code=ErrorCode.INVALID_CURSOR
             ) from None
 
 
