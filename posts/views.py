@@ -1,7 +1,6 @@
 """HTTP for posts: parse, call a service or selector, render. No rules live here."""
 
 from typing import Any
-from urllib.parse import urlencode
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -12,14 +11,7 @@ from rest_framework.response import Response
 from hornet import idempotency
 from hornet.authentication import caller
 from hornet.ids import uuid_arg
-from hornet.pagination import (
-    PAGE_PARAMETERS,
-    encode_cursor,
-    link_url,
-    page_params,
-    page_response,
-    paged,
-)
+from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
@@ -146,8 +138,7 @@ class PostViewSet(viewsets.ViewSet):
             "post": post_json(thread.post),
             "replies": [post_json(r) for r in thread.replies.items],
         }
-        response = Response(body)
-        if thread.replies.next_cursor is not None:
-            query = urlencode({"limit": limit, "cursor": encode_cursor(thread.replies.next_cursor)})
-            response["Link"] = f'<{link_url(f"/posts/{post_id}/replies", query)}>; rel="next"'
-        return response
+        replies = f"/posts/{post_id}/replies"
+        return page_response(
+            request, body, thread.replies.next_cursor, path=replies, query={"limit": limit}
+        )

@@ -33,7 +33,7 @@ class SuggestionViewSet(GraphViewSet):
         page = selectors.suggestions_for(
             user_id=caller(request).user_id, limit=params.limit, after=params.after
         )
-        return page_response(request, [s.as_dict() for s in page.items], page.next_after)
+        return page_response(request, [s.as_dict() for s in page.items], page.next_cursor)
 
     @extend_schema(
         operation_id="suggestion_dismiss",

@@ -1,5 +1,5 @@
 """Both services answer the same mistake with the same body (issue 14): a malformed id in a
-path or in a body field."""
+path or in a body field, and an unusable cursor."""
 
 import uuid
 
@@ -46,3 +46,42 @@ def test_a_malformed_id_is_the_same_400_in_paths_and_bodies_of_both_services(
     response = send(stack, service, method, path, body)
     assert response.status_code == 400, response.text
     assert response.json() == invalid_uuid(field)
+
+
+def test_an_unusable_cursor_is_the_same_400_in_both_services(stack):
+    paths = {
+        "posts": f"/posts/author/{uuid.uuid4()}",
+        "followers": f"/followers/user/{uuid.uuid4()}/followers",
+    }
+    bodies = []
+    for service, path in paths.items():
+        response = send(stack, service, "GET", path + "?cursor=forged", None)
+        assert response.status_code == 400, response.text
+        bodies.append(response.json())
+    assert (
+        bodies[0]
+        == bodies[1]
+        == {
+            "code": "invalid_cursor",
+            "message": "cursor: Cursor is not valid.",
+            "details": {"cursor": ["Cursor is not valid."]},
+        }
+    )
+
+
+def test_a_cursor_of_the_other_services_list_is_that_same_400(stack):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    with stack.as_user(me) as client:
+        for _ in range(2):
+            assert client.post(stack.posts.url + "/posts", json={"content": "x"}).status_code == 201
+        first = client.get(f"{stack.posts.url}/posts/author/{me}?limit=1")
+        cursor = httpx.URL(first.links["next"]["url"]).params["cursor"]
+        assert client.post(
+            stack.followers.url + "/followers", json={"receiver_id": str(friend)}
+        ).is_success
+        response = client.get(
+            f"{stack.followers.url}/followers/user/{me}/following?cursor={cursor}"
+        )
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_cursor"
+    assert response.json()["details"] == {"cursor": ["Cursor is not valid."]}
