@@ -4,7 +4,6 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,8 +27,6 @@ class PostViewSet(viewsets.ViewSet):
     """Posts, replies and shares (v1 routes plus edit and thread context)."""
 
     schema = PostsAutoSchema()
-    lookup_field = "id"
-    lookup_value_regex = "[^/]+"  # anything; a malformed id is a 400 naming it, not a 404
 
     @extend_schema(
         operation_id="posts_create",
@@ -97,7 +94,6 @@ class PostViewSet(viewsets.ViewSet):
         parameters=[uuid_path("author_id", "The author's user id."), *PAGE_PARAMETERS],
         responses={200: paged(PostOut, "The user's posts; [] if none."), **errors(400)},
     )
-    @action(detail=False, methods=["get"], url_path=r"author/(?P<author_id>[^/]+)")
     def author(self, request: Request, author_id: str) -> Response:
         user_id = uuid_arg(author_id, "author_id")
         params = page_params(request)
@@ -113,7 +109,6 @@ class PostViewSet(viewsets.ViewSet):
         parameters=[POST_ID, *PAGE_PARAMETERS],
         responses={200: paged(PostOut, "Replies."), **errors(400, 404)},
     )
-    @action(detail=True, methods=["get"])
     def replies(self, request: Request, id: str) -> Response:
         post_id = uuid_arg(id, "id")
         params = page_params(request)
@@ -128,7 +123,6 @@ class PostViewSet(viewsets.ViewSet):
         parameters=[POST_ID, PAGE_PARAMETERS[0]],
         responses={200: PostContextOut, **errors(400, 404)},
     )
-    @action(detail=True, methods=["get"])
     def context(self, request: Request, id: str) -> Response:
         post_id = uuid_arg(id, "id")
         limit = page_params(request).limit

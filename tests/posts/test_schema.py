@@ -31,6 +31,8 @@ def test_schema_validates_without_warnings(tmp_path):
         "/posts/{id}/context",
     }
     assert set(paths["/posts"]) == {"post"}
+    assert {"/feed", "/posts/internal/following-changed"} <= set(paths)
+    assert not [p for p in paths if p.endswith("/")]  # slash twins stay out
     assert set(paths["/posts/{id}"]) == {"get", "patch", "delete"}  # no PUT
     assert {"201", "400", "401", "404"} <= set(paths["/posts"]["post"]["responses"])
     assert {"403", "404"} <= set(paths["/posts/{id}"]["delete"]["responses"])
