@@ -23,7 +23,7 @@ import pybreaker
 from django.conf import settings
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
-from hornet.errors import ServiceUnavailable
+from hornet.errors import ErrorCode, ServiceUnavailable
 from hornet.identity import Identity
 
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
@@ -32,7 +32,7 @@ MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call 
 class FollowersUnavailable(ServiceUnavailable):
     """The followers service did not answer usefully (down, slow, erroring, breaker open)."""
 
-    code = "followers_unavailable"
+    code = ErrorCode.FOLLOWERS_UNAVAILABLE
     default_message = "The followers service is unavailable."
 
 
@@ -82,7 +82,7 @@ class FollowersClient:
             if response.status_code != 200:
                 raise FollowersUnavailable(
                     f"The followers service answered {response.status_code}.",
-                    code="followers_refused",
+                    code=ErrorCode.FOLLOWERS_REFUSED,
                 )
             ids.extend(uuid.UUID(value) for value in response.json())
             next_url = response.links.get("next", {}).get("url")

@@ -21,20 +21,21 @@ from uuid import UUID
 from django.conf import settings
 
 from hornet.identity import Identity
+from hornet.pagination import Page
 from posts.clients import FollowersUnavailable, followers_client
 from posts.following_cache import (
     following_cache_get,
     following_cache_invalidate,
     following_cache_put,
 )
-from posts.selectors import Page, cursor_bound, newest_by_authors, page_of
+from posts.selectors import Row, cursor_bound, newest_by_authors, page_of
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Feed:
-    page: Page
+    page: Page[Row]
     degraded: bool  # True when the followers service could not be asked
 
 
@@ -64,7 +65,7 @@ def following_changed(*, user_id: UUID) -> None:
     following_cache_invalidate(user_id)
 
 
-def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page:
+def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page[Row]:
     """Top-level posts and shares by these authors, newest first, one page after the cursor."""
     bound = cursor_bound(after, descending=True)
     rows = newest_by_authors(
