@@ -6,7 +6,7 @@ class FollowersConfig(AppConfig):
 
     def ready(self) -> None:
         from followers import db
-        from hornet.exceptions import register_translator
+        from hornet.error_handler import register_translator
 
         db.connect()  # configures neomodel with a driver; sockets open on first query
         register_translator(db.translate_error)

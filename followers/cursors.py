@@ -2,23 +2,20 @@
 
 Follow lists are ordered by ``(created_at, id)`` descending, suggestions by
 ``(mutual_count desc, followers desc, user_id asc)``; a cursor holds the key of the last item
-shown. A signed cursor from another list (say, a posts cursor) is still refused with a 400.
+shown. Both keys are ``hornet.pagination.CursorKey``s: a signed cursor from another list (say,
+a posts cursor) is still refused with the one ``invalid_cursor`` 400.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hornet.errors import InvalidInput
 from hornet.numbers import stored_int
-
-
-def _invalid() -> InvalidInput:
-    return InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+from hornet.pagination import CursorKey
 
 
 @dataclass(frozen=True, slots=True)
-class FollowKey:
+class FollowKey(CursorKey):
     created_at: datetime
     id: str
 
@@ -26,18 +23,13 @@ class FollowKey:
         return {"t": self.created_at.isoformat(), "id": self.id}
 
     @classmethod
-    def parse(cls, after: dict[str, Any] | None) -> "FollowKey | None":
-        if after is None:
-            return None
-        t, follow_id = after.get("t"), after.get("id")
+    def decode(cls, payload: dict[str, Any]) -> "FollowKey":
+        t, follow_id = payload.get("t"), payload.get("id")
         if not isinstance(t, str) or not isinstance(follow_id, str) or len(follow_id) > 64:
-            raise _invalid()
-        try:
-            created_at = datetime.fromisoformat(t)
-        except ValueError:
-            raise _invalid() from None
+            raise ValueError("not a follow key")
+        created_at = datetime.fromisoformat(t)
         if created_at.tzinfo is None:
-            raise _invalid()
+            raise ValueError("a follow key's time is in UTC")
         return cls(created_at, follow_id)
 
 
@@ -49,7 +41,7 @@ def follow_params(key: FollowKey | None) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class SuggestionKey:
+class SuggestionKey(CursorKey):
     mutual_count: int
     followers: int
     user_id: str
@@ -58,13 +50,9 @@ class SuggestionKey:
         return {"m": self.mutual_count, "f": self.followers, "u": self.user_id}
 
     @classmethod
-    def parse(cls, after: dict[str, Any] | None) -> "SuggestionKey | None":
-        if after is None:
-            return None
-        m, f, u = after.get("m"), after.get("f"), after.get("u")
+    def decode(cls, payload: dict[str, Any]) -> "SuggestionKey":
+        m, f, u = payload.get("m"), payload.get("f"), payload.get("u")
         if not isinstance(u, str) or len(u) > 64:
-            raise _invalid()
-        try:  # Neo4j integers are 64-bit: a larger one would fail in the driver (a 500)
-            return cls(stored_int(m), stored_int(f), u)
-        except ValueError:
-            raise _invalid() from None
+            raise ValueError("not a suggestion key")
+        # Neo4j integers are 64-bit: a larger one would fail in the driver (a 500)
+        return cls(stored_int(m), stored_int(f), u)

@@ -1,13 +1,12 @@
-"""What the followers services and selectors return: small typed records, no HTTP."""
+"""What the followers services and selectors return: small typed records, no HTTP (pages of
+them are ``hornet.pagination.Page``)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 from uuid import UUID
 
 from hornet.timestamps import rfc3339
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +73,3 @@ class Suggestion:
             "mutual_count": self.mutual_count,
             "mutuals": [m.as_dict() for m in self.mutuals],
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """Items of one page and the cursor payload of the next page (None on the last page)."""
-
-    items: list[T]
-    next_after: dict[str, Any] | None
-    total: int | None = None

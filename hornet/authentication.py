@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.request import Request
 
-from hornet.errors import Forbidden, Unauthenticated
+from hornet.errors import ErrorCode, Forbidden, Unauthenticated
 from hornet.identity import Identity, attach_identity
 
 
@@ -52,7 +52,7 @@ def _enforce_csrf(request: HttpRequest) -> None:
     check.process_request(request)  # reads the CSRF cookie, so rendered forms reuse its secret
     reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
     if reason:
-        raise Forbidden(f"CSRF check failed: {reason}", code="csrf_failed")
+        raise Forbidden(f"CSRF check failed: {reason}", code=ErrorCode.CSRF_FAILED)
 
 
 class IdentityAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -15,21 +15,22 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from hornet.errors import InvalidIdentity
 from hornet.identity import (
     ACT_AS_COOKIE,
     ACT_AS_MAX_AGE,
-    InvalidIdentity,
     act_as_cookie_value,
     parse_user_id,
     parse_username,
 )
+from hornet.urls import both_slashes
 
 ACT_AS_PATH = "dev/act-as"
 
@@ -58,7 +59,7 @@ def dev_urlpatterns() -> list[URLPattern]:
     """The development routes; empty unless dev mode is in force (so never in production)."""
     if not dev_mode_enabled():
         return []
-    return [path(ACT_AS_PATH, act_as, name="dev-act-as"), path(f"{ACT_AS_PATH}/", act_as)]
+    return both_slashes(ACT_AS_PATH, act_as, name="dev-act-as")
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -16,25 +16,26 @@ from typing import Any
 
 from gunicorn import util
 
+from hornet.errors import INTERNAL_ERROR_MESSAGE, ErrorCode, error_body
+
 _ANSWERS = {
-    400: ("malformed_request", "The request could not be parsed."),
-    403: ("forbidden", "Request forbidden."),
-    414: ("uri_too_long", "The request line is too long."),
-    417: ("expectation_failed", "The Expect header cannot be met."),
-    431: ("header_fields_too_large", "Too many header fields, or one too large."),
-    500: ("internal_error", "Internal error; it has been logged."),
-    501: ("not_implemented", "The transfer coding is not supported."),
+    400: (ErrorCode.MALFORMED_REQUEST, "The request could not be parsed."),
+    403: (ErrorCode.FORBIDDEN, "Request forbidden."),
+    414: (ErrorCode.URI_TOO_LONG, "The request line is too long."),
+    417: (ErrorCode.EXPECTATION_FAILED, "The Expect header cannot be met."),
+    431: (ErrorCode.HEADER_FIELDS_TOO_LARGE, "Too many header fields, or one too large."),
+    500: (ErrorCode.INTERNAL_ERROR, INTERNAL_ERROR_MESSAGE),
+    501: (ErrorCode.NOT_IMPLEMENTED, "The transfer coding is not supported."),
 }
 
 
 def json_error_response(
-    status: int, reason: str, code: str | None = None, message: str | None = None
+    status: int, reason: str, code: ErrorCode | None = None, message: str | None = None
 ) -> bytes:
     """The whole HTTP/1.1 response for ``status``, then the connection closes: gunicorn's own
     refusals (the fixed text per status) and hornet.gunicorn_worker's (its own code and text)."""
-    fixed = _ANSWERS.get(status, ("error", reason or "The request was refused."))
-    code, message = code or fixed[0], message or fixed[1]
-    body = json.dumps({"code": code, "message": message, "details": None}).encode()
+    fixed = _ANSWERS.get(status, (ErrorCode.ERROR, reason or "The request was refused."))
+    body = json.dumps(error_body(code or fixed[0], message or fixed[1])).encode()
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
         "Connection: close\r\n"

@@ -34,6 +34,7 @@ from gunicorn import http
 from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from hornet.errors import ErrorCode
 from hornet.gunicorn_errors import json_error_response
 
 HEAD_MAX = 64 * 1024  # request line + headers; gunicorn's own limits are per line and field
@@ -64,7 +65,7 @@ class RequestBuffer:
     def feed(self, data: bytes) -> None:
         self.buf += data
 
-    def state(self) -> str | tuple[int, str, str, str]:
+    def state(self) -> str | tuple[int, str, ErrorCode, str]:
         """WAIT, READY (hand it over), or an error answer (status, reason, code, message)."""
         if self.head_end < 0:
             self.head_end = self.buf.find(b"\r\n\r\n", max(0, self.scanned - 3))
@@ -74,7 +75,7 @@ class RequestBuffer:
                     return (
                         431,
                         "Request Header Fields Too Large",
-                        "headers_too_large",
+                        ErrorCode.HEADER_FIELDS_TOO_LARGE,
                         f"Request line and headers larger than {HEAD_MAX} bytes.",
                     )
                 return WAIT
@@ -115,7 +116,7 @@ class RequestBuffer:
             self.length = int(lengths[0])
         return True
 
-    def _scan_chunks(self) -> str | tuple[int, str, str, str]:
+    def _scan_chunks(self) -> str | tuple[int, str, ErrorCode, str]:
         buf, pos = self.buf, self.scanned
         while True:
             eol = buf.find(b"\r\n", pos)
@@ -141,11 +142,11 @@ class RequestBuffer:
             self.chunk_total += size
             pos = self.scanned = eol + 2 + size + 2
 
-    def _too_large(self) -> tuple[int, str, str, str]:
+    def _too_large(self) -> tuple[int, str, ErrorCode, str]:
         return (
             413,
             "Payload Too Large",
-            "payload_too_large",
+            ErrorCode.PAYLOAD_TOO_LARGE,
             f"Request body larger than {self.max_body} bytes.",
         )
 
@@ -250,7 +251,7 @@ class BufferedThreadWorker(ThreadWorker):
                     json_error_response(
                         408,
                         "Request Timeout",
-                        "request_timeout",
+                        ErrorCode.REQUEST_TIMEOUT,
                         f"The request was not received within {self.read_timeout:g} s.",
                     ),
                 )

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils.module_loading import import_string
 
-from hornet.errors import DomainError
-from hornet.exceptions import translate
+from hornet.error_handler import translate
+from hornet.errors import DomainError, ErrorCode
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -21,7 +21,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         error = translate(exc)
         if error is None or not isinstance(error, DomainError):
-            error = DomainError("Readiness check failed.", code="not_ready")
+            error = DomainError("Readiness check failed.", code=ErrorCode.NOT_READY)
         return JsonResponse(
             {"status": "unavailable", "code": error.code, "message": error.message}, status=503
         )

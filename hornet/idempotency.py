@@ -45,7 +45,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hornet.errors import Conflict, InvalidInput, Unauthenticated, Unprocessable
+from hornet.errors import Conflict, ErrorCode, InvalidInput, Unauthenticated, Unprocessable
 from hornet.identity import Identity
 
 log = logging.getLogger(__name__)
@@ -64,14 +64,14 @@ RELEASE_RETRY_SECONDS = 0.25
 class IdempotencyKeyReused(Unprocessable):
     """The key was first used with another request body or route."""
 
-    code = "idempotency_key_reused"
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
     default_message = "This Idempotency-Key was used with a different request."
 
 
 class IdempotencyInProgress(Conflict):
     """The first request with this key has not finished yet."""
 
-    code = "idempotency_in_progress"
+    code = ErrorCode.IDEMPOTENCY_IN_PROGRESS
     default_message = "A request with this Idempotency-Key is still in progress; retry shortly."
 
 
@@ -263,7 +263,9 @@ def _key(request: Request) -> str | None:
         return None
     if not _KEY_RE.fullmatch(raw):
         raise InvalidInput.for_field(
-            HEADER, "1 to 255 printable ASCII characters without spaces.", code="invalid_key"
+            HEADER,
+            "1 to 255 printable ASCII characters without spaces.",
+            code=ErrorCode.INVALID_KEY,
         )
     return raw
 

@@ -23,9 +23,10 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
 
-from hornet.errors import DomainError, Unauthenticated
+from hornet.errors import DomainError, InvalidIdentity
 from hornet.headers import utf8_header
 from hornet.numbers import ascii_uuid
+from hornet.tokens import verify_token
 
 ACT_AS_COOKIE = "hornet_act_as"
 ACT_AS_MAX_AGE = 7 * 24 * 3600  # seconds; the signed value carries its own timestamp
@@ -39,13 +40,6 @@ _USERNAME_RE = re.compile(
     + str(USERNAME_MAX)
     + "}$"
 )
-
-
-class InvalidIdentity(Unauthenticated):
-    """An identity was presented but is malformed, unverifiable or contradictory."""
-
-    code = "invalid_identity"
-    default_message = "The identity presented with the request is not valid."
 
 
 IdentitySource = Literal["header", "token", "cookie"]
@@ -131,8 +125,6 @@ def _from_bearer(request: HttpRequest) -> Identity | None:
     token = _bearer_token(request)
     if token is None:
         raise InvalidIdentity("Authorization must be 'Bearer <token>'.")
-    from hornet.tokens import verify_token  # imported lazily: only jwt deployments need it
-
     claims = verify_token(token)
     user_id = parse_user_id(str(claims.get("sub", "")), "token sub")
     username = parse_username(claims.get("preferred_username"), "token preferred_username")

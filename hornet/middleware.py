@@ -8,10 +8,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
+from hornet.errors import ErrorCode
 from hornet.identity import attach_identity
 from hornet.numbers import ascii_int
+from hornet.views import error_response
 
 log = logging.getLogger(__name__)
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
@@ -45,22 +47,17 @@ class RequestIdMiddleware:
         except ValueError:  # not ASCII digits, or 19+ of them: certainly larger than the limit
             length = limit + 1 if limit is not None else 0
         if limit is not None and length > limit:
-            response: HttpResponse = JsonResponse(
-                {
-                    "code": "payload_too_large",
-                    "message": f"Request body larger than {limit} bytes.",
-                    "details": None,
-                },
-                status=413,
-            )
+            response: HttpResponse = _too_large(limit)
         else:
             response = self.get_response(request)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
         return response
 
 
-def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "details": None}, status=status)
+def _too_large(limit: int) -> HttpResponse:
+    return error_response(
+        413, ErrorCode.PAYLOAD_TOO_LARGE, f"Request body larger than {limit} bytes."
+    )
 
 
 def _buffer_unsized_body(request: HttpRequest, limit: int | None) -> HttpResponse | None:
@@ -70,15 +67,19 @@ def _buffer_unsized_body(request: HttpRequest, limit: int | None) -> HttpRespons
     if "HTTP_TRANSFER_ENCODING" not in meta or meta.get("CONTENT_LENGTH"):
         return None
     if not meta.get("wsgi.input_terminated"):
-        return _error(411, "length_required", "Send the body with a Content-Length header.")
+        return error_response(
+            411, ErrorCode.LENGTH_REQUIRED, "Send the body with a Content-Length header."
+        )
     stream = meta["wsgi.input"]
     try:
         data = stream.read(limit + 1) if limit is not None else stream.read()
     except Exception:  # the server's own errors: a chunk size that is not hex, a cut body...
         log.info("request %s: unsized body unreadable", request.request_id, exc_info=True)  # type: ignore[attr-defined]
-        return _error(400, "malformed_request", "The request body could not be read.")
+        return error_response(
+            400, ErrorCode.MALFORMED_REQUEST, "The request body could not be read."
+        )
     if limit is not None and len(data) > limit:
-        return _error(413, "payload_too_large", f"Request body larger than {limit} bytes.")
+        return _too_large(limit)
     # What Django and DRF read: the stream and its length (DRF takes a 0 length as no body).
     meta["CONTENT_LENGTH"] = str(len(data))
     meta["wsgi.input"] = io.BytesIO(data)

@@ -13,12 +13,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
+from hornet.errors import ERROR_CODE_DESCRIPTIONS, ErrorCode
+
+# The ``ErrorCode`` schema component (settings SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES).
+ERROR_CODE_CHOICES = [(code.value, ERROR_CODE_DESCRIPTIONS[code]) for code in ErrorCode]
+
 
 @extend_schema_serializer(component_name="Error")
 class ErrorOut(serializers.Serializer):
-    """The body of every error (hornet.exceptions)."""
+    """The body of every error (hornet.errors.error_body); ``code`` is one of ``ErrorCode``."""
 
-    code = serializers.CharField(help_text="Stable machine-readable code, e.g. `not_found`.")
+    code = serializers.ChoiceField(
+        choices=ERROR_CODE_CHOICES,
+        help_text="Stable machine-readable code; clients branch on it. The complete list:",
+    )
     message = serializers.CharField()
     details = serializers.JSONField(
         allow_null=True, help_text="Field name -> messages for input errors; else null or context."

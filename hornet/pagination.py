@@ -4,10 +4,16 @@ Lists are ordered by a unique key (for example ``(created_at, id)`` descending).
 names the last item of the page; the next page starts strictly after it, so items inserted
 meanwhile at the head never shift what follows (nothing skipped, nothing repeated). Cursors
 are signed so a forged or truncated one is a clean 400, and carry no database syntax.
+
+One vocabulary for both services: selectors return a ``Page``; each list's key is a
+``CursorKey`` (``payload()`` writes a cursor's payload, ``parse(payload)`` reads it back); every
+unusable cursor is the same 400 (``invalid_cursor``); views answer with ``page_response``.
 """
 
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,10 +23,53 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hornet.errors import InvalidInput
+from hornet.errors import ErrorCode, InvalidInput
 from hornet.numbers import ascii_int
 
 _SALT = "hornet.cursor"
+INVALID_CURSOR_MESSAGE = "Cursor is not valid."
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list: its items, the cursor payload of the next page (None on the last
+    page) and, for the lists that count them, the total number of items."""
+
+    items: list[T]
+    next_cursor: dict[str, Any] | None
+    total: int | None = None
+
+
+def invalid_cursor() -> InvalidInput:
+    """The one answer to a cursor that cannot be used: forged, truncated or of another list."""
+    return InvalidInput.for_field("cursor", INVALID_CURSOR_MESSAGE, code=ErrorCode.INVALID_CURSOR)
+
+
+class CursorKey(ABC):
+    """The position of an item in one ordered list: what that list's cursor payload holds."""
+
+    @abstractmethod
+    def payload(self) -> dict[str, Any]:
+        """The (JSON) payload of a cursor pointing just after this item."""
+
+    @classmethod
+    @abstractmethod
+    def decode(cls, payload: dict[str, Any]) -> Self:
+        """The key a payload holds; ``ValueError``/``TypeError`` when it holds none."""
+
+    @classmethod
+    def parse(cls, payload: dict[str, Any] | None) -> Self | None:
+        """The key of a decoded cursor, None for the first page; ``invalid_cursor`` for a
+        payload of another list (signed, so never forged, but perhaps a posts cursor sent to a
+        followers list)."""
+        if payload is None:
+            return None
+        try:
+            return cls.decode(payload)
+        except (ValueError, TypeError, OverflowError, OSError):
+            raise invalid_cursor() from None
 
 
 @dataclass(frozen=True)
@@ -35,15 +84,13 @@ def encode_cursor(payload: dict[str, Any]) -> str:
 
 def decode_cursor(raw: str) -> dict[str, Any]:
     if len(raw) > 512:
-        raise InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+        raise invalid_cursor()
     try:
         value = signing.loads(raw, salt=_SALT)
     except (signing.BadSignature, ValueError, UnicodeError):
-        raise InvalidInput.for_field(
-            "cursor", "Cursor is not valid.", code="invalid_cursor"
-        ) from None
+        raise invalid_cursor() from None
     if not isinstance(value, dict):
-        raise InvalidInput.for_field("cursor", "Cursor is not valid.", code="invalid_cursor")
+        raise invalid_cursor()
     return value
 
 
@@ -86,16 +133,23 @@ def link_url(path: str, query: str) -> str:
 
 def page_response(
     request: Request,
-    items: list[Any],
+    body: Any,
     next_cursor: dict[str, Any] | None,
     headers: dict[str, str] | None = None,
+    *,
+    path: str | None = None,
+    query: Mapping[str, Any] | None = None,
 ) -> Response:
-    """A JSON array, with ``Link: <...>; rel="next"`` when there is a next page."""
-    response = Response(items, headers=headers)
+    """``body`` (a page's JSON array, usually), with ``Link: <...>; rel="next"`` when there is
+    a next page. The link repeats the request's path and query with the next cursor; ``path``
+    and ``query`` point it at another route instead (a thread's first replies link to the
+    replies list)."""
+    response = Response(body, headers=headers)
     if next_cursor is not None:
-        query = request.query_params.copy()
-        query["cursor"] = encode_cursor(next_cursor)
-        response["Link"] = f'<{link_url(request.path, urlencode(query))}>; rel="next"'
+        params = dict((request.query_params if path is None else query or {}).items())
+        params["cursor"] = encode_cursor(next_cursor)
+        target = link_url(path or request.path, urlencode(params))
+        response["Link"] = f'<{target}>; rel="next"'
     return response
 
 

@@ -6,7 +6,11 @@
   ``hornet.openapi.StrictFieldsExtension`` (``additionalProperties: false``).
 - ``StrictCharField``: only JSON strings (DRF would turn 12 into "12").
 - ``StrictUUIDField``: only UUID strings in ASCII (DRF would take the integer 42, and
-  ``uuid.UUID`` takes ``+``, ``_`` and non-ASCII digits; hornet.numbers).
+  ``uuid.UUID`` takes ``+``, ``_`` and non-ASCII digits; hornet.numbers). Its error is the one a
+  malformed id in a path gets (hornet.ids): code ``invalid_uuid``, "Must be a valid UUID."
+
+Every input serializer of both services derives from ``StrictFieldsSerializer``
+(tests/hornet/test_error_codes.py checks it).
 """
 
 from collections.abc import Mapping
@@ -14,6 +18,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from hornet.errors import ErrorCode
+from hornet.ids import INVALID_UUID_MESSAGE
 from hornet.numbers import ascii_uuid
 
 
@@ -38,12 +44,17 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictUUIDField(serializers.UUIDField):
-    """Only UUID strings, ASCII spellings only: DRF would otherwise accept integers."""
+    """Only UUID strings, ASCII spellings only: DRF would otherwise accept integers.
+
+    The error's code is ``invalid_uuid`` (``ErrorDetail.code``), which hornet.error_handler
+    answers as the body's code when every failing field is such an id."""
+
+    default_error_messages = {ErrorCode.INVALID_UUID.value: INVALID_UUID_MESSAGE}
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid", value=type(data).__name__)
-        try:
-            return ascii_uuid(data)
-        except ValueError:
-            self.fail("invalid", value=data)
+        if isinstance(data, str):
+            try:
+                return ascii_uuid(data)
+            except ValueError:
+                pass
+        self.fail(ErrorCode.INVALID_UUID.value)

@@ -18,8 +18,7 @@ from typing import Any
 import jwt
 from django.conf import settings
 
-from hornet.errors import ServiceUnavailable
-from hornet.identity import InvalidIdentity
+from hornet.errors import ErrorCode, InvalidIdentity, ServiceUnavailable
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
 
@@ -43,7 +42,8 @@ def jwks_client() -> jwt.PyJWKClient:
 
 def _unavailable() -> ServiceUnavailable:
     return ServiceUnavailable(
-        "The identity provider's keys cannot be fetched.", code="identity_provider_unavailable"
+        "The identity provider's keys cannot be fetched.",
+        code=ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
     )
 
 

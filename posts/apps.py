@@ -5,7 +5,7 @@ class PostsConfig(AppConfig):
     name = "posts"
 
     def ready(self) -> None:
-        from hornet.exceptions import register_translator
+        from hornet.error_handler import register_translator
         from posts import db
 
         db.connect()  # registers the client lazily; sockets open on first use, per worker

@@ -26,7 +26,7 @@ import pybreaker
 from django.conf import settings
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
-from hornet.errors import ServiceUnavailable
+from hornet.errors import ErrorCode, ServiceUnavailable
 from hornet.identity import Identity
 
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
@@ -42,7 +42,7 @@ class IdsPage:
 class FollowersUnavailable(ServiceUnavailable):
     """The followers service did not answer usefully (down, slow, erroring, breaker open)."""
 
-    code = "followers_unavailable"
+    code = ErrorCode.FOLLOWERS_UNAVAILABLE
     default_message = "The followers service is unavailable."
 
 
@@ -113,7 +113,7 @@ class FollowersClient:
         if response.status_code != 200:
             raise FollowersUnavailable(
                 f"The followers service answered {response.status_code}.",
-                code="followers_refused",
+                code=ErrorCode.FOLLOWERS_REFUSED,
             )
         ids = [uuid.UUID(value) for value in response.json()]
         next_url = response.links.get("next", {}).get("url")

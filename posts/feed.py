@@ -22,6 +22,7 @@ from uuid import UUID
 from django.conf import settings
 
 from hornet.identity import Identity
+from hornet.pagination import Page
 from posts import fanout, timelines
 from posts.clients import FollowersUnavailable, followers_client
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
@@ -31,14 +32,14 @@ from posts.following_cache import (
     following_cache_put,
 )
 from posts.queries import TimeKey
-from posts.selectors import Page, Row, cursor_bound, newest_by_authors, page_of, posts_by_ids
+from posts.selectors import Row, cursor_bound, newest_by_authors, page_of, posts_by_ids
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Feed:
-    page: Page
+    page: Page[Row]
     degraded: bool  # True when the followers service could not be asked
 
 
@@ -72,7 +73,7 @@ def following_changed(
     fanout.follow_changed(user_id=user_id, followee=followee, following=following)
 
 
-def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page:
+def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page[Row]:
     """The pull feed: top-level posts and shares by these authors, newest first, one page
     after the cursor."""
     bound = cursor_bound(after, descending=True)
@@ -104,7 +105,7 @@ def feed_page(
     if owner is None or owner.state != timelines.READY or _fanout_behind(now):
         return _pull(identity=identity, forward=forward, limit=limit, after=after)
     timelines.owner_touch(owner, now)
-    key = TimeKey.from_payload(after)
+    key = TimeKey.parse(after)
     if key is not None and owner.horizon is not None and key.created_at < owner.horizon:
         return _pull(identity=identity, forward=forward, limit=limit, after=after)
     need = limit + 1

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from hornet.errors import InvalidInput
+from hornet.pagination import CursorKey
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
@@ -21,7 +21,7 @@ ASC = [("created_at", 1), ("_id", 1)]
 
 
 @dataclass(frozen=True)
-class TimeKey:
+class TimeKey(CursorKey):
     """Position of a post in a time-ordered list: the cursor's decoded payload."""
 
     created_at: datetime
@@ -36,23 +36,11 @@ class TimeKey:
         return {"t": millis, "id": self.id.hex}
 
     @classmethod
-    def from_payload(cls, payload: dict[str, Any] | None) -> "TimeKey | None":
-        """Decode a (signed) cursor payload; anything unexpected is a 400 naming ``cursor``."""
-        if payload is None:
-            return None
+    def decode(cls, payload: dict[str, Any]) -> "TimeKey":
         millis, raw_id = payload.get("t"), payload.get("id")
-        try:
-            if (
-                not isinstance(millis, int)
-                or isinstance(millis, bool)
-                or not isinstance(raw_id, str)
-            ):
-                raise ValueError
-            return cls(EPOCH + millis * _MS, UUID(hex=raw_id))
-        except (ValueError, OverflowError, OSError):
-            raise InvalidInput.for_field(
-                "cursor", "Cursor is not valid for this list.", code="invalid_cursor"
-            ) from None
+        if not isinstance(millis, int) or isinstance(millis, bool) or not isinstance(raw_id, str):
+            raise ValueError("not a time key")
+        return cls(EPOCH + millis * _MS, UUID(hex=raw_id))
 
 
 def after_filter(key: TimeKey | None, descending: bool) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from hornet.errors import NotFound
+from hornet.pagination import Page
 from posts import threads
 from posts.authors import author_stats_get
 from posts.db import query_ms
@@ -26,14 +27,6 @@ from posts.windows import (
 Row = dict[str, Any]
 # Lists never show a reply's ancestor path (up to 1000 ids): not read.
 _LIST_FIELDS = {ANCESTORS: 0}
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list and the cursor payload of the next page (None on the last)."""
-
-    items: list[Row]
-    next_cursor: dict[str, Any] | None
 
 
 def post_not_found(post_id: UUID, field: str = "id") -> NotFound:
@@ -62,7 +55,7 @@ def posts_by_ids(ids: Sequence[UUID]) -> dict[UUID, Row]:
     return {row["_id"]: row for row in found}
 
 
-def page_of(rows: list[Row], limit: int) -> Page:
+def page_of(rows: list[Row], limit: int) -> Page[Row]:
     """A page from up to ``limit + 1`` rows in page order: the extra row only tells that a next
     page exists (no count query); the cursor is the last row shown."""
     if len(rows) <= limit:
@@ -89,7 +82,7 @@ def _finder(sort: list[tuple[str, int]]) -> Finder:
 
 def cursor_bound(after: dict[str, Any] | None, *, descending: bool) -> Bound | None:
     """The first slice's cursor side, from a (signed) cursor payload; None on a first page."""
-    key = TimeKey.from_payload(after)
+    key = TimeKey.parse(after)
     if key is None:
         return None
     return Bound(at=key.created_at, filter=after_filter(key, descending=descending))
@@ -125,7 +118,7 @@ def _top_level(row: Row) -> bool:
 
 def posts_by_authors_page(
     *, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None = None
-) -> Page:
+) -> Page[Row]:
     """Posts (including replies and shares) by any of these authors, newest first."""
     if not author_ids:
         return Page([], None)
@@ -135,12 +128,12 @@ def posts_by_authors_page(
 
 def posts_by_author_page(
     *, author_id: UUID, limit: int, after: dict[str, Any] | None = None
-) -> Page:
+) -> Page[Row]:
     """One user's posts, newest first. An unknown user simply has none."""
     return posts_by_authors_page(author_ids=[author_id], limit=limit, after=after)
 
 
-def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page:
+def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page[Row]:
     """A page of a post's direct replies, oldest first, read in windows from the post's time
     sized by its reply count."""
     now = now_ms()
@@ -157,7 +150,7 @@ def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page:
     return page_of(rows, limit)
 
 
-def replies_page(*, post_id: UUID, limit: int, after: dict[str, Any] | None = None) -> Page:
+def replies_page(*, post_id: UUID, limit: int, after: dict[str, Any] | None = None) -> Page[Row]:
     """Direct replies to a post, oldest first; NotFound if the post does not exist (also on
     later pages, so a thread deleted while it is paged answers 404, not [])."""
     return _replies(post_get(post_id=post_id), limit, after)
@@ -167,7 +160,7 @@ def replies_page(*, post_id: UUID, limit: int, after: dict[str, Any] | None = No
 class Context:
     ancestors: list[Row]  # root first
     post: Row
-    replies: Page
+    replies: Page[Row]
 
 
 def post_context(*, post_id: UUID, limit: int) -> Context:

@@ -18,6 +18,7 @@ import httpx
 import jwt
 from django.conf import settings
 
+from hornet.errors import ErrorCode
 from hornet.identity import Identity
 from posts.clients import FollowersUnavailable
 
@@ -65,7 +66,8 @@ def _fetch() -> _Token:
         lifetime = float(body.get("expires_in", 60))
     except (httpx.HTTPError, KeyError, ValueError, jwt.PyJWTError) as exc:
         raise FollowersUnavailable(
-            f"No service token from {token_url()}: {type(exc).__name__}.", code="token_unavailable"
+            f"No service token from {token_url()}: {type(exc).__name__}.",
+            code=ErrorCode.TOKEN_UNAVAILABLE,
         ) from exc
     return _Token(identity, time.monotonic() + max(lifetime - _RENEW_BEFORE, 1.0))
 

@@ -28,7 +28,7 @@ from uuid import UUID
 
 from pymongo import UpdateOne
 
-from hornet.errors import InvalidInput
+from hornet.errors import ErrorCode, InvalidInput
 from posts.db import database, query_ms
 from posts.documents import ANCESTORS, now_ms, posts_collection
 
@@ -55,7 +55,7 @@ def reply_path(parent: Row) -> list[UUID]:
             "parent_post_id",
             f"This thread is {MAX_THREAD_DEPTH} replies deep, the most allowed; "
             "reply to a post higher up.",
-            code="thread_too_deep",
+            code=ErrorCode.THREAD_TOO_DEEP,
         )
     return path
 

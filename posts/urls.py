@@ -1,14 +1,12 @@
 """The posts service's routes (ROOT_URLCONF of settings.posts).
 
-Every route answers with and without a trailing slash: the router's slash is the optional
-group ``(?:/)?``, which the OpenAPI generator documents as the slash-less v1 path.
+Every route answers with and without a trailing slash (hornet.urls.both_slashes).
 """
 
-from django.urls import re_path
-from rest_framework.routers import SimpleRouter
+from django.urls import URLPattern
 
 from hornet.devtools import dev_urlpatterns
-from hornet.urls import common_urlpatterns
+from hornet.urls import both_slashes, common_urlpatterns
 from posts.feed_views import FeedView, FollowingChangedView
 from posts.views import PostViewSet
 
@@ -17,19 +15,23 @@ handler500 = "hornet.views.server_error"
 handler400 = "hornet.views.bad_request"
 handler403 = "hornet.views.permission_denied"
 
-router = SimpleRouter()
-router.trailing_slash = "(?:/)?"
-router.register("posts", PostViewSet, basename="post")
+POST = "posts/<str:id>"
+POST_ACTIONS = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
 
-# The shared routes first: /posts/schema and /posts/docs must not be read as post ids.
-urlpatterns = [
+# The shared routes first: /posts/schema and /posts/docs must not be read as post ids; nor
+# must /posts/author/... and /posts/internal/... be read as a post's sub-routes.
+urlpatterns: list[URLPattern] = [
     *common_urlpatterns("posts"),
     *dev_urlpatterns(),
-    re_path(r"^feed/?$", FeedView.as_view(), name="feed"),
-    re_path(
-        r"^posts/internal/following-changed/?$",
-        FollowingChangedView.as_view(),
-        name="following-changed",
+    *both_slashes("feed", FeedView, name="feed"),
+    *both_slashes(
+        "posts/internal/following-changed", FollowingChangedView, name="following-changed"
     ),
-    *router.urls,
+    *both_slashes("posts", PostViewSet, {"post": "create"}, name="post-list"),
+    *both_slashes(
+        "posts/author/<str:author_id>", PostViewSet, {"get": "author"}, name="post-author"
+    ),
+    *both_slashes(POST, PostViewSet, POST_ACTIONS, name="post-detail"),
+    *both_slashes(POST + "/context", PostViewSet, {"get": "context"}, name="post-context"),
+    *both_slashes(POST + "/replies", PostViewSet, {"get": "replies"}, name="post-replies"),
 ]

@@ -1,39 +1,20 @@
 """HTTP for posts: parse, call a service or selector, render. No rules live here."""
 
-import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet import idempotency
 from hornet.authentication import caller
-from hornet.errors import InvalidInput
-from hornet.numbers import ascii_uuid
-from hornet.pagination import (
-    PAGE_PARAMETERS,
-    encode_cursor,
-    link_url,
-    page_params,
-    page_response,
-    paged,
-)
+from hornet.ids import uuid_arg
+from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
 from posts.threads import MAX_THREAD_DEPTH
-
-
-def parse_id(raw: str, field: str) -> uuid.UUID:
-    """A path segment as a UUID; a 400 naming the parameter otherwise."""
-    try:
-        return ascii_uuid(raw)
-    except ValueError:
-        raise InvalidInput.for_field(field, "Must be a UUID.", code="invalid_id") from None
 
 
 def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -46,8 +27,6 @@ class PostViewSet(viewsets.ViewSet):
     """Posts, replies and shares (v1 routes plus edit and thread context)."""
 
     schema = PostsAutoSchema()
-    lookup_field = "id"
-    lookup_value_regex = "[^/]+"  # anything; a malformed id is a 400 naming it, not a 404
 
     @extend_schema(
         operation_id="posts_create",
@@ -79,7 +58,7 @@ class PostViewSet(viewsets.ViewSet):
         responses={200: PostOut, **errors(400, 404)},
     )
     def retrieve(self, request: Request, id: str) -> Response:
-        return Response(post_json(selectors.post_get(post_id=parse_id(id, "id"))))
+        return Response(post_json(selectors.post_get(post_id=uuid_arg(id, "id"))))
 
     @extend_schema(
         operation_id="posts_edit",
@@ -90,7 +69,7 @@ class PostViewSet(viewsets.ViewSet):
         responses={200: PostOut, **errors(400, 403, 404, 429)},
     )
     def partial_update(self, request: Request, id: str) -> Response:
-        post_id = parse_id(id, "id")
+        post_id = uuid_arg(id, "id")
         content = _valid(PostEditIn, request)["content"]
         row = services.post_edit(post_id=post_id, actor_id=caller(request).user_id, content=content)
         return Response(post_json(row))
@@ -105,7 +84,7 @@ class PostViewSet(viewsets.ViewSet):
         responses={204: OpenApiResponse(description="Deleted."), **errors(400, 403, 404, 429)},
     )
     def destroy(self, request: Request, id: str) -> Response:
-        services.post_delete(post_id=parse_id(id, "id"), actor_id=caller(request).user_id)
+        services.post_delete(post_id=uuid_arg(id, "id"), actor_id=caller(request).user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -115,9 +94,8 @@ class PostViewSet(viewsets.ViewSet):
         parameters=[uuid_path("author_id", "The author's user id."), *PAGE_PARAMETERS],
         responses={200: paged(PostOut, "The user's posts; [] if none."), **errors(400)},
     )
-    @action(detail=False, methods=["get"], url_path=r"author/(?P<author_id>[^/]+)")
     def author(self, request: Request, author_id: str) -> Response:
-        user_id = parse_id(author_id, "author_id")
+        user_id = uuid_arg(author_id, "author_id")
         params = page_params(request)
         page = selectors.posts_by_author_page(
             author_id=user_id, limit=params.limit, after=params.after
@@ -131,9 +109,8 @@ class PostViewSet(viewsets.ViewSet):
         parameters=[POST_ID, *PAGE_PARAMETERS],
         responses={200: paged(PostOut, "Replies."), **errors(400, 404)},
     )
-    @action(detail=True, methods=["get"])
     def replies(self, request: Request, id: str) -> Response:
-        post_id = parse_id(id, "id")
+        post_id = uuid_arg(id, "id")
         params = page_params(request)
         page = selectors.replies_page(post_id=post_id, limit=params.limit, after=params.after)
         return page_response(request, [post_json(r) for r in page.items], page.next_cursor)
@@ -146,9 +123,8 @@ class PostViewSet(viewsets.ViewSet):
         parameters=[POST_ID, PAGE_PARAMETERS[0]],
         responses={200: PostContextOut, **errors(400, 404)},
     )
-    @action(detail=True, methods=["get"])
     def context(self, request: Request, id: str) -> Response:
-        post_id = parse_id(id, "id")
+        post_id = uuid_arg(id, "id")
         limit = page_params(request).limit
         thread = selectors.post_context(post_id=post_id, limit=limit)
         body = {
@@ -156,8 +132,7 @@ class PostViewSet(viewsets.ViewSet):
             "post": post_json(thread.post),
             "replies": [post_json(r) for r in thread.replies.items],
         }
-        response = Response(body)
-        if thread.replies.next_cursor is not None:
-            query = urlencode({"limit": limit, "cursor": encode_cursor(thread.replies.next_cursor)})
-            response["Link"] = f'<{link_url(f"/posts/{post_id}/replies", query)}>; rel="next"'
-        return response
+        replies = f"/posts/{post_id}/replies"
+        return page_response(
+            request, body, thread.replies.next_cursor, path=replies, query={"limit": limit}
+        )

@@ -97,7 +97,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["hornet.permissions.HasIdentity"],
     "DEFAULT_RENDERER_CLASSES": ["hornet.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["hornet.parsers.StrictJSONParser"],
-    "EXCEPTION_HANDLER": "hornet.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "hornet.error_handler.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
@@ -113,6 +113,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ErrorCode": "hornet.openapi.ERROR_CODE_CHOICES"},
 }
 
 LOGGING = {

@@ -152,3 +152,18 @@ class FlakyStore:
             return method(*args, **kwargs)
 
         return call
+
+
+def assert_error_codes_documented(schema: dict[str, Any]) -> None:
+    """An OpenAPI schema's ``Error`` body has a ``code`` from the ``ErrorCode`` enum, which
+    lists every member of hornet.errors.ErrorCode with its description."""
+    from hornet.errors import ERROR_CODE_DESCRIPTIONS, ErrorCode
+
+    schemas = schema["components"]["schemas"]
+    code = schemas["Error"]["properties"]["code"]
+    assert code["allOf"] == [{"$ref": "#/components/schemas/ErrorCode"}]
+    described = dict(
+        line[3:].split("` - ", 1) for line in schemas["ErrorCode"]["description"].splitlines()
+    )
+    assert list(described) == schemas["ErrorCode"]["enum"]
+    assert described == {code.value: ERROR_CODE_DESCRIPTIONS[code] for code in ErrorCode}

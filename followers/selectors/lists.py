@@ -34,7 +34,8 @@ from neo4j import Record
 
 from followers import graph
 from followers.cursors import FollowKey, follow_params
-from followers.types import Follow, Page, UserRef
+from followers.types import Follow, UserRef
+from hornet.pagination import Page
 
 # The cursor: a range the index seek starts from, and a filter on the cursor's millisecond.
 _AFTER: LiteralString = """

@@ -26,7 +26,8 @@ from neo4j import Record
 
 from followers import conf, graph
 from followers.cursors import SuggestionKey
-from followers.types import Page, Suggestion, UserRef
+from followers.types import Suggestion, UserRef
+from hornet.pagination import Page
 
 FRIENDS_OF_FRIENDS: LiteralString = """
 MATCH (me:User {user_id: $me})

@@ -25,7 +25,7 @@ from neo4j import ManagedTransaction
 from followers import graph
 from followers.services.users import SET_USERNAME
 from followers.types import Follow
-from hornet.errors import Forbidden, InvalidInput, NotFound
+from hornet.errors import ErrorCode, Forbidden, InvalidInput, NotFound
 
 FOLLOW: LiteralString = (
     """
@@ -102,7 +102,9 @@ def follow_create(
     created (the first answer) rather than as found.
     """
     if sender_id == receiver_id:
-        raise InvalidInput.for_field("receiver_id", "You cannot follow yourself.", "self_follow")
+        raise InvalidInput.for_field(
+            "receiver_id", "You cannot follow yourself.", ErrorCode.SELF_FOLLOW
+        )
     new_id = str(follow_id or uuid4())
     record = graph.write(
         FOLLOW,

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from followers import graph
 from followers.services.users import SET_USERNAME
-from hornet.errors import InvalidInput
+from hornet.errors import ErrorCode, InvalidInput
 
 DISMISS: LiteralString = (
     """
@@ -25,5 +25,7 @@ MERGE (me)-[d:DISMISSED]->(u)
 def suggestion_dismiss(*, user_id: UUID, dismissed_id: UUID, username: str | None = None) -> None:
     """Keep ``dismissed_id`` out of ``user_id``'s suggestions from now on. Idempotent."""
     if user_id == dismissed_id:
-        raise InvalidInput.for_field("user_id", "You cannot dismiss yourself.", "self_dismiss")
+        raise InvalidInput.for_field(
+            "user_id", "You cannot dismiss yourself.", ErrorCode.SELF_DISMISS
+        )
     graph.write(DISMISS, user_id=str(user_id), dismissed_id=str(dismissed_id), username=username)

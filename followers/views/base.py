@@ -1,23 +1,12 @@
-"""What every followers viewset shares: the caller, UUID path arguments, write throttling."""
+"""What every followers viewset shares: the caller seen in the graph, write throttling."""
 
 from typing import Any
-from uuid import UUID
 
 from rest_framework.request import Request
 from rest_framework.viewsets import ViewSet
 
 from followers import services
 from hornet.authentication import caller
-from hornet.errors import InvalidInput
-from hornet.numbers import ascii_uuid
-
-
-def uuid_arg(raw: str, field: str) -> UUID:
-    """A UUID from the URL, or a 400 naming the field (never a 404 for a malformed id)."""
-    try:
-        return ascii_uuid(raw)
-    except ValueError:
-        raise InvalidInput.for_field(field, "Must be a valid UUID.", code="invalid_uuid") from None
 
 
 class GraphViewSet(ViewSet):

@@ -8,9 +8,10 @@ from followers import services
 from followers.clients import notify_following_changed
 from followers.openapi import FOLLOW_ID, USER_ID, errors
 from followers.serializers import FollowIn, FollowOut
-from followers.views.base import GraphViewSet, uuid_arg
+from followers.views.base import GraphViewSet
 from hornet import idempotency
 from hornet.authentication import caller
+from hornet.ids import uuid_arg
 
 TAGS = ["follows"]
 

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 from followers import selectors, services
 from followers.openapi import USER_ID, errors
 from followers.serializers import SuggestionOut
-from followers.views.base import GraphViewSet, uuid_arg
+from followers.views.base import GraphViewSet
 from hornet.authentication import caller
+from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 
 TAGS = ["suggestions"]
@@ -32,7 +33,7 @@ class SuggestionViewSet(GraphViewSet):
         page = selectors.suggestions_for(
             user_id=caller(request).user_id, limit=params.limit, after=params.after
         )
-        return page_response(request, [s.as_dict() for s in page.items], page.next_after)
+        return page_response(request, [s.as_dict() for s in page.items], page.next_cursor)
 
     @extend_schema(
         operation_id="suggestion_dismiss",

@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from followers import conf, selectors
 from followers.openapi import USER_ID, errors
 from followers.serializers import CountOut, FollowOut, RelationshipOut, UserRefOut
-from followers.types import Follow, Page
-from followers.views.base import GraphViewSet, uuid_arg
+from followers.types import Follow
+from followers.views.base import GraphViewSet
 from hornet.authentication import caller
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.ids import uuid_arg
+from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
 
 TAGS = ["users"]
 LIST_PARAMETERS = [USER_ID, *PAGE_PARAMETERS]
@@ -51,7 +52,7 @@ def _ids_response(request: Request, page_of: Callable[..., Page[str]], user_id: 
         request, default_limit=conf.ids_page_default(), max_limit=conf.ids_page_max()
     )
     page = page_of(user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after)
-    return page_response(request, page.items, page.next_after)
+    return page_response(request, page.items, page.next_cursor)
 
 
 def _follows_response(
@@ -60,7 +61,7 @@ def _follows_response(
     """A page of follows (either direction) as the v1 JSON array with a ``Link`` header."""
     params = page_params(request)
     page = page_of(user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after)
-    return page_response(request, [f.as_dict() for f in page.items], page.next_after)
+    return page_response(request, [f.as_dict() for f in page.items], page.next_cursor)
 
 
 class UserViewSet(GraphViewSet):
@@ -176,4 +177,4 @@ class UserViewSet(GraphViewSet):
             after=params.after,
         )
         headers = {"X-Total-Count": str(page.total or 0)}
-        return page_response(request, [u.as_dict() for u in page.items], page.next_after, headers)
+        return page_response(request, [u.as_dict() for u in page.items], page.next_cursor, headers)

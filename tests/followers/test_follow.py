@@ -62,6 +62,30 @@ def test_malformed_receiver_is_400_naming_receiver_id(api, alice, receiver):
     assert "receiver_id" in response.json()["details"]
 
 
+@pytest.mark.parametrize("receiver", ["nobody", "", 42])
+def test_malformed_receiver_is_invalid_uuid_as_a_malformed_path_id_is(api, alice, receiver):
+    response = api.post(
+        "/followers", {"receiver_id": receiver}, format="json", **headers_for(alice)
+    )
+    assert response.json() == {
+        "code": "invalid_uuid",
+        "message": "receiver_id: Must be a valid UUID.",
+        "details": {"receiver_id": ["Must be a valid UUID."]},
+    }
+
+
+def test_unknown_fields_are_refused_naming_them(api, alice, bob):
+    body = {"receiver_id": str(bob), "receiver": str(bob), "sender_id": str(alice)}
+    response = api.post("/followers", body, format="json", **headers_for(alice))
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert response.json()["details"] == {
+        "receiver": ["Unknown field."],
+        "sender_id": ["Unknown field."],
+    }
+    assert edge_count() == 0
+
+
 def test_missing_receiver_is_400(api, alice):
     response = api.post("/followers", {}, format="json", **headers_for(alice))
     assert response.status_code == 400

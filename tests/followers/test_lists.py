@@ -84,9 +84,9 @@ def test_same_timestamp_is_ordered_by_id_without_loss():
     while True:
         page = selectors.followers_page(user_id=target, limit=3, after=after)
         seen.extend(page.items)
-        if page.next_after is None:
+        if page.next_cursor is None:
             break
-        after = page.next_after
+        after = page.next_cursor
     assert sorted(str(f.id) for f in seen) == sorted(r["id"] for r in rows)
     assert [str(f.id) for f in seen] == sorted((r["id"] for r in rows), reverse=True)
 

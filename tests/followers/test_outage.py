@@ -51,7 +51,7 @@ def test_database_down_is_503_json_then_recovers(api, alice, bob, outage):
 def test_driver_errors_map_to_503_without_their_text():
     from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
-    from hornet.exceptions import translate
+    from hornet.error_handler import translate
 
     rate_limited = Neo4jError._hydrate_neo4j(  # type: ignore[attr-defined]
         code="Neo.ClientError.Security.AuthenticationRateLimit", message="secret text"

@@ -10,7 +10,7 @@ from neo4j.exceptions import ConstraintError
 from followers import graph
 from followers.graph_schema import backfill_follow_keys, schema_install
 from followers.selectors import lists
-from tests.helpers import headers_for
+from tests.helpers import assert_error_codes_documented, headers_for
 
 
 def test_ensure_schema_is_idempotent_and_names_every_rule():
@@ -85,6 +85,7 @@ def test_schema_route_documents_every_operation(api):
     create = schema["paths"]["/followers"]["post"]
     assert {"200", "201", "400", "401", "503"} <= set(create["responses"])
     assert schema["components"]["securitySchemes"]["meshIdentity"]["name"] == "X-User-ID"
+    assert_error_codes_documented(schema)
 
 
 def test_schema_needs_no_identity(api):

@@ -5,7 +5,8 @@ import uuid
 import pytest
 from django.test import RequestFactory
 
-from hornet.identity import InvalidIdentity, resolve_identity
+from hornet.errors import InvalidIdentity
+from hornet.identity import resolve_identity
 from tests.helpers import headers_for
 
 

@@ -5,10 +5,10 @@ import uuid
 import pytest
 from django.test import RequestFactory
 
+from hornet.errors import InvalidIdentity
 from hornet.identity import (
     ACT_AS_COOKIE,
     Identity,
-    InvalidIdentity,
     act_as_cookie_value,
     resolve_identity,
 )

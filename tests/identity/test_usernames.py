@@ -7,7 +7,8 @@ header bytes as latin-1; ``wsgi`` below builds exactly what gunicorn hands Djang
 import pytest
 from django.test import RequestFactory
 
-from hornet.identity import InvalidIdentity, resolve_identity
+from hornet.errors import InvalidIdentity
+from hornet.identity import resolve_identity
 from tests.identity.keyserver import ALICE
 
 rf = RequestFactory()

@@ -36,7 +36,7 @@ def test_unknown_post_is_404_naming_id(api, alice):
 def test_malformed_post_id_is_400_naming_id(api, alice, path):
     response = get(api, alice, path)
     assert response.status_code == 400
-    assert response.json()["details"] == {"id": ["Must be a UUID."]}
+    assert response.json()["details"] == {"id": ["Must be a valid UUID."]}
 
 
 @pytest.mark.parametrize(

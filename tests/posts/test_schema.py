@@ -13,6 +13,7 @@ from posts import db
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
 from posts.serializers import PostOut, post_json
+from tests.helpers import assert_error_codes_documented
 from tests.posts.conftest import stored
 from tests.posts.helpers import V1_FIELDS
 
@@ -30,12 +31,15 @@ def test_schema_validates_without_warnings(tmp_path):
         "/posts/{id}/context",
     }
     assert set(paths["/posts"]) == {"post"}
+    assert {"/feed", "/posts/internal/following-changed"} <= set(paths)
+    assert not [p for p in paths if p.endswith("/")]  # slash twins stay out
     assert set(paths["/posts/{id}"]) == {"get", "patch", "delete"}  # no PUT
     assert {"201", "400", "401", "404"} <= set(paths["/posts"]["post"]["responses"])
     assert {"403", "404"} <= set(paths["/posts/{id}"]["delete"]["responses"])
     get_author = paths["/posts/author/{author_id}"]["get"]
     assert {p["name"] for p in get_author["parameters"]} >= {"author_id", "limit", "cursor"}
     assert set(schema["components"]["schemas"]["Post"]["properties"]) == V1_FIELDS
+    assert_error_codes_documented(schema)
 
 
 def test_schema_is_served_without_identity(api):

@@ -105,7 +105,7 @@ def test_feed_selector_merges_many_authors_by_time(alice, bob):
 
 def test_time_key_round_trip_is_exact_to_the_millisecond():
     key = TimeKey(now_ms(), uuid.uuid4())
-    assert TimeKey.from_payload(key.payload()) == key
+    assert TimeKey.parse(key.payload()) == key
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_time_key_round_trip_is_exact_to_the_millisecond():
 )
 def test_time_key_refuses_odd_payloads(payload):
     with pytest.raises(InvalidInput) as error:
-        TimeKey.from_payload(payload)
+        TimeKey.parse(payload)
     assert "cursor" in error.value.details
 
 

@@ -77,7 +77,7 @@ def test_junk_ids_in_paths_are_400(api, alice, path_id):
     for method, url in (("get", f"/posts/{path_id}"), ("delete", f"/posts/{path_id}")):
         response = getattr(api, method)(url, **headers_for(alice))
         assert response.status_code in (400, 404)
-        assert response.json()["code"] in ("invalid_id", "not_found")
+        assert response.json()["code"] in ("invalid_uuid", "not_found")
 
 
 def test_huge_limit_is_400(api, alice):

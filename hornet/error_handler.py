@@ -1,4 +1,5 @@
-"""The one DRF exception handler: every error becomes ``{code, message, details}``.
+"""The one DRF exception handler: every error becomes ``{code, message, details}``
+(``hornet.errors.error_body``).
 
 Driver errors are mapped to DomainErrors by translators that each app registers where it
 configures its driver (posts.db, followers.db), so this module knows no driver and no view
@@ -15,7 +16,7 @@ from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
-from hornet.errors import DomainError
+from hornet.errors import INTERNAL_ERROR_MESSAGE, DomainError, ErrorCode, error_body
 
 log = logging.getLogger("hornet.errors")
 
@@ -37,10 +38,6 @@ def translate(exc: BaseException) -> DomainError | None:
         if mapped is not None:
             return mapped
     return None
-
-
-def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "details": details}
 
 
 def _drf_details(exc: drf.APIException) -> tuple[str, Any]:
@@ -69,17 +66,35 @@ def _plain(value: Any) -> Any:
 
 
 _DRF_CODES = {
-    drf.ValidationError: "invalid_input",
-    drf.ParseError: "malformed_request",
-    drf.NotAuthenticated: "not_authenticated",
-    drf.AuthenticationFailed: "invalid_identity",
-    drf.PermissionDenied: "forbidden",
-    drf.NotFound: "not_found",
-    drf.MethodNotAllowed: "method_not_allowed",
-    drf.NotAcceptable: "not_acceptable",
-    drf.UnsupportedMediaType: "unsupported_media_type",
-    drf.Throttled: "rate_limited",
+    drf.ValidationError: ErrorCode.INVALID_INPUT,
+    drf.ParseError: ErrorCode.MALFORMED_REQUEST,
+    drf.NotAuthenticated: ErrorCode.NOT_AUTHENTICATED,
+    drf.AuthenticationFailed: ErrorCode.INVALID_IDENTITY,
+    drf.PermissionDenied: ErrorCode.FORBIDDEN,
+    drf.NotFound: ErrorCode.NOT_FOUND,
+    drf.MethodNotAllowed: ErrorCode.METHOD_NOT_ALLOWED,
+    drf.NotAcceptable: ErrorCode.NOT_ACCEPTABLE,
+    drf.UnsupportedMediaType: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    drf.Throttled: ErrorCode.RATE_LIMITED,
 }
+
+
+def _drf_code(exc: drf.APIException) -> ErrorCode:
+    """The code of a DRF exception. A validation error whose every field failed as a
+    malformed UUID (hornet.serializers.StrictUUIDField) is ``invalid_uuid``, as the same id in
+    a path is (hornet.ids)."""
+    if isinstance(exc, drf.ValidationError) and _leaf_codes(exc.detail) == {ErrorCode.INVALID_UUID}:
+        return ErrorCode.INVALID_UUID
+    return next((c for t, c in _DRF_CODES.items() if isinstance(exc, t)), ErrorCode.ERROR)
+
+
+def _leaf_codes(detail: Any) -> set[str | None]:
+    """The codes of every message in a DRF error detail (``ErrorDetail.code``)."""
+    if isinstance(detail, dict):
+        return set().union(*(_leaf_codes(v) for v in detail.values()))
+    if isinstance(detail, (list, tuple)):
+        return set().union(*(_leaf_codes(v) for v in detail))
+    return {getattr(detail, "code", None)}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -89,7 +104,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if domain is not None:
         if domain.status_code >= 500:
             log.warning("request %s: %s (%r)", request_id, domain.code, exc)
-        response = Response(_body(domain.code, domain.message, domain.details), domain.status_code)
+        response = Response(
+            error_body(domain.code, domain.message, domain.details), domain.status_code
+        )
         view = context.get("view")
         if domain.status_code == 401 and view is not None and request is not None:
             # A 401 names the scheme that would succeed (RFC 9110), as DRF's own 401s do.
@@ -102,16 +119,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
-        return Response(_body("payload_too_large", "Request body too large."), 413)
+        return Response(error_body(ErrorCode.PAYLOAD_TOO_LARGE, "Request body too large."), 413)
     elif isinstance(exc, SuspiciousOperation):
         # Django's refusals of a request's shape (more than DATA_UPLOAD_MAX_NUMBER_FIELDS query
         # parameters, a disallowed Host...): the client's doing, a 400 as Django would answer.
         log.info("request %s: %s", request_id, type(exc).__name__)
-        return Response(_body("malformed_request", "The request was refused as malformed."), 400)
+        return Response(
+            error_body(ErrorCode.MALFORMED_REQUEST, "The request was refused as malformed."), 400
+        )
     if isinstance(exc, drf.APIException):
         message, details = _drf_details(exc)
-        code = next((c for t, c in _DRF_CODES.items() if isinstance(exc, t)), "error")
-        response = Response(_body(code, message, details), exc.status_code)
+        response = Response(error_body(_drf_code(exc), message, details), exc.status_code)
         wait = getattr(exc, "wait", None)
         if isinstance(exc, drf.Throttled) and wait is not None:
             response["Retry-After"] = str(int(wait) + 1)
@@ -121,6 +139,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return response
     log.exception("request %s: unhandled error", request_id)
     return Response(
-        _body("internal_error", "Internal error; it has been logged.", {"request_id": request_id}),
+        error_body(ErrorCode.INTERNAL_ERROR, INTERNAL_ERROR_MESSAGE, {"request_id": request_id}),
         500,
     )
