@@ -63,8 +63,8 @@ class Worker:
     client: FollowersClient
 
     @classmethod
-    def start(cls) -> "Worker":
-        return cls(worker_name(), followers_client())
+    def start(cls, name: str | None = None) -> "Worker":
+        return cls(name or worker_name(), followers_client())
 
     def step(self) -> bool:
         """Do one piece of work, if any is due; False when there was nothing to do."""

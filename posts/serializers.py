@@ -11,7 +11,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from hornet.serializers import StrictCharField, StrictFieldsSerializer, StrictUUIDField
+from hornet.serializers import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictFieldsSerializer,
+    StrictUUIDField,
+)
 from hornet.text import VISIBLE_CHAR
 from hornet.timestamps import rfc3339
 from posts.documents import CONTENT_MAX
@@ -97,7 +102,7 @@ class FollowingChangedIn(StrictFieldsSerializer):
     without them the caller's timeline is rebuilt)."""
 
     followee_id = StrictUUIDField(required=False)
-    following = serializers.BooleanField(required=False)
+    following = StrictBooleanField(required=False)
 
 
 @extend_schema_serializer(component_name="Post")

@@ -37,6 +37,7 @@ FEED_FANOUT_MAX_FOLLOWERS = env.int("FEED_FANOUT_MAX_FOLLOWERS", default=5000)
 FEED_FANOUT_LEASE_SECONDS = env.float("FEED_FANOUT_LEASE_SECONDS", default=30.0)
 FEED_FOLLOW_BACKFILL = env.int("FEED_FOLLOW_BACKFILL", default=100)
 FEED_FANOUT_POLL_SECONDS = env.float("FEED_FANOUT_POLL_SECONDS", default=0.1)
+FEED_FANOUT_THREADS = env.int("FEED_FANOUT_THREADS", default=4)  # workers per fanout process
 # A post unclaimed this long means no worker is keeping up: feeds are pulled meanwhile.
 FEED_FANOUT_STALE_SECONDS = env.float("FEED_FANOUT_STALE_SECONDS", default=30.0)
 # The worker's own token (client credentials) for its followers calls; unset on loopback stacks.

@@ -391,6 +391,17 @@ def test_followers_ids_of_a_user_are_paged_with_the_total_first(stack):
         assert "user_id" in bad.json()["details"]
 
 
+def test_a_following_changed_signal_that_is_not_a_boolean_is_refused(stack):
+    with stack.as_user(uuid.uuid4()) as client:
+        for wrong in (0, 1, "true", None):
+            response = client.post(
+                f"{stack.posts.url}/posts/internal/following-changed",
+                json={"followee_id": str(uuid.uuid4()), "following": wrong},
+            )
+            assert response.status_code == 400, wrong
+            assert "following" in response.json()["details"]
+
+
 def test_a_following_changed_signal_with_unknown_fields_is_refused(stack):
     me = uuid.uuid4()
     with stack.as_user(me) as client:

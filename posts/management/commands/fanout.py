@@ -6,6 +6,7 @@ taken over once its lease ends.
 
 import logging
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -28,29 +29,62 @@ class Command(BaseCommand):
             "--once", action="store_true", help="Do all work due now, then exit (tests, cron)."
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=0,
+            help="Workers in this process (default FEED_FANOUT_THREADS).",
+        )
+        parser.add_argument(
             "--heartbeat",
             default="",
             help="A file touched on every turn of the loop (a liveness probe reads its age).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stopping = False
+        stopping = threading.Event()
 
         def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
+            stopping.set()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        worker = fanout.Worker.start()
-        self.stdout.write(f"fanout: worker {worker.name} started")
-        next_expiry = 0.0
         heartbeat = Path(options["heartbeat"]) if options["heartbeat"] else None
-        while not stopping:
+        threads = options["threads"] or settings.FEED_FANOUT_THREADS
+        # Each thread is a worker of its own (its own name, so its own leases); they share the
+        # process's database and HTTP clients, which are thread-safe.
+        workers = [fanout.Worker.start(f"{fanout.worker_name()}#{i}") for i in range(threads)]
+        self.stdout.write(f"fanout: {threads} workers started ({fanout.worker_name()})")
+        loops = [
+            threading.Thread(
+                target=self.loop,
+                args=(w, stopping, options["once"], heartbeat if i == 0 else None, i == 0),
+                name=w.name,
+                daemon=True,
+            )
+            for i, w in enumerate(workers)
+        ]
+        for loop in loops:
+            loop.start()
+        while any(loop.is_alive() for loop in loops):
+            for loop in loops:
+                loop.join(timeout=0.5)
+        self.stdout.write("fanout: stopped")
+
+    def loop(
+        self,
+        worker: fanout.Worker,
+        stopping: threading.Event,
+        once: bool,
+        heartbeat: Path | None,
+        sweeps: bool,
+    ) -> None:
+        """One worker's turns until stopped (or, with ``once``, until nothing is due)."""
+        next_expiry = 0.0
+        while not stopping.is_set():
             if heartbeat is not None:
                 heartbeat.touch()
             try:
-                if time.monotonic() >= next_expiry:
+                if sweeps and time.monotonic() >= next_expiry:
                     fanout.expire(now_ms())
                     next_expiry = time.monotonic() + EXPIRE_EVERY
                 worked = worker.step()
@@ -58,9 +92,8 @@ class Command(BaseCommand):
                 # The work in hand keeps its lease and is taken up again when it ends.
                 log.exception("fanout: %s", type(exc).__name__)
                 worked = False
-                time.sleep(1.0)
+                stopping.wait(1.0)
             if not worked:
-                if options["once"]:
-                    break
-                time.sleep(settings.FEED_FANOUT_POLL_SECONDS)
-        self.stdout.write(f"fanout: worker {worker.name} stopped")
+                if once:
+                    return
+                stopping.wait(settings.FEED_FANOUT_POLL_SECONDS)
