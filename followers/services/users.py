@@ -9,7 +9,9 @@ from functools import lru_cache
 from typing import Any, LiteralString
 from uuid import UUID
 
-from followers import conf, graph
+from followers import graph
+
+SEEN_CACHE_SIZE = 50_000  # callers remembered as upserted, per process
 
 # Used inside the write queries that MERGE the caller anyway. The FOREACH writes (and so
 # write-locks the node) only when the name changed: a follow must not serialise every other
@@ -48,7 +50,7 @@ def users_upsert_many(rows: list[dict[str, Any]]) -> int:
     return int(records[0]["upserted"]) if records else 0
 
 
-@lru_cache(maxsize=conf.SEEN_CACHE_SIZE)
+@lru_cache(maxsize=SEEN_CACHE_SIZE)
 def _seen(user_id: str, username: str | None) -> None:
     # lru_cache does not cache a call that raised, so a failed upsert is retried next time.
     graph.write(USER_UPSERT, user_id=user_id, username=username)
