@@ -116,9 +116,8 @@ def settings_names() -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="session")
-def realm() -> dict[str, Any] | None:
-    path = ROOT / "keycloak" / "hornet-realm.json"
-    return json.loads(path.read_text()) if path.exists() else None
+def realm() -> dict[str, Any]:
+    return dict(json.loads((ROOT / "keycloak" / "hornet-realm.json").read_text()))
 
 
 @pytest.fixture(scope="session")
