@@ -33,15 +33,10 @@ from hornet.errors import Forbidden, InvalidInput, NotFound
 from hornet.headers import Forward
 
 FOLLOW: LiteralString = (
-    """
-MERGE (me:User {user_id: $sender_id})
-  ON CREATE SET me.followers_count = 0
-"""
+    graph.merge_user("me", "$sender_id")
     + SET_USERNAME
-    + """
-MERGE (b:User {user_id: $receiver_id})
-  ON CREATE SET b.followers_count = 0
-MERGE (me)-[r:FOLLOWS]->(b)
+    + graph.merge_user("b", "$receiver_id")
+    + """MERGE (me)-[r:FOLLOWS]->(b)
   ON CREATE SET r.id = $new_id, r.created_at = datetime.truncate('millisecond', datetime()),
                 r.sender_id = me.user_id, r.receiver_id = b.user_id,
                 b.followers_count = coalesce(b.followers_count, 0) + 1
@@ -49,24 +44,27 @@ RETURN r.id AS id, r.created_at AS created_at, r.id = $new_id AS created
 """
 )
 
-# Bulk path (seeding): rows of {sender_id, receiver_id, id, created_at}, one batch per
-# transaction. Same MERGE, so re-running a seed never duplicates an edge or a count.
-FOLLOW_MANY: LiteralString = """
+# Bulk path (the seed command, test fixtures): rows of {sender_id, receiver_id, id,
+# created_ms}, one batch per transaction. Same MERGE, so re-running a seed never duplicates
+# an edge or a count. Times come as epoch milliseconds: the driver converts a Python datetime
+# parameter slowly enough to dominate a bulk load (bench/README.md, "Seeding").
+FOLLOW_MANY: LiteralString = (
+    """
 UNWIND $rows AS row
-WITH row WHERE row.sender_id <> row.receiver_id
-MERGE (a:User {user_id: row.sender_id})
-  ON CREATE SET a.followers_count = 0
-MERGE (b:User {user_id: row.receiver_id})
-  ON CREATE SET b.followers_count = 0
-MERGE (a)-[r:FOLLOWS]->(b)
+WITH row WHERE row.sender_id <> row.receiver_id"""
+    + graph.merge_user("a", "row.sender_id")
+    + graph.merge_user("b", "row.receiver_id")
+    + """MERGE (a)-[r:FOLLOWS]->(b)
   ON CREATE SET r.id = row.id,
-                r.created_at = coalesce(row.created_at,
-                                        datetime.truncate('millisecond', datetime())),
+                r.created_at = CASE WHEN row.created_ms IS NULL
+                                    THEN datetime.truncate('millisecond', datetime())
+                                    ELSE datetime({epochMillis: row.created_ms}) END,
                 r.sender_id = a.user_id, r.receiver_id = b.user_id,
                 b.followers_count = coalesce(b.followers_count, 0) + 1
 WITH r, row WHERE r.id = row.id
 RETURN count(r) AS created
 """
+)
 
 # Statement 1 of an unfollow: takes the receiver's write lock (SET with a read of the same
 # property locks before reading), so statement 2 sees every concurrent change committed.
@@ -126,8 +124,9 @@ def follow_create(
 
 
 def follows_create_many(rows: list[dict[str, Any]]) -> int:
-    """Bulk follow ``[{sender_id, receiver_id, id, created_at?}]`` (str ids, datetime) in one
-    transaction; return how many edges were new. For seeding; the API uses follow_create."""
+    """Bulk follow ``[{sender_id, receiver_id, id, created_ms}]`` (str ids; epoch milliseconds,
+    or None for now) in one transaction; return how many edges were new. Self-follows are
+    skipped. Nobody is told (no caller to signal for): the feed's cache expires instead."""
     records = graph.write(FOLLOW_MANY, rows=rows)
     return int(records[0]["created"]) if records else 0
 

@@ -21,22 +21,16 @@ FOREACH (_ IN CASE WHEN $username IS NOT NULL AND coalesce(me.username, '') <> $
                    THEN [1] ELSE [] END | SET me.username = $username)
 """
 
-USER_UPSERT: LiteralString = (
-    """
-MERGE (me:User {user_id: $user_id})
-  ON CREATE SET me.followers_count = 0
-"""
-    + SET_USERNAME
-)
+USER_UPSERT: LiteralString = graph.merge_user("me", "$user_id") + SET_USERNAME
 
 # Bulk path (seeding): rows of {user_id, username}; one transaction per batch.
-USERS_UPSERT_MANY: LiteralString = """
-UNWIND $rows AS row
-MERGE (u:User {user_id: row.user_id})
-  ON CREATE SET u.followers_count = 0
-SET u.username = coalesce(row.username, u.username)
+USERS_UPSERT_MANY: LiteralString = (
+    "UNWIND $rows AS row"
+    + graph.merge_user("u", "row.user_id")
+    + """SET u.username = coalesce(row.username, u.username)
 RETURN count(u) AS upserted
 """
+)
 
 
 def user_upsert(*, user_id: UUID, username: str | None) -> None:

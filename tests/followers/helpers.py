@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from followers import graph, services
+from hornet import seeding
 from hornet.headers import Forward
 from hornet.identity import Identity
 from tests.helpers import headers_for
@@ -49,7 +50,7 @@ def edges(*pairs: tuple[uuid.UUID, uuid.UUID], start: datetime = T0) -> None:
             "sender_id": str(a),
             "receiver_id": str(b),
             "id": str(uuid.uuid4()),
-            "created_at": start + timedelta(seconds=i),
+            "created_ms": seeding.epoch_ms(start + timedelta(seconds=i)),
         }
         for i, (a, b) in enumerate(pairs)
     ]
