@@ -9,6 +9,8 @@ what is sent on a caller's behalf is a ``hornet.headers.Forward``.
 
 import httpx
 
+POOL = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own default
+
 
 def service_http(
     base_url: str,
@@ -16,12 +18,13 @@ def service_http(
     agent: str,
     timeout: float,
     connect_timeout: float,
-    limits: httpx.Limits | None = None,
+    limits: httpx.Limits = POOL,
 ) -> httpx.Client:
-    """A client for ``base_url`` (a trailing slash is ignored) that sends ``User-Agent: agent``."""
+    """A client for ``base_url`` (a trailing slash is ignored) that sends ``User-Agent: agent``;
+    ``limits`` sizes its connection pool."""
     return httpx.Client(
         base_url=base_url.rstrip("/"),
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
-        limits=limits or httpx.Limits(),
         headers={"Accept": "application/json", "User-Agent": agent},
+        limits=limits,
     )
