@@ -6,18 +6,19 @@ effort with a short timeout: if the posts service is down, the follow still succ
 feed catches up when its cache entry expires (FEED_FOLLOWING_CACHE_SECONDS). It never raises:
 the follow or unfollow is already saved when it runs, so no failure of this call (the posts
 service, the network, or a header of the caller's that cannot be sent) may turn that saved
-write into an error answer (tests/followers/test_notify.py).
+write into an error answer
+(tests/feed/test_forwarded_headers.py::test_a_saved_follow_never_answers_500_when_the_notify_call_fails).
+The follow services send it (followers.services.follows), with the ``Forward`` their view built.
 """
 
 import functools
 import logging
-from collections.abc import Mapping
 
 import httpx
 from django.conf import settings
 
-from hornet.headers import forwarded_headers
-from hornet.identity import Identity
+from hornet.calls import service_http
+from hornet.headers import Forward
 
 log = logging.getLogger(__name__)
 
@@ -26,20 +27,21 @@ log = logging.getLogger(__name__)
 def _posts_http() -> httpx.Client:
     # Built on first use in each worker process, never at import.
     timeout = settings.POSTS_NOTIFY_TIMEOUT_SECONDS
-    return httpx.Client(
-        base_url=settings.POSTS_SERVICE_URL.rstrip("/"),
-        timeout=httpx.Timeout(timeout, connect=timeout),
-        headers={"User-Agent": "hornet-followers"},
+    return service_http(
+        settings.POSTS_SERVICE_URL,
+        agent="hornet-followers",
+        timeout=timeout,
+        connect_timeout=timeout,
     )
 
 
-def notify_following_changed(identity: Identity, incoming: Mapping[str, str]) -> None:
+def notify_following_changed(forward: Forward) -> None:
     """Tell the posts service; never raises (a failure only delays the feed by the cache TTL)."""
     if not settings.POSTS_SERVICE_URL:
         return
     try:
-        headers = forwarded_headers(identity, incoming)
-        response = _posts_http().post("/posts/internal/following-changed", headers=headers)
+        path = "/posts/internal/following-changed"
+        response = _posts_http().post(path, headers=forward.headers)
         if response.status_code >= 400:
             log.warning("posts service answered %s to following-changed", response.status_code)
     except httpx.HTTPError as exc:

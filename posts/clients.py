@@ -6,8 +6,8 @@
 - a circuit breaker (pybreaker): after repeated failures calls fail in microseconds until a
   trial call succeeds, so a dead followers service costs the feed nothing;
 - forwards the caller's identity the way the mesh expects (the original bearer token, which
-  the followers sidecar re-validates, plus the identity headers) and Istio's trace headers,
-  all built and vetted by hornet.headers.forwarded_headers;
+  the followers sidecar re-validates, plus the identity headers) and Istio's trace headers:
+  the ``hornet.headers.Forward`` the view built, sent as it is;
 - only failures of the followers service itself count for the breaker: a connection error, a
   timeout, a 5xx. A 4xx (the caller's own request refused) or anything wrong on our side of
   the call is that caller's problem and must not open the breaker for everyone
@@ -23,8 +23,9 @@ import pybreaker
 from django.conf import settings
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
+from hornet.calls import service_http
 from hornet.errors import ErrorCode, ServiceUnavailable
-from hornet.identity import Identity
+from hornet.headers import Forward
 
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
 
@@ -52,18 +53,19 @@ def _not_the_services_fault(exc: BaseException) -> bool:
 
 class FollowersClient:
     def __init__(self, base_url: str, timeout: float, breaker: pybreaker.CircuitBreaker):
-        self._http = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 0.3)),
+        self._http = service_http(
+            base_url,
+            agent="hornet-posts",
+            timeout=timeout,
+            connect_timeout=min(timeout, 0.3),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
-            headers={"Accept": "application/json", "User-Agent": "hornet-posts"},
         )
         self.breaker = breaker
 
-    def following_ids(self, identity: Identity, forward: Mapping[str, str]) -> list[uuid.UUID]:
+    def following_ids(self, forward: Forward) -> list[uuid.UUID]:
         """The ids the caller follows. Raises FollowersUnavailable instead of hanging."""
         try:
-            return self.breaker.call(self._following_ids, identity, forward)
+            return self.breaker.call(self._following_ids, forward)
         except pybreaker.CircuitBreakerError:
             raise FollowersUnavailable("The followers service is failing; circuit open.") from None
         except FollowersUnavailable:
@@ -71,12 +73,12 @@ class FollowersClient:
         except Exception as exc:  # transport, 5xx, a malformed answer, a header httpx refused
             raise FollowersUnavailable() from exc
 
-    def _following_ids(self, identity: Identity, forward: Mapping[str, str]) -> list[uuid.UUID]:
-        path = f"/followers/user/{identity.user_id}/following/ids"
+    def _following_ids(self, forward: Forward) -> list[uuid.UUID]:
+        path = f"/followers/user/{forward.identity.user_id}/following/ids"
         params: dict[str, str | int] = {"limit": MAX_FOLLOWING}
         ids: list[uuid.UUID] = []
         while len(ids) < MAX_FOLLOWING:
-            response = self._get(path, params, forward)
+            response = self._get(path, params, forward.headers)
             if response.status_code >= 500:
                 raise _ServerError(response.status_code)
             if response.status_code != 200:

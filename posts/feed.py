@@ -13,14 +13,14 @@ scrolls never shift the later pages (nothing skipped, nothing repeated).
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 
-from hornet.identity import Identity
+from hornet.headers import Forward
 from hornet.pagination import Page
 from posts.clients import FollowersUnavailable, followers_client
 from posts.following_cache import (
@@ -39,20 +39,19 @@ class Feed:
     degraded: bool  # True when the followers service could not be asked
 
 
-def feed_authors(
-    *, identity: Identity, forward: Mapping[str, str], now: dt.datetime | None = None
-) -> tuple[list[UUID], bool]:
+def feed_authors(*, forward: Forward, now: dt.datetime | None = None) -> tuple[list[UUID], bool]:
     """Whom the caller follows: the cached list while fresh, else one followers-service call.
 
     When that call fails, the last known list (however old) or none is used, and the feed is
     marked degraded instead of failing.
     """
+    identity = forward.identity
     now = now or dt.datetime.now(dt.UTC)
     cached = following_cache_get(identity.user_id)
     if cached is not None and cached.is_fresh(now, settings.FEED_FOLLOWING_CACHE_SECONDS):
         return cached.ids, False
     try:
-        ids = followers_client().following_ids(identity, forward)
+        ids = followers_client().following_ids(forward)
     except FollowersUnavailable as exc:
         log.warning("feed for %s degraded: %s", identity.user_id, exc.message)
         return (cached.ids if cached is not None else []), True
@@ -74,10 +73,8 @@ def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] |
     return page_of(rows, limit)
 
 
-def feed_page(
-    *, identity: Identity, forward: Mapping[str, str], limit: int, after: dict[str, Any] | None
-) -> Feed:
-    """One page of the caller's home feed."""
-    followed, degraded = feed_authors(identity=identity, forward=forward)
-    authors = list(dict.fromkeys([identity.user_id, *followed]))
+def feed_page(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> Feed:
+    """One page of the home feed of ``forward``'s caller."""
+    followed, degraded = feed_authors(forward=forward)
+    authors = list(dict.fromkeys([forward.identity.user_id, *followed]))
     return Feed(page=feed_rows(author_ids=authors, limit=limit, after=after), degraded=degraded)

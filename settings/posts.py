@@ -27,7 +27,6 @@ FOLLOWERS_BREAKER_FAILURES = env.int("FOLLOWERS_BREAKER_FAILURES", default=5)
 FOLLOWERS_BREAKER_RESET_SECONDS = env.float("FOLLOWERS_BREAKER_RESET_SECONDS", default=5.0)
 # How long the feed reuses a user's following list; a follow/unfollow invalidates it at once.
 FEED_FOLLOWING_CACHE_SECONDS = env.float("FEED_FOLLOWING_CACHE_SECONDS", default=5.0)
-SERVICE_PORT = env.int("POSTS_PORT", default=8001)
 
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,

@@ -1,5 +1,6 @@
 """Small helpers shared by the test packages (no fixtures here; see conftest.py files)."""
 
+import ast
 import os
 import re
 import subprocess
@@ -167,3 +168,30 @@ def assert_error_codes_documented(schema: dict[str, Any]) -> None:
     )
     assert list(described) == schemas["ErrorCode"]["enum"]
     assert described == {code.value: ERROR_CODE_DESCRIPTIONS[code] for code in ErrorCode}
+
+
+def env_defaults(path: Path) -> dict[str, Any]:
+    """``env.<type>("NAME", default=...)`` and ``os.environ.get("NAME", default)`` calls of a
+    settings-like module, read with ast: {NAME: default or None}. Nothing is imported."""
+    found: dict[str, Any] = {}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if not node.args or not isinstance(node.args[0], ast.Constant):
+            continue
+        name = node.args[0].value
+        if not isinstance(name, str) or not name.isupper():
+            continue
+        owner = node.func.value
+        is_env = isinstance(owner, ast.Name) and owner.id == "env"
+        is_os = isinstance(owner, ast.Attribute) and owner.attr == "environ"
+        if not (is_env or is_os):
+            continue
+        default = None
+        for kw in node.keywords:
+            if kw.arg == "default" and isinstance(kw.value, ast.Constant):
+                default = kw.value.value
+        if is_os and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+            default = node.args[1].value
+        found[name] = default
+    return found

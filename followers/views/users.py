@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from followers import conf, selectors
+from followers import selectors
 from followers.openapi import USER_ID, errors
 from followers.serializers import CountOut, FollowOut, RelationshipOut, UserRefOut
 from followers.types import Follow
@@ -99,7 +100,9 @@ class UserViewSet(GraphViewSet):
     )
     def following_ids(self, request: Request, user_id: str) -> Response:
         params = page_params(
-            request, default_limit=conf.ids_page_default(), max_limit=conf.ids_page_max()
+            request,
+            default_limit=settings.FOLLOWERS_IDS_PAGE_DEFAULT,
+            max_limit=settings.FOLLOWERS_IDS_PAGE_MAX,
         )
         page = selectors.following_ids_page(
             user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after

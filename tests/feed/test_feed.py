@@ -115,6 +115,17 @@ def test_follow_through_the_api_shows_in_the_next_feed_page(stack):
     assert [p["id"] for p in feed(stack, me).json()] == [theirs["id"]]
 
 
+def test_unfollow_through_the_api_shows_in_the_next_feed_page(stack):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    theirs = post(stack, friend, "hi")
+    follow(stack, me, friend)
+    assert [p["id"] for p in feed(stack, me).json()] == [theirs["id"]]  # cached: follows friend
+    with stack.as_user(me) as client:
+        gone = client.delete(f"{stack.followers.url}/followers/following/{friend}")
+    assert gone.status_code == 204
+    assert feed(stack, me).json() == []  # the unfollow service told posts at once
+
+
 def test_cached_following_list_expires(stack):
     me, friend = uuid.uuid4(), uuid.uuid4()
     theirs = post(stack, friend, "hi")

@@ -8,10 +8,18 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from followers import graph, services
+from hornet import seeding
+from hornet.headers import Forward
+from hornet.identity import Identity
 from tests.helpers import headers_for
 
 RFC3339_UTC_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def acting(user_id: uuid.UUID, **incoming: str) -> Forward:
+    """What a view hands the follow services for a caller (``incoming``: request headers)."""
+    return Forward.of(Identity(user_id=user_id), incoming)
 
 
 def follow(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID | str, **extra: Any) -> Any:
@@ -42,7 +50,7 @@ def edges(*pairs: tuple[uuid.UUID, uuid.UUID], start: datetime = T0) -> None:
             "sender_id": str(a),
             "receiver_id": str(b),
             "id": str(uuid.uuid4()),
-            "created_at": start + timedelta(seconds=i),
+            "created_ms": seeding.epoch_ms(start + timedelta(seconds=i)),
         }
         for i, (a, b) in enumerate(pairs)
     ]

@@ -7,7 +7,7 @@ from threading import Barrier
 from rest_framework.test import APIClient
 
 from followers import services
-from tests.followers.helpers import edge_count, follow, stored_counts, users
+from tests.followers.helpers import acting, edge_count, follow, stored_counts, users
 from tests.helpers import headers_for
 
 N = 50
@@ -45,7 +45,7 @@ def test_fifty_simultaneous_follows_of_one_pair_make_one_edge(alice, bob):
 
 def test_fifty_simultaneous_service_calls_agree_on_the_follow(alice, bob):
     _existing(alice, bob)
-    results = _all_at_once(lambda i: services.follow_create(sender_id=alice, receiver_id=bob))
+    results = _all_at_once(lambda i: services.follow_create(caller=acting(alice), receiver_id=bob))
     assert [created for _, created in results].count(True) == 1
     assert len({follow.id for follow, _ in results}) == 1
     assert edge_count() == 1
@@ -58,8 +58,8 @@ def test_follow_and_unfollow_storm_keeps_stored_counts_exact(bob):
     def act(i):  # type: ignore[no-untyped-def]
         fan = fans[i % len(fans)]
         if i % 3 == 2:
-            return services.follow_remove_by_user(sender_id=fan, receiver_id=bob)
-        return services.follow_create(sender_id=fan, receiver_id=bob)
+            return services.follow_remove_by_user(caller=acting(fan), receiver_id=bob)
+        return services.follow_create(caller=acting(fan), receiver_id=bob)
 
     _all_at_once(act, 60)
     counts = stored_counts()
@@ -68,11 +68,11 @@ def test_follow_and_unfollow_storm_keeps_stored_counts_exact(bob):
 
 
 def test_simultaneous_unfollows_decrement_once(alice, bob):
-    services.follow_create(sender_id=alice, receiver_id=bob)
+    services.follow_create(caller=acting(alice), receiver_id=bob)
     carol = uuid.uuid4()
-    services.follow_create(sender_id=carol, receiver_id=bob)
+    services.follow_create(caller=acting(carol), receiver_id=bob)
     removed = _all_at_once(
-        lambda i: services.follow_remove_by_user(sender_id=alice, receiver_id=bob), 20
+        lambda i: services.follow_remove_by_user(caller=acting(alice), receiver_id=bob), 20
     )
     assert removed.count(True) == 1
     assert stored_counts()[str(bob)] == (1, 1)

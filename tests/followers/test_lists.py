@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from followers import selectors
+from hornet import seeding
 from hornet.pagination import encode_cursor
 from tests.followers.helpers import T0, edges, followed, get, users
 from tests.helpers import next_link
@@ -76,7 +77,12 @@ def test_same_timestamp_is_ordered_by_id_without_loss():
     from followers import services
 
     rows = [
-        {"sender_id": str(f), "receiver_id": str(target), "id": str(uuid.uuid4()), "created_at": T0}
+        {
+            "sender_id": str(f),
+            "receiver_id": str(target),
+            "id": str(uuid.uuid4()),
+            "created_ms": seeding.epoch_ms(T0),
+        }
         for f in fans
     ]
     services.follows_create_many(rows)

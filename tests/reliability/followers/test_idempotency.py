@@ -76,16 +76,16 @@ def test_concurrent_duplicates_make_one_edge_and_one_answer(alice, bob):
 def test_retry_after_a_failure_reports_the_follow_as_created(api, alice, bob, monkeypatch):
     """The follow is written, then the request dies: the retry (same key, same id) answers 201
     with the same follow, as the first attempt would have."""
-    from followers.views import follows as views
+    from followers import clients
 
-    real = views.notify_following_changed
+    real = clients.notify_following_changed
 
     def die(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise DatabaseUnavailable()
 
-    monkeypatch.setattr(views, "notify_following_changed", die)
+    monkeypatch.setattr(clients, "notify_following_changed", die)
     assert follow(api, alice, bob, "f-3").status_code == 503
-    monkeypatch.setattr(views, "notify_following_changed", real)
+    monkeypatch.setattr(clients, "notify_following_changed", real)
     retried = follow(api, alice, bob, "f-3")
     assert retried.status_code == 201
     assert edge_count() == 1
