@@ -13,8 +13,7 @@ from posts import db
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
 from posts.serializers import PostOut, post_json
-from tests.posts.conftest import stored
-from tests.posts.helpers import V1_FIELDS
+from tests.posts.helpers import V1_FIELDS, stored
 
 
 def test_schema_validates_without_warnings(tmp_path):

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.feed.stack import ROOT, free_port
-from tests.helpers import wait_for
+from tests.helpers import ROOT, wait_for
+from tests.support.services import free_port
 
 pytestmark = pytest.mark.slow
 
