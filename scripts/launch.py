@@ -11,6 +11,7 @@ command line.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -84,10 +85,11 @@ class Gunicorn:
                 raise RuntimeError(f"service on {self.port} not ready; see {self.log}")
             time.sleep(0.2)  # the poll interval
 
-    def stop(self, timeout: float = 20) -> None:
-        """TERM (gunicorn's graceful stop), KILL after ``timeout`` seconds."""
+    def stop(self, timeout: float = 20, quick: bool = False) -> None:
+        """TERM (gunicorn's graceful stop: requests in flight finish) or, ``quick``, INT
+        (workers end at once); KILL after ``timeout`` seconds."""
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT if quick else signal.SIGTERM)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:

@@ -22,3 +22,7 @@ class Service(Gunicorn):
 
     def wait_ready(self, timeout: float = 30) -> None:
         super().wait_ready(timeout)
+
+    def stop(self, timeout: float = 20, quick: bool = True) -> None:
+        """Quick by default: a test is done with the service, nothing in flight matters."""
+        super().stop(timeout, quick)
