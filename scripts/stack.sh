@@ -13,6 +13,8 @@ STACK="${STACK:-dev}"
 # HORNET_STACK_STATE_DIR: another folder for this stack (tests/servers/test_make_run.py).
 export HORNET_STATE_DIR="${HORNET_STACK_STATE_DIR:-$ROOT/.state/$STACK}"
 PY="$ROOT/.venv/bin/python"
+# shellcheck source=lib/pidfile.sh
+source "$ROOT/scripts/lib/pidfile.sh"
 
 case "$STACK" in
   dev)
@@ -93,9 +95,15 @@ seed_demo() {
 }
 
 gunicorn_argv() {  # gunicorn_argv SERVICE PORT: sets GUNICORN_ARGV (an array: paths may hold spaces)
-  GUNICORN_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_$1" "BIND=127.0.0.1:$2"
-    "$ROOT/.venv/bin/gunicorn" -c python:hornet.gunicorn_conf --chdir "$ROOT" hornet.wsgi:application)
+  # The command line has one source, scripts/launch.py, which the Python launchers import.
+  GUNICORN_ARGV=()
+  mapfile -d '' -t GUNICORN_ARGV < <("$PY" "$ROOT/scripts/launch.py" "settings.${SETTINGS_SUFFIX}_$1" "$2")
+  if (( ${#GUNICORN_ARGV[@]} == 0 )); then echo "scripts/launch.py gave no command" >&2; return 1; fi
 }
+
+service_pidfile() { echo "$HORNET_STATE_DIR/run/$1.pid"; }  # service_pidfile SERVICE
+# A gunicorn of ours names its own pid file on its command line (--pid): the "still ours" marker.
+service_pid() { pidfile_live "$(service_pidfile "$1")" "--pid $(service_pidfile "$1")"; }
 
 wait_ready() {  # wait_ready URL SECONDS
   local url="$1" deadline=$((SECONDS + $2))
@@ -118,8 +126,8 @@ services_up() {
   local service port pidfile
   for service in posts followers; do
     port=$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")
-    pidfile="$HORNET_STATE_DIR/run/$service.pid"
-    if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+    pidfile="$(service_pidfile "$service")"
+    if service_pid "$service" >/dev/null; then continue; fi
     gunicorn_argv "$service" "$port"
     setsid "${GUNICORN_ARGV[@]}" --pid "$pidfile" \
       >>"$HORNET_STATE_DIR/logs/$service.log" 2>&1 < /dev/null &
@@ -130,16 +138,11 @@ services_up() {
 }
 
 services_down() {
-  local service pidfile pid
+  local service pidfile
   for service in posts followers; do
-    pidfile="$HORNET_STATE_DIR/run/$service.pid"
+    pidfile="$(service_pidfile "$service")"
     [[ -f $pidfile ]] || continue
-    pid="$(cat "$pidfile")"
-    if kill -TERM "$pid" 2>/dev/null; then
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
+    pidfile_stop "$service" "$pidfile" "--pid $pidfile" 10
   done
 }
 
@@ -147,10 +150,10 @@ status() {
   local rc=0
   echo -n "$HORNET_MONGO_SERVER: "; "$MONGO_SCRIPT" status || rc=1
   echo -n "neo4j: "; "$ROOT/scripts/db/neo4j.sh" status || rc=1
+  local service pid
   for service in posts followers; do
-    local pidfile="$HORNET_STATE_DIR/run/$service.pid"
-    if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      echo "$service: running (pid $(cat "$pidfile"))"
+    if pid="$(service_pid "$service")"; then
+      echo "$service: running (pid $pid)"
     else
       echo "$service: stopped"; rc=1
     fi

@@ -1,6 +1,5 @@
 """Request and graph helpers for the followers tests."""
 
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +12,6 @@ from hornet.headers import Forward
 from hornet.identity import Identity
 from tests.helpers import headers_for
 
-RFC3339_UTC_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -32,10 +30,6 @@ def followed(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID) -> dict[str
     response = follow(api, sender, receiver)
     assert response.status_code == 201, response.content
     return dict(response.json())
-
-
-def get(api: APIClient, path: str, user: uuid.UUID) -> Any:
-    return api.get(path, **headers_for(user))
 
 
 def users(n: int) -> list[uuid.UUID]:

@@ -13,8 +13,9 @@ import pytest
 
 from followers import clients, services
 from hornet.errors import Forbidden, NotFound
-from tests.feed.stack import RecordingProxy, free_port
 from tests.followers.helpers import acting
+from tests.support.proxies import RecordingProxy
+from tests.support.services import free_port
 
 SIGNAL = "/posts/internal/following-changed"
 TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
