@@ -26,6 +26,7 @@ from followers.selectors.lists import FOLLOWERS_PAGE
 from followers.selectors.suggestions import FRIENDS_OF_FRIENDS
 from followers.selectors.users import COUNTS
 from followers.services.follows import FOLLOW, LOCK_RECEIVER, UNFOLLOW
+from hornet.headers import Forward
 from hornet.identity import Identity
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
@@ -114,8 +115,8 @@ class Driver:
         users = itertools.cycle([uuid.UUID(r) for r in readers])
 
         def call() -> Any:
-            identity = Identity(user_id=next(users))
-            return feed_page(identity=identity, forward={}, limit=PAGE, after=None)
+            reader = Forward.of(Identity(user_id=next(users)), {})
+            return feed_page(forward=reader, limit=PAGE, after=None)
 
         return call
 

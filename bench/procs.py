@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+from scripts.launch import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = ROOT / "scripts" / "stack.sh"
@@ -132,19 +132,21 @@ class Service:
     settings: str
     port: int
     extra: dict[str, str] = field(default_factory=dict)
-    process: subprocess.Popen[bytes] | None = None
+    gunicorn: Gunicorn | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self.gunicorn.process if self.gunicorn else None
+
 
 def start(service: Service, env: dict[str, str], workers: int, threads: int, log: Path) -> None:
+    """Launch as every launcher does (scripts/launch.py), with the benchmark's environment."""
     run_env = {
-        **os.environ,
         **env,
-        "DJANGO_SETTINGS_MODULE": service.settings,
-        "BIND": f"127.0.0.1:{service.port}",
         "WEB_CONCURRENCY": str(workers),
         "GUNICORN_THREADS": str(threads),
         "HORNET_AUTH_MODE": "mesh",  # production identity path: the X-User-ID header
@@ -156,33 +158,16 @@ def start(service: Service, env: dict[str, str], workers: int, threads: int, log
         "LOG_LEVEL": "WARNING",
         **service.extra,
     }
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:hornet.gunicorn_conf"]
-    command += ["--chdir", str(ROOT), "hornet.wsgi:application"]
-    with log.open("ab") as out:
-        service.process = subprocess.Popen(
-            command, env=run_env, stdout=out, stderr=out, start_new_session=True
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(service.url + "/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if service.process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{service.name} did not become ready (see {log})")
-        time.sleep(0.3)
+    service.gunicorn = Gunicorn(service.settings, service.port, log, run_env, new_session=True)
+    try:
+        service.gunicorn.wait_ready(60)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{service.name} did not become ready (see {log})") from exc
 
 
 def stop(service: Service) -> None:
-    if service.process is None or service.process.poll() is not None:
-        return
-    service.process.terminate()
-    try:
-        service.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        service.process.kill()
-        service.process.wait()
+    if service.gunicorn is not None:
+        service.gunicorn.stop(20)
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -205,14 +190,21 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 @contextmanager
 def running(
     services: list[Service], env: dict[str, str], workers: int, threads: int, logs: Path
-) -> Iterator[list[Service]]:
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The services and the fan-out worker (yielded, for its pid) while the block runs."""
+    worker: subprocess.Popen[bytes] | None = None
     try:
         for service in services:
             start(service, env, workers, threads, logs / f"{service.name}.log")
-        worker = Service("fanout", "settings.dev_posts", 0)
-        worker.process = start_worker(env, logs / "fanout.log")
-        services.append(worker)
-        yield services
+        worker = start_worker(env, logs / "fanout.log")
+        yield worker
     finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
         for service in services:
             stop(service)

@@ -181,8 +181,9 @@ def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j
     ]
     setup_posts(env)
     driver = Driver(graph, "neo4j", the_cast)
-    with procs.running(services, env, args.workers, args.threads, OUT):
+    with procs.running(services, env, args.workers, args.threads, OUT) as worker:
         groups = {s.name: s.process.pid for s in services if s.process}
+        groups["fanout"] = worker.pid
         groups |= {n: int((state / f"{n}.pid").read_text()) for n in (kind, "neo4j")}
         readers = [*the_cast.feed20, *the_cast.feed500, *the_cast.mix_readers]
         print(f"home timelines: building those missing for {len(set(readers))} readers...")

@@ -6,19 +6,20 @@ effort with a short timeout: if the posts service is down, the follow still succ
 feed catches up when its cache entry expires (FEED_FOLLOWING_CACHE_SECONDS). It never raises:
 the follow or unfollow is already saved when it runs, so no failure of this call (the posts
 service, the network, or a header of the caller's that cannot be sent) may turn that saved
-write into an error answer (tests/followers/test_notify.py).
+write into an error answer
+(tests/feed/test_forwarded_headers.py::test_a_saved_follow_never_answers_500_when_the_notify_call_fails).
+The follow services send it (followers.services.follows), with the ``Forward`` their view built.
 """
 
 import functools
 import logging
-from collections.abc import Mapping
 from uuid import UUID
 
 import httpx
 from django.conf import settings
 
-from hornet.headers import forwarded_headers
-from hornet.identity import Identity
+from hornet.calls import service_http
+from hornet.headers import Forward
 
 log = logging.getLogger(__name__)
 
@@ -27,25 +28,23 @@ log = logging.getLogger(__name__)
 def _posts_http() -> httpx.Client:
     # Built on first use in each worker process, never at import.
     timeout = settings.POSTS_NOTIFY_TIMEOUT_SECONDS
-    return httpx.Client(
-        base_url=settings.POSTS_SERVICE_URL.rstrip("/"),
-        timeout=httpx.Timeout(timeout, connect=timeout),
-        headers={"User-Agent": "hornet-followers"},
+    return service_http(
+        settings.POSTS_SERVICE_URL,
+        agent="hornet-followers",
+        timeout=timeout,
+        connect_timeout=timeout,
     )
 
 
-def notify_following_changed(
-    identity: Identity, incoming: Mapping[str, str], *, followee_id: UUID, following: bool
-) -> None:
-    """Tell the posts service that ``identity`` now follows (or no longer follows)
+def notify_following_changed(forward: Forward, *, followee_id: UUID, following: bool) -> None:
+    """Tell the posts service that the caller now follows (or no longer follows)
     ``followee_id``; never raises (a failure only delays the feed: docs/feed.md)."""
     if not settings.POSTS_SERVICE_URL:
         return
     try:
-        headers = forwarded_headers(identity, incoming)
         response = _posts_http().post(
             "/posts/internal/following-changed",
-            headers=headers,
+            headers=forward.headers,
             json={"followee_id": str(followee_id), "following": following},
         )
         if response.status_code >= 400:

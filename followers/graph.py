@@ -37,6 +37,17 @@ T = TypeVar("T")
 DEADLOCK_ATTEMPTS = 10
 
 
+def merge_user(var: LiteralString, user_id: LiteralString) -> LiteralString:
+    """``MERGE (<var>:User {user_id: <user_id>})``: the one way a query brings in a user it may
+    be the first to see. A new user starts with ``followers_count = 0``, so the stored count
+    always exists and equals the in-degree (follows raise it only when they create an edge).
+    ``user_id`` is a Cypher expression (``$sender_id``, ``row.user_id``)."""
+    return f"""
+MERGE ({var}:User {{user_id: {user_id}}})
+  ON CREATE SET {var}.followers_count = 0
+"""
+
+
 def _retrying(call: Callable[[], T]) -> T:
     for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
         try:

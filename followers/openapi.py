@@ -17,7 +17,8 @@ _ERRORS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """Error responses ``{code, message, details}`` for ``codes`` plus 401 and 503 (always)."""
+    """Error responses ``{code, message, details}`` for ``codes``, plus those every route may
+    answer (hornet.openapi.error_responses: 401, 503 and the server's own 414 and 431)."""
     return error_responses(codes, _ERRORS)
 
 

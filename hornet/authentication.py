@@ -9,6 +9,7 @@ from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.request import Request
 
 from hornet.errors import ErrorCode, Forbidden, Unauthenticated
+from hornet.headers import Forward
 from hornet.identity import Identity, attach_identity
 
 
@@ -44,6 +45,11 @@ def caller(request: Request) -> Identity:
     if not isinstance(user, Identity):
         raise Unauthenticated()
     return user
+
+
+def forward(request: Request) -> Forward:
+    """The caller of a view, with the headers a call made on their behalf forwards."""
+    return Forward.of(caller(request), request.headers)
 
 
 def _enforce_csrf(request: HttpRequest) -> None:

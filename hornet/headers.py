@@ -10,13 +10,15 @@ Out: the headers a service forwards on a call made for a caller (identity, the b
 Istio's trace headers) come from that caller's request, so they are vetted here before any
 outgoing call: a value that is not visible ASCII (or is too long) is dropped, with a warning,
 instead of making the HTTP client raise. The username, the one header that is text, is sent
-as its UTF-8 bytes, the way Envoy writes it. ``forwarded_headers`` is the only builder both
-clients (posts.clients, followers.clients) use.
+as its UTF-8 bytes, the way Envoy writes it. ``forwarded_headers`` is the only builder: a
+view builds a ``Forward`` (``hornet.authentication.forward``) once, hands it to the service,
+and the service's client (posts.clients, followers.clients) sends its headers as they are.
 """
 
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import httpx
@@ -87,3 +89,20 @@ def forwarded_headers(identity: "Identity", incoming: Mapping[str, str]) -> http
             for k, v in headers.items()
         ]
     )
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A call to the other service made on a caller's behalf: the caller and what to send.
+
+    Built once by the view from its request; services take it as a plain value and hand it
+    to their client, so they never see the request (or HTTP) themselves.
+    """
+
+    identity: "Identity"
+    headers: Mapping[str, str]  # as built by forwarded_headers: an httpx.Headers
+
+    @classmethod
+    def of(cls, identity: "Identity", incoming: Mapping[str, str]) -> "Forward":
+        """For ``identity``, with the trace headers of ``incoming`` (its request's headers)."""
+        return cls(identity, forwarded_headers(identity, incoming))

@@ -1,4 +1,10 @@
-"""Permissions: every route except health needs an identity; authors own their objects."""
+"""The one DRF permission: a view answers only a caller with an identity (401 otherwise).
+
+It is every DRF view's default (REST_FRAMEWORK in settings); the schema views opt out, and
+the probes and the dev "act as" page are plain Django views. Who may change an object (only
+its author, only the follower) is a rule of the services, which raise ``Forbidden``; who may
+call an internal route is decided by the mesh (the AuthorizationPolicy in k8s/).
+"""
 
 from typing import Any
 

@@ -7,8 +7,8 @@ and the ids of a user's followers (the fan-out worker, posts.fanout).
 - a circuit breaker (pybreaker): after repeated failures calls fail in microseconds until a
   trial call succeeds, so a dead followers service costs the feed nothing;
 - forwards the caller's identity the way the mesh expects (the original bearer token, which
-  the followers sidecar re-validates, plus the identity headers) and Istio's trace headers,
-  all built and vetted by hornet.headers.forwarded_headers;
+  the followers sidecar re-validates, plus the identity headers) and Istio's trace headers:
+  the ``hornet.headers.Forward`` the view built, sent as it is;
 - only failures of the followers service itself count for the breaker: a connection error, a
   timeout, a 5xx. A 4xx (the caller's own request refused) or anything wrong on our side of
   the call is that caller's problem and must not open the breaker for everyone
@@ -26,8 +26,9 @@ import pybreaker
 from django.conf import settings
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
+from hornet.calls import service_http
 from hornet.errors import ErrorCode, ServiceUnavailable
-from hornet.identity import Identity
+from hornet.headers import Forward
 
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
 
@@ -62,21 +63,23 @@ def _not_the_services_fault(exc: BaseException) -> bool:
 
 class FollowersClient:
     def __init__(self, base_url: str, timeout: float, breaker: pybreaker.CircuitBreaker):
-        self._http = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 0.3)),
+        self._http = service_http(
+            base_url,
+            agent="hornet-posts",
+            timeout=timeout,
+            connect_timeout=min(timeout, 0.3),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
-            headers={"Accept": "application/json", "User-Agent": "hornet-posts"},
         )
         self.breaker = breaker
 
-    def following_ids(self, identity: Identity, forward: Mapping[str, str]) -> list[uuid.UUID]:
-        """The ids the caller follows. Raises FollowersUnavailable instead of hanging."""
-        path = f"/followers/user/{identity.user_id}/following/ids"
+    def following_ids(self, forward: Forward, user_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+        """The ids the caller (or ``user_id``, asked for by the fan-out worker) follows.
+        Raises FollowersUnavailable instead of hanging."""
+        path = f"/followers/user/{user_id or forward.identity.user_id}/following/ids"
         ids: list[uuid.UUID] = []
         cursor = None
         while len(ids) < MAX_FOLLOWING:
-            page = self._call(self._ids_page, path, MAX_FOLLOWING, cursor, forward)
+            page = self._call(self._ids_page, path, MAX_FOLLOWING, cursor, forward.headers)
             ids.extend(page.ids)
             cursor = page.next_cursor
             if cursor is None:
@@ -84,12 +87,13 @@ class FollowersClient:
         return ids[:MAX_FOLLOWING]
 
     def follower_ids_page(
-        self, user_id: uuid.UUID, cursor: str | None, forward: Mapping[str, str]
+        self, user_id: uuid.UUID, cursor: str | None, forward: Forward
     ) -> "IdsPage":
         """One page (up to 5000) of the ids of ``user_id``'s followers, for the fan-out worker;
         ``total`` (the follower count) comes with the first page."""
         path = f"/followers/user/{user_id}/followers/ids"
-        return self._call(self._ids_page, path, settings.FEED_FANOUT_PAGE, cursor, forward)
+        page_size = settings.FEED_FANOUT_PAGE
+        return self._call(self._ids_page, path, page_size, cursor, forward.headers)
 
     def _call(self, fn: Any, *args: Any) -> Any:
         try:
@@ -102,12 +106,12 @@ class FollowersClient:
             raise FollowersUnavailable() from exc
 
     def _ids_page(
-        self, path: str, limit: int, cursor: str | None, forward: Mapping[str, str]
+        self, path: str, limit: int, cursor: str | None, headers: Mapping[str, str]
     ) -> "IdsPage":
         params: dict[str, str | int] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        response = self._get(path, params, forward)
+        response = self._get(path, params, headers)
         if response.status_code >= 500:
             raise _ServerError(response.status_code)
         if response.status_code != 200:

@@ -29,8 +29,7 @@ from uuid import UUID
 from django.conf import settings
 from pymongo import ASCENDING, ReturnDocument
 
-from hornet.headers import forwarded_headers
-from hornet.identity import Identity
+from hornet.headers import Forward
 from posts import timelines
 from posts.clients import FollowersClient, FollowersUnavailable, followers_client
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
@@ -120,11 +119,11 @@ def _release(post: Row, worker: str, when: dt.datetime) -> None:
     posts_collection().update_one(_held(post, worker), {"$set": {FANOUT_DUE: when}})
 
 
-def _as_author(author: UUID) -> Any:
-    """Headers of the worker's calls about ``author`` (their followers, or whom they follow):
+def calls_about(author: UUID) -> Forward:
+    """Who the worker's calls about ``author`` (their followers, or whom they follow) are made as:
     its own service token in production, the user's identity header on a loopback stack
     (posts.service_token)."""
-    return forwarded_headers(worker_identity(author), {})
+    return Forward.of(worker_identity(author), {})
 
 
 def _deliver(owner_ids: list[UUID], post: Row) -> int:
@@ -143,11 +142,11 @@ def fan_out(post: Row, worker: str, client: FollowersClient) -> bool:
         return True
     cursor = post.get(FANOUT_AFTER)
     try:
-        headers = _as_author(author)
+        forward = calls_about(author)
         while True:
-            page = client.follower_ids_page(author, cursor, headers)
+            page = client.follower_ids_page(author, cursor, forward)
             if page.total is not None and page.total > settings.FEED_FANOUT_MAX_FOLLOWERS:
-                _become_big(author, page.total, page.ids, page.next_cursor, client, headers)
+                _become_big(author, page.total, page.ids, page.next_cursor, client, forward)
                 _finish(post, worker)
                 return True
             _deliver(timelines.active_owners(page.ids), post)
@@ -169,7 +168,7 @@ def _become_big(
     ids: list[UUID],
     cursor: str | None,
     client: FollowersClient,
-    headers: Any,
+    forward: Forward,
 ) -> None:
     """``author`` passed the threshold: mark them, and tell their followers' timelines to merge
     their posts at read time from now on (once; a later post finds them marked)."""
@@ -178,7 +177,7 @@ def _become_big(
         timelines.add_big(timelines.active_owners(ids), author)
         if cursor is None:
             return
-        page = client.follower_ids_page(author, cursor, headers)
+        page = client.follower_ids_page(author, cursor, forward)
         ids, cursor = page.ids, page.next_cursor
 
 
@@ -205,7 +204,7 @@ def _following(user_id: UUID, client: FollowersClient) -> list[UUID]:
     cached = following_cache_get(user_id)
     if cached is not None and cached.fetched_at is not None:  # not dropped by a change since
         return cached.ids
-    return client.following_ids(Identity(user_id=user_id), _as_author(user_id))
+    return client.following_ids(calls_about(user_id), user_id=user_id)
 
 
 def rebuild(user_id: UUID, client: FollowersClient) -> int:

@@ -14,14 +14,14 @@ scrolls never shift the later pages (nothing skipped, nothing repeated).
 import datetime as dt
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 
-from hornet.identity import Identity
+from hornet.headers import Forward
 from hornet.pagination import Page
 from posts import fanout, timelines
 from posts.clients import FollowersUnavailable, followers_client
@@ -43,20 +43,19 @@ class Feed:
     degraded: bool  # True when the followers service could not be asked
 
 
-def feed_authors(
-    *, identity: Identity, forward: Mapping[str, str], now: dt.datetime | None = None
-) -> tuple[list[UUID], bool]:
+def feed_authors(*, forward: Forward, now: dt.datetime | None = None) -> tuple[list[UUID], bool]:
     """Whom the caller follows: the cached list while fresh, else one followers-service call.
 
     When that call fails, the last known list (however old) or none is used, and the feed is
     marked degraded instead of failing.
     """
+    identity = forward.identity
     now = now or dt.datetime.now(dt.UTC)
     cached = following_cache_get(identity.user_id)
     if cached is not None and cached.is_fresh(now, settings.FEED_FOLLOWING_CACHE_SECONDS):
         return cached.ids, False
     try:
-        ids = followers_client().following_ids(identity, forward)
+        ids = followers_client().following_ids(forward)
     except FollowersUnavailable as exc:
         log.warning("feed for %s degraded: %s", identity.user_id, exc.message)
         return (cached.ids if cached is not None else []), True
@@ -83,19 +82,17 @@ def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] |
     return page_of(rows, limit)
 
 
-def _pull(
-    *, identity: Identity, forward: Mapping[str, str], limit: int, after: dict[str, Any] | None
-) -> Feed:
-    followed, degraded = feed_authors(identity=identity, forward=forward)
-    authors = list(dict.fromkeys([identity.user_id, *followed]))
+def _pull(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> Feed:
+    followed, degraded = feed_authors(forward=forward)
+    authors = list(dict.fromkeys([forward.identity.user_id, *followed]))
     return Feed(page=feed_rows(author_ids=authors, limit=limit, after=after), degraded=degraded)
 
 
-def feed_page(
-    *, identity: Identity, forward: Mapping[str, str], limit: int, after: dict[str, Any] | None
-) -> Feed:
-    """One page of the caller's home feed: from their stored timeline when it is ready, else
-    pulled (and a timeline asked for). Both give the same pages (tests/feed/test_fanout.py)."""
+def feed_page(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> Feed:
+    """One page of the home feed of ``forward``'s caller: from their stored timeline when it is
+    ready, else pulled (and a timeline asked for). Both give the same pages
+    (tests/feed/test_fanout.py)."""
+    identity = forward.identity
     now = now_ms()
     owner = timelines.owner_get(identity.user_id)
     if owner is None:
@@ -103,11 +100,11 @@ def feed_page(
     # Until the timeline is built, and while fan-out lags (stored timelines may miss posts),
     # the feed is pulled: correct, only dearer.
     if owner is None or owner.state != timelines.READY or _fanout_behind(now):
-        return _pull(identity=identity, forward=forward, limit=limit, after=after)
+        return _pull(forward=forward, limit=limit, after=after)
     timelines.owner_touch(owner, now)
     key = TimeKey.parse(after)
     if key is not None and owner.horizon is not None and key.created_at < owner.horizon:
-        return _pull(identity=identity, forward=forward, limit=limit, after=after)
+        return _pull(forward=forward, limit=limit, after=after)
     need = limit + 1
     stored, complete = _timeline(owner, need, key)
     rows = stored
@@ -120,7 +117,7 @@ def feed_page(
     if complete and owner.horizon is not None and len(rows) < need:
         # Past the stored timeline's horizon: the rest of this page is pulled from there.
         below = TimeKey(owner.horizon, _LOWEST).payload()
-        older = _pull(identity=identity, forward=forward, limit=need, after=below)
+        older = _pull(forward=forward, limit=need, after=below)
         rows, degraded = rows + older.page.items, older.degraded
     return Feed(page=page_of(_newest(rows, need), limit), degraded=degraded)
 

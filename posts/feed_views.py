@@ -6,8 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hornet.authentication import caller
-from hornet.headers import forwarded_headers
+from hornet.authentication import caller, forward
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed
 from posts.openapi import errors
@@ -29,14 +28,8 @@ class FeedView(APIView):
         tags=["feed"],
     )
     def get(self, request: Request) -> Response:
-        identity = caller(request)
         params = page_params(request)
-        result = feed.feed_page(
-            identity=identity,
-            forward=forwarded_headers(identity, request.headers),
-            limit=params.limit,
-            after=params.after,
-        )
+        result = feed.feed_page(forward=forward(request), limit=params.limit, after=params.after)
         headers = {DEGRADED_HEADER: "true"} if result.degraded else None
         items = [post_json(row) for row in result.page.items]
         return page_response(request, items, result.page.next_cursor, headers=headers)

@@ -1,6 +1,8 @@
-"""OpenAPI pieces for the posts views: the error body and the responses every route shares.
+"""OpenAPI pieces for the posts views: what each error status means for posts, the post id
+parameter, and a schema class that marks request bodies required.
 
-The schema generator cannot see what a view raises, so each action lists its errors here.
+The schema generator cannot see what a view raises, so each action lists its errors with
+``errors()``; the error body and the statuses every route may answer are hornet.openapi's.
 """
 
 from typing import Any
@@ -23,7 +25,8 @@ _ERRORS = {
 
 
 def errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    """Error responses for these statuses (plus 401 and 503, which every route may answer)."""
+    """Error responses for these statuses, plus those every route may answer
+    (hornet.openapi.error_responses: 401, 503 and the server's own 414 and 431)."""
     return error_responses(statuses, _ERRORS)
 
 

@@ -57,8 +57,9 @@ def after_filter(key: TimeKey | None, descending: bool) -> dict[str, Any]:
 def planned(query: dict[str, Any]) -> dict[str, Any]:
     """The same filter with the cursor's ``$or`` (the tie-break) moved into an ``$and`` beside
     the indexed fields. SecantusDB plans a top-level ``$or`` next to other fields as a scan of
-    the whole range (386 ms against 1 ms for one author's window on the bench data, where
-    ``$and`` keeps its index bounds); MongoDB and FerretDB read both forms alike."""
+    the whole range, where ``$and`` keeps its index bounds (bench/README.md, "How each posts
+    query is bounded"; tests/posts/test_windows.py keeps the shape); MongoDB and FerretDB read
+    both forms alike."""
     if "$or" not in query:
         return query
     rest = {k: v for k, v in query.items() if k != "$or"}
@@ -69,8 +70,8 @@ def lists_query(filters: list[dict[str, Any]], window: dict[str, Any]) -> dict[s
     """One query for several lists in one time window (the followed authors of a feed page):
     an ``$or`` of each list's filter with the window's time bounds, so every clause is a
     bounded range of the index, and the cursor's tie-break beside it. One list: its filter and
-    the window (``planned``). On SecantusDB, 18 authors' windows cost 3.9 ms this way against
-    9 ms as 18 queries and 9.6-189 ms as ``author_id $in`` with one window (bench data)."""
+    the window (``planned``). On SecantusDB this reads less than one query per author or
+    ``author_id $in`` with one window (bench/README.md has the measurements)."""
     if len(filters) == 1:
         return planned({**filters[0], **window})
     times = window.get("created_at")

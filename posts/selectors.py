@@ -99,8 +99,7 @@ def newest_by_authors(
     author (``posts.queries.lists_query``) rather than ``author_id $in [...]``, which
     SecantusDB reads far more of (bench/README.md). ``top_level_only`` (the feed)
     drops replies here rather than with ``parent_post_id: null`` in the query, which made
-    SecantusDB read by the replies index instead (90 ms for one author's window, 0.5 ms
-    without it). bench/README.md has the measurements.
+    SecantusDB read by the replies index instead. bench/README.md has the measurements.
     """
     stats = author_stats_get(author_ids)
     streams = [

@@ -13,6 +13,8 @@ STACK="${STACK:-dev}"
 # HORNET_STACK_STATE_DIR: another folder for this stack (tests/servers/test_make_run.py).
 export HORNET_STATE_DIR="${HORNET_STACK_STATE_DIR:-$ROOT/.state/$STACK}"
 PY="$ROOT/.venv/bin/python"
+# shellcheck source=lib/pidfile.sh
+source "$ROOT/scripts/lib/pidfile.sh"
 
 case "$STACK" in
   dev)
@@ -93,13 +95,27 @@ seed_demo() {
 }
 
 gunicorn_argv() {  # gunicorn_argv SERVICE PORT: sets GUNICORN_ARGV (an array: paths may hold spaces)
-  GUNICORN_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_$1" "BIND=127.0.0.1:$2"
-    "$ROOT/.venv/bin/gunicorn" -c python:hornet.gunicorn_conf --chdir "$ROOT" hornet.wsgi:application)
+  # The command line has one source, scripts/launch.py, which the Python launchers import.
+  GUNICORN_ARGV=()
+  mapfile -d '' -t GUNICORN_ARGV < <("$PY" "$ROOT/scripts/launch.py" "settings.${SETTINGS_SUFFIX}_$1" "$2")
+  if (( ${#GUNICORN_ARGV[@]} == 0 )); then echo "scripts/launch.py gave no command" >&2; return 1; fi
 }
 
-fanout_argv() {  # sets FANOUT_ARGV: the posts service's fan-out worker (docs/feed.md)
-  FANOUT_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_posts" "$PY" "$ROOT/manage.py" fanout)
+# The posts service's fan-out worker (docs/feed.md); its heartbeat file, on its command line,
+# is its "still ours" marker.
+FANOUT_ALIVE="$HORNET_STATE_DIR/run/fanout.alive"
+fanout_argv() {  # sets FANOUT_ARGV
+  FANOUT_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_posts" "$PY" "$ROOT/manage.py"
+    fanout --heartbeat "$FANOUT_ALIVE")
 }
+
+service_pidfile() { echo "$HORNET_STATE_DIR/run/$1.pid"; }  # service_pidfile SERVICE
+# A gunicorn of ours names its own pid file on its command line (--pid), the worker its
+# heartbeat file: the "still ours" marker.
+service_marker() {
+  if [[ $1 == fanout ]]; then echo "--heartbeat $FANOUT_ALIVE"; else echo "--pid $(service_pidfile "$1")"; fi
+}
+service_pid() { pidfile_live "$(service_pidfile "$1")" "$(service_marker "$1")"; }
 
 wait_ready() {  # wait_ready URL SECONDS
   local url="$1" deadline=$((SECONDS + $2))
@@ -122,17 +138,16 @@ services_up() {
   local service port pidfile
   for service in posts followers; do
     port=$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")
-    pidfile="$HORNET_STATE_DIR/run/$service.pid"
-    if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+    pidfile="$(service_pidfile "$service")"
+    if service_pid "$service" >/dev/null; then continue; fi
     gunicorn_argv "$service" "$port"
     setsid "${GUNICORN_ARGV[@]}" --pid "$pidfile" \
       >>"$HORNET_STATE_DIR/logs/$service.log" 2>&1 < /dev/null &
   done
-  pidfile="$HORNET_STATE_DIR/run/fanout.pid"
-  if ! { [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+  if ! service_pid fanout >/dev/null; then
     fanout_argv
     setsid "${FANOUT_ARGV[@]}" >>"$HORNET_STATE_DIR/logs/fanout.log" 2>&1 < /dev/null &
-    echo $! > "$pidfile"
+    echo $! > "$(service_pidfile fanout)"
   fi
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
@@ -140,16 +155,11 @@ services_up() {
 }
 
 services_down() {
-  local service pidfile pid
+  local service pidfile
   for service in posts followers fanout; do
-    pidfile="$HORNET_STATE_DIR/run/$service.pid"
+    pidfile="$(service_pidfile "$service")"
     [[ -f $pidfile ]] || continue
-    pid="$(cat "$pidfile")"
-    if kill -TERM "$pid" 2>/dev/null; then
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
+    pidfile_stop "$service" "$pidfile" "$(service_marker "$service")" 10
   done
 }
 
@@ -157,10 +167,10 @@ status() {
   local rc=0
   echo -n "$HORNET_MONGO_SERVER: "; "$MONGO_SCRIPT" status || rc=1
   echo -n "neo4j: "; "$ROOT/scripts/db/neo4j.sh" status || rc=1
+  local service pid
   for service in posts followers fanout; do
-    local pidfile="$HORNET_STATE_DIR/run/$service.pid"
-    if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      echo "$service: running (pid $(cat "$pidfile"))"
+    if pid="$(service_pid "$service")"; then
+      echo "$service: running (pid $pid)"
     else
       echo "$service: stopped"; rc=1
     fi

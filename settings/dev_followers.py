@@ -1,18 +1,13 @@
 """Followers service for development: browsable API, dev identity mode allowed."""
 
-import os
-
-import settings._dev  # noqa: F401  (sets development defaults before the base reads them)
-
-os.environ.setdefault("NEO4J_PASSWORD", "hornet-dev-password")
 from settings.followers import *  # noqa: F403
-from settings.followers import REST_FRAMEWORK
+from settings.followers import CACHES, REST_FRAMEWORK
 
-HORNET_ALLOWED_AUTH_MODES = ("mesh", "jwt", "dev")
-REST_FRAMEWORK = {
-    **REST_FRAMEWORK,
-    "DEFAULT_RENDERER_CLASSES": [
-        "hornet.renderers.FastJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
-}
+# isort: split
+from settings._dev import *  # noqa: F403  (after the service's values: these win)
+from settings._dev import browsable, local_caches
+from settings.base import env
+
+CACHES = local_caches(CACHES, "dev")
+REST_FRAMEWORK = browsable(REST_FRAMEWORK)
+NEO4J_PASSWORD = env.str("NEO4J_PASSWORD", default="hornet-dev-password")

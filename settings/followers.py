@@ -23,7 +23,17 @@ NEO4J_RETRY_SECONDS = env.float("NEO4J_RETRY_SECONDS", default=0.3)
 POSTS_SERVICE_URL = env.str("POSTS_SERVICE_URL", default="http://127.0.0.1:8001")
 # After a follow/unfollow the posts service is told to refresh the caller's feed (best effort).
 POSTS_NOTIFY_TIMEOUT_SECONDS = env.float("POSTS_NOTIFY_TIMEOUT_SECONDS", default=0.3)
-SERVICE_PORT = env.int("FOLLOWERS_PORT", default=8002)
+
+# /following/ids is read once per home-feed request by the posts service: it wants every id
+# in one call, so its page is far larger than the public lists' (20 by default, 100 at most).
+FOLLOWERS_IDS_PAGE_DEFAULT = env.int("FOLLOWERS_IDS_PAGE_DEFAULT", default=5000)
+FOLLOWERS_IDS_PAGE_MAX = env.int("FOLLOWERS_IDS_PAGE_MAX", default=5000)
+# Suggestions walk me -> followee -> candidate. A followee who follows 100k accounts would make
+# that walk O(100k); it looks at no more than MAX_FOLLOWEES of the caller's followees and
+# PER_FOLLOWEE of each one's followees, so one request reads at most MAX_FOLLOWEES *
+# PER_FOLLOWEE relationships (200 * 50 = 10,000 by default) whatever the graph.
+FOLLOWERS_SUGGEST_MAX_FOLLOWEES = env.int("FOLLOWERS_SUGGEST_MAX_FOLLOWEES", default=200)
+FOLLOWERS_SUGGEST_PER_FOLLOWEE = env.int("FOLLOWERS_SUGGEST_PER_FOLLOWEE", default=50)
 
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,

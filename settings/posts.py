@@ -45,7 +45,6 @@ FANOUT_CLIENT_ID = env.str("FANOUT_CLIENT_ID", default="")
 FANOUT_CLIENT_SECRET = env.str("FANOUT_CLIENT_SECRET", default="")
 FANOUT_TOKEN_URL = env.str("FANOUT_TOKEN_URL", default="")  # default: JWT_ISSUER's token URL
 FEED_FANOUT_PAGE = env.int("FEED_FANOUT_PAGE", default=5000)  # follower ids per call, 1..5000
-SERVICE_PORT = env.int("POSTS_PORT", default=8001)
 
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,

@@ -5,6 +5,10 @@ Never used to run anything; mypy needs a single settings module to type ``django
 
 from settings.dev_posts import *  # noqa: F403
 from settings.followers import (  # noqa: F401
+    FOLLOWERS_IDS_PAGE_DEFAULT,
+    FOLLOWERS_IDS_PAGE_MAX,
+    FOLLOWERS_SUGGEST_MAX_FOLLOWEES,
+    FOLLOWERS_SUGGEST_PER_FOLLOWEE,
     NEO4J_DB,
     NEO4J_PASSWORD,
     NEO4J_QUERY_TIMEOUT_SECONDS,

@@ -1,8 +1,11 @@
-"""Fixtures for every test package."""
+"""Fixtures for every test package; shared fixture modules are plugins (pytest_plugins), never
+imported from one conftest into another."""
 
 import uuid
 
 import pytest
+
+pytest_plugins = ["tests.support.databases"]
 
 
 @pytest.fixture

@@ -1,15 +1,22 @@
 """Small helpers shared by the test packages (no fixtures here; see conftest.py files)."""
 
+import ast
 import os
 import re
 import subprocess
+import threading
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
+from tests.support import env
+
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 
 # Numbers a client may send that are not ASCII digits (issue 13 item 3): str.isdigit() is true
@@ -39,6 +46,15 @@ def headers_for(user_id: uuid.UUID | str, username: str | None = None) -> dict[s
     return h
 
 
+# A timestamp as the API writes it: RFC 3339, UTC, milliseconds.
+RFC3339_UTC_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def get(api: Any, user: uuid.UUID, path: str) -> Any:
+    """GET ``path`` through a Django test client as ``user``."""
+    return api.get(path, **headers_for(user))
+
+
 def assert_refused(response: Any, field: str) -> None:
     """A 400 in the one error format whose details name ``field``."""
     assert response.status_code == 400, response.content
@@ -49,7 +65,7 @@ def assert_refused(response: Any, field: str) -> None:
 
 def next_link(response: Any) -> str | None:
     """The target of the response's ``Link: <...>; rel="next"`` header, or None on the last page."""
-    link = response.get("Link")
+    link = response.headers.get("Link")  # a Django test response or an httpx one
     if not link:
         return None
     match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
@@ -57,27 +73,14 @@ def next_link(response: Any) -> str | None:
     return match.group(1)
 
 
-def state_dir() -> str:
-    return os.environ.get("HORNET_STATE_DIR", str(ROOT / ".state" / "test"))
-
-
-def mongo_server() -> str:
-    """The MongoDB-wire server the tests run on (scripts/stack.sh exports it)."""
-    return os.environ.get("HORNET_MONGO_SERVER", "secantus")
-
-
 def db_script(name: str, action: str) -> subprocess.CompletedProcess[str]:
-    """Run scripts/db/<name>.sh <action> against the test stack's state folder; ``mongo`` names
-    the configured MongoDB-wire server (secantus or ferretdb)."""
+    """Run scripts/db/<name>.sh <action> on the test stack (its ports, password and state
+    folder); ``mongo`` names the configured MongoDB-wire server (secantus or ferretdb)."""
     if name == "mongo":
-        name = mongo_server()
-    env = {**os.environ, "HORNET_STATE_DIR": state_dir()}
-    env.setdefault("MONGO_PORT", os.environ.get("FERRETDB_PORT", "27217"))
-    env.setdefault("NEO4J_BOLT_PORT", "7887")
-    env.setdefault("NEO4J_PASSWORD", "hornet-test-password")
+        name = env.mongo_server()
     return subprocess.run(
         [str(ROOT / "scripts" / "db" / f"{name}.sh"), action],
-        env=env,
+        env={**os.environ, **env.stack_env()},
         capture_output=True,
         text=True,
         timeout=180,
@@ -94,6 +97,19 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: 
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(interval)
+
+
+def all_at_once(work: Callable[[int], T], n: int) -> list[T]:
+    """Run ``work(i)`` for i in range(n) in n threads released together by a barrier (the
+    concurrency tests' contenders); the results in order."""
+    barrier = threading.Barrier(n)
+
+    def run(i: int) -> T:
+        barrier.wait()
+        return work(i)
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))
 
 
 def http_status(url: str) -> int:
@@ -167,3 +183,30 @@ def assert_error_codes_documented(schema: dict[str, Any]) -> None:
     )
     assert list(described) == schemas["ErrorCode"]["enum"]
     assert described == {code.value: ERROR_CODE_DESCRIPTIONS[code] for code in ErrorCode}
+
+
+def env_defaults(path: Path) -> dict[str, Any]:
+    """``env.<type>("NAME", default=...)`` and ``os.environ.get("NAME", default)`` calls of a
+    settings-like module, read with ast: {NAME: default or None}. Nothing is imported."""
+    found: dict[str, Any] = {}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if not node.args or not isinstance(node.args[0], ast.Constant):
+            continue
+        name = node.args[0].value
+        if not isinstance(name, str) or not name.isupper():
+            continue
+        owner = node.func.value
+        is_env = isinstance(owner, ast.Name) and owner.id == "env"
+        is_os = isinstance(owner, ast.Attribute) and owner.attr == "environ"
+        if not (is_env or is_os):
+            continue
+        default = None
+        for kw in node.keywords:
+            if kw.arg == "default" and isinstance(kw.value, ast.Constant):
+                default = kw.value.value
+        if is_os and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+            default = node.args[1].value
+        found[name] = default
+    return found

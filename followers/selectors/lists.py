@@ -6,10 +6,10 @@ carry their endpoints' ids: followers.graph_schema). With an equality on the use
 on ``created_at``, the index returns that user's follows already in list order, so the plan is
 ``DirectedRelationshipIndexSeek`` -> ``Filter`` -> ``Limit``: no Sort or Top, and the seek stops
 after ``limit + 1`` rows (the extra row only says whether a next page exists). The work of a
-page is bounded by the page size, not by the user's degree: PROFILE of a followers page is 44
-db hits whether the user has 1,000 or 100,000 followers, against 4,025 and 400,025 for the
-previous expand-and-sort plan (tests/followers/test_profile.py,
-test_follow_list_pages_cost_the_same_at_1k_and_100k_follows; bench/README.md).
+page is bounded by the page size, not by the user's degree: PROFILE counts the same db hits
+for a followers page whether the user has 1,000 or 100,000 followers
+(tests/followers/test_profile.py, test_follow_list_pages_cost_the_same_at_1k_and_100k_follows;
+the numbers, and the previous expand-and-sort plan's, are in bench/README.md).
 
 Three details keep that plan:
 - ``ORDER BY`` names the equality property first (``r.receiver_id DESC, r.created_at DESC,

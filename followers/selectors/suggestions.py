@@ -5,14 +5,16 @@ smaller user id (a total order, so the cursor is exact). The caller, anyone they
 anyone they dismissed never appear. Each item names up to 3 of the mutual connections
 (smallest user ids first, so the answer is stable).
 
-Fan-out cap: the walk reads at most ``suggest_max_followees()`` of the caller's followees and
-at most ``suggest_per_followee()`` followees of each (defaults 200 and 50, see followers.conf),
-in storage order, so a request never reads more than 10,000 edges however connected the
-neighbourhood is. Under the caps the counts are exact; past them they count the sample.
+Fan-out cap: the walk reads at most ``FOLLOWERS_SUGGEST_MAX_FOLLOWEES`` of the caller's
+followees and at most ``FOLLOWERS_SUGGEST_PER_FOLLOWEE`` followees of each (settings; 200 and
+50 by default), in storage order, so a request never reads more than their product in edges
+however connected the neighbourhood is. Under the caps the counts are exact; past them they
+count the sample.
 
 Exclusion: the caller's followees and dismissed users are collected once and each candidate is
-checked against that list, rather than one pattern check per candidate (two ``Expand(Into)``):
-on the benchmark graph 1,358 db hits instead of 15,133 for a user following 20 (PROFILE).
+checked against that list, rather than one pattern check per candidate (two ``Expand(Into)``),
+so the exclusion costs one read of two short lists, not two probes per candidate
+(bench/README.md has the PROFILE numbers).
 
 Cold start: when that walk finds nobody (the caller follows no one, or only people who follow
 no one new), the most-followed users instead, read in order from the range index on
@@ -22,9 +24,10 @@ no one new), the most-followed users instead, read in order from the range index
 from typing import Any, LiteralString
 from uuid import UUID
 
+from django.conf import settings
 from neo4j import Record
 
-from followers import conf, graph
+from followers import graph
 from followers.cursors import SuggestionKey
 from followers.types import Suggestion, UserRef
 from hornet.pagination import Page
@@ -110,8 +113,8 @@ def _friends_of_friends(me: str, limit: int, key: SuggestionKey | None) -> list[
         FRIENDS_OF_FRIENDS,
         me=me,
         limit=limit + 1,
-        max_followees=conf.suggest_max_followees(),
-        per_followee=conf.suggest_per_followee(),
+        max_followees=settings.FOLLOWERS_SUGGEST_MAX_FOLLOWEES,
+        per_followee=settings.FOLLOWERS_SUGGEST_PER_FOLLOWEE,
         after_m=key.mutual_count if key else None,
         after_f=key.followers if key else None,
         after_u=key.user_id if key else None,

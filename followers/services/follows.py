@@ -15,6 +15,10 @@ the follow lists find a page of a user's follows through indexes on them
 ``User.followers_count`` changes in the same transaction as the edge. Increments happen only
 when the MERGE created the edge; removals first write-lock the receiver and only then look
 for the edge, so two concurrent unfollows of one pair cannot both decrement.
+
+After the transaction commits, a follow that created an edge and every unfollow tell the posts
+service that the caller's following changed (followers.clients, best effort, never raises), so
+the caller's next feed page shows it (tests/followers/test_notify.py).
 """
 
 from typing import Any, LiteralString
@@ -22,21 +26,17 @@ from uuid import UUID, uuid4
 
 from neo4j import ManagedTransaction
 
-from followers import graph
+from followers import clients, graph
 from followers.services.users import SET_USERNAME
 from followers.types import Follow
 from hornet.errors import ErrorCode, Forbidden, InvalidInput, NotFound
+from hornet.headers import Forward
 
 FOLLOW: LiteralString = (
-    """
-MERGE (me:User {user_id: $sender_id})
-  ON CREATE SET me.followers_count = 0
-"""
+    graph.merge_user("me", "$sender_id")
     + SET_USERNAME
-    + """
-MERGE (b:User {user_id: $receiver_id})
-  ON CREATE SET b.followers_count = 0
-MERGE (me)-[r:FOLLOWS]->(b)
+    + graph.merge_user("b", "$receiver_id")
+    + """MERGE (me)-[r:FOLLOWS]->(b)
   ON CREATE SET r.id = $new_id, r.created_at = datetime.truncate('millisecond', datetime()),
                 r.sender_id = me.user_id, r.receiver_id = b.user_id,
                 b.followers_count = coalesce(b.followers_count, 0) + 1
@@ -44,24 +44,27 @@ RETURN r.id AS id, r.created_at AS created_at, r.id = $new_id AS created
 """
 )
 
-# Bulk path (seeding): rows of {sender_id, receiver_id, id, created_at}, one batch per
-# transaction. Same MERGE, so re-running a seed never duplicates an edge or a count.
-FOLLOW_MANY: LiteralString = """
+# Bulk path (the seed command, test fixtures): rows of {sender_id, receiver_id, id,
+# created_ms}, one batch per transaction. Same MERGE, so re-running a seed never duplicates
+# an edge or a count. Times come as epoch milliseconds: the driver converts a Python datetime
+# parameter slowly enough to dominate a bulk load (bench/README.md, "Seeding").
+FOLLOW_MANY: LiteralString = (
+    """
 UNWIND $rows AS row
-WITH row WHERE row.sender_id <> row.receiver_id
-MERGE (a:User {user_id: row.sender_id})
-  ON CREATE SET a.followers_count = 0
-MERGE (b:User {user_id: row.receiver_id})
-  ON CREATE SET b.followers_count = 0
-MERGE (a)-[r:FOLLOWS]->(b)
+WITH row WHERE row.sender_id <> row.receiver_id"""
+    + graph.merge_user("a", "row.sender_id")
+    + graph.merge_user("b", "row.receiver_id")
+    + """MERGE (a)-[r:FOLLOWS]->(b)
   ON CREATE SET r.id = row.id,
-                r.created_at = coalesce(row.created_at,
-                                        datetime.truncate('millisecond', datetime())),
+                r.created_at = CASE WHEN row.created_ms IS NULL
+                                    THEN datetime.truncate('millisecond', datetime())
+                                    ELSE datetime({epochMillis: row.created_ms}) END,
                 r.sender_id = a.user_id, r.receiver_id = b.user_id,
                 b.followers_count = coalesce(b.followers_count, 0) + 1
 WITH r, row WHERE r.id = row.id
 RETURN count(r) AS created
 """
+)
 
 # Statement 1 of an unfollow: takes the receiver's write lock (SET with a read of the same
 # property locks before reading), so statement 2 sees every concurrent change committed.
@@ -88,19 +91,16 @@ RETURN a.user_id AS sender_id, b.user_id AS receiver_id
 
 
 def follow_create(
-    *,
-    sender_id: UUID,
-    receiver_id: UUID,
-    sender_username: str | None = None,
-    follow_id: UUID | None = None,
+    *, caller: Forward, receiver_id: UUID, follow_id: UUID | None = None
 ) -> tuple[Follow, bool]:
-    """Make ``sender_id`` follow ``receiver_id``; return the follow and whether it is new.
+    """Make the caller follow ``receiver_id``; return the follow and whether it is new.
 
     Idempotent: following again returns the existing follow with ``False``. Both users are
-    upserted; the sender's username is refreshed when given. ``follow_id`` (from an
+    upserted; the caller's username is refreshed when given. ``follow_id`` (from an
     Idempotency-Key) names a new edge, so a retry of a follow that was created reports it as
-    created (the first answer) rather than as found.
+    created (the first answer) rather than as found. Only a new edge is signalled to posts.
     """
+    sender_id = caller.identity.user_id
     if sender_id == receiver_id:
         raise InvalidInput.for_field(
             "receiver_id", "You cannot follow yourself.", ErrorCode.SELF_FOLLOW
@@ -110,7 +110,7 @@ def follow_create(
         FOLLOW,
         sender_id=str(sender_id),
         receiver_id=str(receiver_id),
-        username=sender_username,
+        username=caller.identity.username,
         new_id=new_id,
     )[0]
     follow = Follow(
@@ -119,12 +119,16 @@ def follow_create(
         receiver_id=receiver_id,
         created_at=graph.native(record["created_at"]),
     )
-    return follow, bool(record["created"])
+    created = bool(record["created"])
+    if created:
+        clients.notify_following_changed(caller, followee_id=receiver_id, following=True)
+    return follow, created
 
 
 def follows_create_many(rows: list[dict[str, Any]]) -> int:
-    """Bulk follow ``[{sender_id, receiver_id, id, created_at?}]`` (str ids, datetime) in one
-    transaction; return how many edges were new. For seeding; the API uses follow_create."""
+    """Bulk follow ``[{sender_id, receiver_id, id, created_ms}]`` (str ids; epoch milliseconds,
+    or None for now) in one transaction; return how many edges were new. Self-follows are
+    skipped. Nobody is told (no caller to signal for): the feed's cache expires instead."""
     records = graph.write(FOLLOW_MANY, rows=rows)
     return int(records[0]["created"]) if records else 0
 
@@ -139,14 +143,19 @@ def _unfollow(
     return bool(record and record["removed"])
 
 
-def follow_remove_by_user(*, sender_id: UUID, receiver_id: UUID) -> bool:
-    """Unfollow by user id. Idempotent: returns whether an edge was removed."""
-    return graph.write_tx(lambda tx: _unfollow(tx, str(sender_id), str(receiver_id)))
+def follow_remove_by_user(*, caller: Forward, receiver_id: UUID) -> bool:
+    """The caller unfollows ``receiver_id``. Idempotent: returns whether an edge was removed;
+    posts is told either way (a retry after a lost signal sends it again)."""
+    sender_id = str(caller.identity.user_id)
+    removed = graph.write_tx(lambda tx: _unfollow(tx, sender_id, str(receiver_id)))
+    clients.notify_following_changed(caller, followee_id=receiver_id, following=False)
+    return removed
 
 
-def follow_remove(*, follow_id: UUID, caller_id: UUID) -> UUID:
-    """Remove a follow by its id and return whom it followed. Only its sender may:
-    ``Forbidden`` otherwise, ``NotFound`` when no follow has this id."""
+def follow_remove(*, follow_id: UUID, caller: Forward) -> None:
+    """Remove a follow by its id. Only its sender may: ``Forbidden`` otherwise, ``NotFound``
+    when no follow has this id."""
+    caller_id = caller.identity.user_id
 
     def work(tx: ManagedTransaction) -> UUID:
         ends = tx.run(FOLLOW_ENDS, follow_id=str(follow_id)).single()
@@ -159,4 +168,5 @@ def follow_remove(*, follow_id: UUID, caller_id: UUID) -> UUID:
         _unfollow(tx, ends["sender_id"], ends["receiver_id"], str(follow_id))
         return UUID(ends["receiver_id"])
 
-    return graph.write_tx(work)
+    followee = graph.write_tx(work)
+    clients.notify_following_changed(caller, followee_id=followee, following=False)

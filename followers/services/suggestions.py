@@ -8,15 +8,10 @@ from followers.services.users import SET_USERNAME
 from hornet.errors import ErrorCode, InvalidInput
 
 DISMISS: LiteralString = (
-    """
-MERGE (me:User {user_id: $user_id})
-  ON CREATE SET me.followers_count = 0
-"""
+    graph.merge_user("me", "$user_id")
     + SET_USERNAME
-    + """
-MERGE (u:User {user_id: $dismissed_id})
-  ON CREATE SET u.followers_count = 0
-MERGE (me)-[d:DISMISSED]->(u)
+    + graph.merge_user("u", "$dismissed_id")
+    + """MERGE (me)-[d:DISMISSED]->(u)
   ON CREATE SET d.created_at = datetime()
 """
 )

@@ -9,7 +9,9 @@ from functools import lru_cache
 from typing import Any, LiteralString
 from uuid import UUID
 
-from followers import conf, graph
+from followers import graph
+
+SEEN_CACHE_SIZE = 50_000  # callers remembered as upserted, per process
 
 # Used inside the write queries that MERGE the caller anyway. The FOREACH writes (and so
 # write-locks the node) only when the name changed: a follow must not serialise every other
@@ -19,22 +21,16 @@ FOREACH (_ IN CASE WHEN $username IS NOT NULL AND coalesce(me.username, '') <> $
                    THEN [1] ELSE [] END | SET me.username = $username)
 """
 
-USER_UPSERT: LiteralString = (
-    """
-MERGE (me:User {user_id: $user_id})
-  ON CREATE SET me.followers_count = 0
-"""
-    + SET_USERNAME
-)
+USER_UPSERT: LiteralString = graph.merge_user("me", "$user_id") + SET_USERNAME
 
 # Bulk path (seeding): rows of {user_id, username}; one transaction per batch.
-USERS_UPSERT_MANY: LiteralString = """
-UNWIND $rows AS row
-MERGE (u:User {user_id: row.user_id})
-  ON CREATE SET u.followers_count = 0
-SET u.username = coalesce(row.username, u.username)
+USERS_UPSERT_MANY: LiteralString = (
+    "UNWIND $rows AS row"
+    + graph.merge_user("u", "row.user_id")
+    + """SET u.username = coalesce(row.username, u.username)
 RETURN count(u) AS upserted
 """
+)
 
 
 def user_upsert(*, user_id: UUID, username: str | None) -> None:
@@ -48,7 +44,7 @@ def users_upsert_many(rows: list[dict[str, Any]]) -> int:
     return int(records[0]["upserted"]) if records else 0
 
 
-@lru_cache(maxsize=conf.SEEN_CACHE_SIZE)
+@lru_cache(maxsize=SEEN_CACHE_SIZE)
 def _seen(user_id: str, username: str | None) -> None:
     # lru_cache does not cache a call that raised, so a failed upsert is retried next time.
     graph.write(USER_UPSERT, user_id=user_id, username=username)

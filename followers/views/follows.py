@@ -5,12 +5,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from followers import services
-from followers.clients import notify_following_changed
 from followers.openapi import FOLLOW_ID, USER_ID, errors
 from followers.serializers import FollowIn, FollowOut
 from followers.views.base import GraphViewSet
 from hornet import idempotency
-from hornet.authentication import caller
+from hornet.authentication import forward
 from hornet.ids import uuid_arg
 
 TAGS = ["follows"]
@@ -35,17 +34,11 @@ class FollowViewSet(GraphViewSet):
     def create(self, request: Request) -> Response:
         data = FollowIn(data=request.data)
         data.is_valid(raise_exception=True)
-        me = caller(request)
         follow, created = services.follow_create(
-            sender_id=me.user_id,
+            caller=forward(request),
             receiver_id=data.validated_data["receiver_id"],
-            sender_username=me.username,
             follow_id=idempotency.seed(request),
         )
-        if created:
-            notify_following_changed(
-                me, request.headers, followee_id=follow.receiver_id, following=True
-            )
         return Response(follow.as_dict(), status=201 if created else 200)
 
     @extend_schema(
@@ -58,11 +51,7 @@ class FollowViewSet(GraphViewSet):
         tags=TAGS,
     )
     def destroy(self, request: Request, follow_id: str) -> Response:
-        me = caller(request)
-        followee = services.follow_remove(
-            follow_id=uuid_arg(follow_id, "follow_id"), caller_id=me.user_id
-        )
-        notify_following_changed(me, request.headers, followee_id=followee, following=False)
+        services.follow_remove(follow_id=uuid_arg(follow_id, "follow_id"), caller=forward(request))
         return Response(status=204)
 
     @extend_schema(
@@ -78,8 +67,7 @@ class FollowViewSet(GraphViewSet):
         tags=TAGS,
     )
     def unfollow(self, request: Request, user_id: str) -> Response:
-        me = caller(request)
-        followee = uuid_arg(user_id, "user_id")
-        services.follow_remove_by_user(sender_id=me.user_id, receiver_id=followee)
-        notify_following_changed(me, request.headers, followee_id=followee, following=False)
+        services.follow_remove_by_user(
+            caller=forward(request), receiver_id=uuid_arg(user_id, "user_id")
+        )
         return Response(status=204)

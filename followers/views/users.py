@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from followers import conf, selectors
+from followers import selectors
 from followers.openapi import USER_ID, errors
 from followers.serializers import CountOut, FollowOut, RelationshipOut, UserRefOut
 from followers.types import Follow
@@ -49,7 +50,9 @@ IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
 def _ids_response(request: Request, page_of: Callable[..., Page[str]], user_id: str) -> Response:
     """A page of user ids (either direction), up to 5000 a page."""
     params = page_params(
-        request, default_limit=conf.ids_page_default(), max_limit=conf.ids_page_max()
+        request,
+        default_limit=settings.FOLLOWERS_IDS_PAGE_DEFAULT,
+        max_limit=settings.FOLLOWERS_IDS_PAGE_MAX,
     )
     page = page_of(user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after)
     return page_response(request, page.items, page.next_cursor)

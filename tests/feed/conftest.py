@@ -1,37 +1,21 @@
 """The feed tests run both services for real (gunicorn), with a proxy between them."""
 
-import os
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
-import neo4j
-import pymongo
 import pytest
 
-from tests.feed.stack import ROOT, RecordingProxy, Service, free_port
-
-CACHE_SECONDS = 1.0
-FOLLOW_BACKFILL = 3  # small, so the fan-out tests reach the timeline's horizon
-
-
-@dataclass
-class Stack:
-    posts: Service
-    followers: Service
-    proxy: RecordingProxy
-
-    def as_user(self, user_id: uuid.UUID, **headers: str) -> httpx.Client:
-        return httpx.Client(headers={"X-User-ID": str(user_id), **headers}, timeout=5)
+from tests.feed.helpers import CACHE_SECONDS, FOLLOW_BACKFILL, Stack, feed
+from tests.helpers import wait_for
+from tests.support import env
+from tests.support.proxies import RecordingProxy
+from tests.support.services import Service, free_port
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    logs = Path(os.environ.get("HORNET_STATE_DIR", ROOT / ".state" / "test")) / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = env.logs_dir()
     posts_port, followers_port, proxy_port = free_port(), free_port(), free_port()
     followers = Service(
         "settings.test_followers",
@@ -79,22 +63,20 @@ def stack() -> Iterator[Stack]:
 
 @pytest.fixture(autouse=True)
 def clean(stack: Stack) -> None:
-    mongo = pymongo.MongoClient(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27217/"))
-    db = mongo[os.environ.get("MONGO_DB", "hornet_test")]
-    db["posts"].delete_many({})
-    db["following_cache"].delete_many({})
-    for name in ("author_stats", "home_timeline", "feed_owners", "big_authors"):
-        db[name].delete_many({})
-    mongo.close()
-    with neo4j.GraphDatabase.driver(
-        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"),
-        auth=("neo4j", os.environ.get("NEO4J_PASSWORD", "hornet-test-password")),
-    ) as driver:
+    with env.mongo_client() as mongo:
+        db = mongo[env.mongo_db()]
+        db["posts"].delete_many({})
+        db["following_cache"].delete_many({})
+        for name in ("author_stats", "home_timeline", "feed_owners", "big_authors"):
+            db[name].delete_many({})
+    with env.neo4j_driver() as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n")
     if stack.proxy._server is None:
         stack.proxy.start()
     if stack.proxy.disturbed or stack.proxy.delay:
         stack.proxy.delay = 0.0
         stack.proxy.disturbed = False
-        time.sleep(1.3)  # let the posts service's circuit breaker close again
+        # The posts service's circuit breaker may be open: wait until a feed (of a new user:
+        # nothing cached) is built from the followers service again.
+        wait_for(lambda: feed(stack, uuid.uuid4()).headers.get("X-Feed-Degraded") is None, 10)
     stack.proxy.requests.clear()

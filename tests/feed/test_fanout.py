@@ -16,8 +16,8 @@ from posts import fanout, timelines
 from posts.clients import FollowersClient
 from posts.documents import posts_collection
 from posts.feed import feed_rows
-from tests.feed.conftest import FOLLOW_BACKFILL, Stack
-from tests.feed.test_feed import feed, follow, next_url, post
+from tests.feed.helpers import FOLLOW_BACKFILL, Stack, feed, follow, post
+from tests.helpers import next_link as next_url
 from tests.helpers import wait_for
 
 
@@ -152,7 +152,7 @@ def test_a_worker_killed_mid_fan_out_is_taken_over_and_nothing_is_doubled(stack,
     assert str(claimed["_id"]) == created["id"]
     assert fanout.claim_post(second.name) is None  # leased: nobody else gets it
     # The first worker does one page, records it, and dies.
-    page = first.client.follower_ids_page(author, None, fanout._as_author(author))
+    page = first.client.follower_ids_page(author, None, fanout.calls_about(author))
     fanout._deliver(timelines.active_owners(page.ids), claimed)
     assert fanout._progress(claimed, first.name, page.next_cursor)
     # Its lease ends; the second worker resumes from the recorded page.

@@ -1,44 +1,12 @@
 """GET /feed across the two real services."""
 
-import os
-import re
 import threading
-import time
 import uuid
 
-import httpx
-import neo4j
-
-from tests.feed.conftest import CACHE_SECONDS, Stack
-
-
-def post(stack: Stack, author: uuid.UUID, content: str = "hello", **extra: str) -> dict:
-    with stack.as_user(author) as client:
-        response = client.post(f"{stack.posts.url}/posts", json={"content": content, **extra})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def follow(stack: Stack, sender: uuid.UUID, receiver: uuid.UUID) -> None:
-    with stack.as_user(sender) as client:
-        response = client.post(
-            f"{stack.followers.url}/followers", json={"receiver_id": str(receiver)}
-        )
-    assert response.status_code in (200, 201), response.text
-
-
-def feed(stack: Stack, user: uuid.UUID, url: str | None = None, **headers: str) -> httpx.Response:
-    with stack.as_user(user, **headers) as client:
-        return client.get(url or f"{stack.posts.url}/feed")
-
-
-def next_url(response: httpx.Response) -> str | None:
-    link = response.headers.get("Link")
-    if not link:
-        return None
-    match = re.fullmatch(r'<([^>]+)>; rel="next"', link)
-    assert match
-    return match.group(1)
+from posts.following_cache import following_cache_invalidate
+from tests.feed.helpers import feed, follow, post
+from tests.helpers import next_link, wait_for
+from tests.support import env
 
 
 def test_feed_has_followed_and_own_posts_newest_first_shares_in_replies_out(stack):
@@ -95,7 +63,7 @@ def test_pages_under_concurrent_inserts_skip_and_repeat_nothing(stack):
             response = feed(stack, me, url)
             assert response.status_code == 200
             seen.extend(p["id"] for p in response.json())
-            path = next_url(response)
+            path = next_link(response)
             url = f"{stack.posts.url}{path}" if path else None
             if writer.ident is None and url:
                 writer.start()  # new posts land while the later pages are read
@@ -115,15 +83,23 @@ def test_follow_through_the_api_shows_in_the_next_feed_page(stack):
     assert [p["id"] for p in feed(stack, me).json()] == [theirs["id"]]
 
 
+def test_unfollow_through_the_api_shows_in_the_next_feed_page(stack):
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    theirs = post(stack, friend, "hi")
+    follow(stack, me, friend)
+    assert [p["id"] for p in feed(stack, me).json()] == [theirs["id"]]  # cached: follows friend
+    with stack.as_user(me) as client:
+        gone = client.delete(f"{stack.followers.url}/followers/following/{friend}")
+    assert gone.status_code == 204
+    assert feed(stack, me).json() == []  # the unfollow service told posts at once
+
+
 def test_cached_following_list_expires(stack):
     me, friend = uuid.uuid4(), uuid.uuid4()
     theirs = post(stack, friend, "hi")
     assert feed(stack, me).json() == []
     # Change the graph behind the services' back: no invalidation, so only expiry shows it.
-    with neo4j.GraphDatabase.driver(
-        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"),
-        auth=("neo4j", os.environ.get("NEO4J_PASSWORD", "hornet-test-password")),
-    ) as driver:
+    with env.neo4j_driver() as driver:
         driver.execute_query(
             "MERGE (a:User {user_id: $a}) MERGE (b:User {user_id: $b}) "
             "CREATE (a)-[:FOLLOWS {id: $id, created_at: datetime(), sender_id: $a, "
@@ -135,8 +111,8 @@ def test_cached_following_list_expires(stack):
     stack.proxy.requests.clear()
     assert feed(stack, me).json() == []  # still the cached list
     assert stack.proxy.calls("/following/ids") == []
-    time.sleep(CACHE_SECONDS + 0.2)
-    assert [p["id"] for p in feed(stack, me).json()] == [theirs["id"]]
+    # Once the cached list is CACHE_SECONDS old, the feed asks again and sees the follow.
+    wait_for(lambda: [p["id"] for p in feed(stack, me).json()] == [theirs["id"]], 10)
 
 
 def test_trace_and_identity_headers_reach_the_followers_service(stack):
@@ -160,7 +136,7 @@ def test_followers_down_degrades_then_recovers(stack):
     follow(stack, me, friend)
     mine, theirs = post(stack, me, "mine"), post(stack, friend, "theirs")
     assert len(feed(stack, me).json()) == 2  # caches the following list
-    time.sleep(CACHE_SECONDS + 0.2)  # the cache is stale: the feed must ask again
+    following_cache_invalidate(me)  # the cache is stale (its ids kept): the feed must ask again
     stack.proxy.stop()
     try:
         for _ in range(5):  # enough failures to open the breaker; each answer still useful
@@ -170,10 +146,9 @@ def test_followers_down_degrades_then_recovers(stack):
             assert [p["id"] for p in response.json()] == [theirs["id"], mine["id"]]
     finally:
         stack.proxy.start()
-    time.sleep(1.2)  # the breaker's reset timeout: the next call is a trial
-    response = feed(stack, me)
+    # After the breaker's reset timeout the next call is a trial, which succeeds.
+    response = wait_for(lambda: (r := feed(stack, me)).headers.get("X-Feed-Degraded") is None and r)
     assert response.status_code == 200
-    assert response.headers.get("X-Feed-Degraded") is None
 
 
 def test_followers_down_without_cache_shows_own_posts(stack):

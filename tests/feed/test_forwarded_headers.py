@@ -1,14 +1,13 @@
 """Issue 13 item 1: one caller's headers never break a cross-service call, and never open the
 breaker for everyone (both services for real, gunicorn, with the proxy between them)."""
 
-import time
 import uuid
 
 import httpx
 import pytest
 
-from tests.feed.conftest import Stack
-from tests.feed.test_feed import feed, follow, post
+from posts.following_cache import following_cache_invalidate
+from tests.feed.helpers import Stack, feed, follow, post
 
 # What a hostile (or merely unusual) client may send; WSGI hands these on as latin-1 text.
 HOSTILE = {
@@ -55,7 +54,7 @@ def test_a_utf8_username_crosses_to_the_followers_service(stack: Stack):
         assert profile.status_code == 200
         assert profile.json()["username"] == name
         stack.proxy.requests.clear()
-        time.sleep(1.1)  # the feed's following-list cache (1 s) must not spare the next call
+        following_cache_invalidate(me)  # the cached following list must not spare the next call
 
 
 @pytest.mark.parametrize("username", [None, "Zoë"])

@@ -6,7 +6,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.feed.conftest import Stack
+from tests.feed.helpers import Stack
 
 NOT_A_UUID = "not-a-uuid"
 

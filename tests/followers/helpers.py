@@ -1,6 +1,5 @@
 """Request and graph helpers for the followers tests."""
 
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -8,10 +7,17 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from followers import graph, services
+from hornet import seeding
+from hornet.headers import Forward
+from hornet.identity import Identity
 from tests.helpers import headers_for
 
-RFC3339_UTC_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def acting(user_id: uuid.UUID, **incoming: str) -> Forward:
+    """What a view hands the follow services for a caller (``incoming``: request headers)."""
+    return Forward.of(Identity(user_id=user_id), incoming)
 
 
 def follow(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID | str, **extra: Any) -> Any:
@@ -26,10 +32,6 @@ def followed(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID) -> dict[str
     return dict(response.json())
 
 
-def get(api: APIClient, path: str, user: uuid.UUID) -> Any:
-    return api.get(path, **headers_for(user))
-
-
 def users(n: int) -> list[uuid.UUID]:
     """``n`` user ids in ascending order (tie-break tests depend on the order)."""
     return sorted(uuid.uuid4() for _ in range(n))
@@ -42,7 +44,7 @@ def edges(*pairs: tuple[uuid.UUID, uuid.UUID], start: datetime = T0) -> None:
             "sender_id": str(a),
             "receiver_id": str(b),
             "id": str(uuid.uuid4()),
-            "created_at": start + timedelta(seconds=i),
+            "created_ms": seeding.epoch_ms(start + timedelta(seconds=i)),
         }
         for i, (a, b) in enumerate(pairs)
     ]

@@ -1,28 +1,14 @@
 """Concurrency on the real server: one edge per pair, exact stored counts, no deadlock errors."""
 
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 
 from rest_framework.test import APIClient
 
 from followers import services
-from tests.followers.helpers import edge_count, follow, stored_counts, users
-from tests.helpers import headers_for
+from tests.followers.helpers import acting, edge_count, follow, stored_counts, users
+from tests.helpers import all_at_once, headers_for
 
 N = 50
-
-
-def _all_at_once(fn, n=N):  # type: ignore[no-untyped-def]
-    """Run ``fn(i)`` in ``n`` threads released together by a barrier; return the results."""
-    barrier = Barrier(n)
-
-    def run(i):  # type: ignore[no-untyped-def]
-        barrier.wait()
-        return fn(i)
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(run, range(n)))
 
 
 def _existing(*people: uuid.UUID) -> None:
@@ -35,7 +21,7 @@ def _existing(*people: uuid.UUID) -> None:
 def test_fifty_simultaneous_follows_of_one_pair_make_one_edge(alice, bob):
     _existing(alice, bob)
     # One APIClient per thread: 50 independent requests through the whole Django stack.
-    responses = _all_at_once(lambda i: follow(APIClient(), alice, bob))
+    responses = all_at_once(lambda i: follow(APIClient(), alice, bob), N)
     assert sorted({r.status_code for r in responses}) in ([200, 201], [201])
     assert [r.status_code for r in responses].count(201) == 1
     assert len({r.json()["id"] for r in responses}) == 1  # every caller got the same follow
@@ -45,7 +31,9 @@ def test_fifty_simultaneous_follows_of_one_pair_make_one_edge(alice, bob):
 
 def test_fifty_simultaneous_service_calls_agree_on_the_follow(alice, bob):
     _existing(alice, bob)
-    results = _all_at_once(lambda i: services.follow_create(sender_id=alice, receiver_id=bob))
+    results = all_at_once(
+        lambda i: services.follow_create(caller=acting(alice), receiver_id=bob), N
+    )
     assert [created for _, created in results].count(True) == 1
     assert len({follow.id for follow, _ in results}) == 1
     assert edge_count() == 1
@@ -58,21 +46,21 @@ def test_follow_and_unfollow_storm_keeps_stored_counts_exact(bob):
     def act(i):  # type: ignore[no-untyped-def]
         fan = fans[i % len(fans)]
         if i % 3 == 2:
-            return services.follow_remove_by_user(sender_id=fan, receiver_id=bob)
-        return services.follow_create(sender_id=fan, receiver_id=bob)
+            return services.follow_remove_by_user(caller=acting(fan), receiver_id=bob)
+        return services.follow_create(caller=acting(fan), receiver_id=bob)
 
-    _all_at_once(act, 60)
+    all_at_once(act, 60)
     counts = stored_counts()
     assert counts[str(bob)][0] == counts[str(bob)][1]
     assert all(stored == degree for stored, degree in counts.values())
 
 
 def test_simultaneous_unfollows_decrement_once(alice, bob):
-    services.follow_create(sender_id=alice, receiver_id=bob)
+    services.follow_create(caller=acting(alice), receiver_id=bob)
     carol = uuid.uuid4()
-    services.follow_create(sender_id=carol, receiver_id=bob)
-    removed = _all_at_once(
-        lambda i: services.follow_remove_by_user(sender_id=alice, receiver_id=bob), 20
+    services.follow_create(caller=acting(carol), receiver_id=bob)
+    removed = all_at_once(
+        lambda i: services.follow_remove_by_user(caller=acting(alice), receiver_id=bob), 20
     )
     assert removed.count(True) == 1
     assert stored_counts()[str(bob)] == (1, 1)
@@ -86,7 +74,7 @@ def test_two_users_following_each_other_at_once(alice, bob):
         sender, receiver = (alice, bob) if i % 2 else (bob, alice)
         return follow(APIClient(), sender, receiver).status_code
 
-    codes = _all_at_once(act, 40)
+    codes = all_at_once(act, 40)
     assert set(codes) <= {200, 201}
     assert codes.count(201) == 2
     assert edge_count() == 2
@@ -95,7 +83,7 @@ def test_two_users_following_each_other_at_once(alice, bob):
 def test_many_fans_follow_one_user_at_once(bob):
     fans = users(N)
     _existing(bob, *fans)
-    codes = _all_at_once(lambda i: follow(APIClient(), fans[i], bob).status_code)
+    codes = all_at_once(lambda i: follow(APIClient(), fans[i], bob).status_code, N)
     assert codes == [201] * N
     assert stored_counts()[str(bob)] == (N, N)
     response = APIClient().get(f"/followers/user/{bob}/followers/count", **headers_for(bob))

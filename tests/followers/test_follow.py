@@ -5,15 +5,8 @@ import uuid
 import pytest
 
 from followers import graph
-from tests.followers.helpers import (
-    RFC3339_UTC_MS,
-    edge_count,
-    follow,
-    followed,
-    get,
-    stored_counts,
-)
-from tests.helpers import headers_for
+from tests.followers.helpers import edge_count, follow, followed, stored_counts
+from tests.helpers import RFC3339_UTC_MS, get, headers_for
 
 
 def test_follow_is_201_with_the_v1_shape(api, alice, bob):
@@ -126,7 +119,7 @@ def test_delete_by_id_by_the_follower_is_204(api, alice, bob):
     response = api.delete(f"/followers/{created['id']}", **headers_for(alice))
     assert response.status_code == 204
     assert edge_count() == 0
-    assert get(api, f"/followers/user/{bob}/followers/count", alice).json() == {"count": 0}
+    assert get(api, alice, f"/followers/user/{bob}/followers/count").json() == {"count": 0}
 
 
 def test_delete_by_id_by_someone_else_is_403_and_keeps_the_follow(api, alice, bob):

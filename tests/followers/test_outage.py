@@ -7,9 +7,9 @@ from urllib.parse import urlparse
 import pytest
 
 from followers import db
-from tests.followers.helpers import follow, get
-from tests.followers.proxy import TcpProxy
-from tests.helpers import wait_for
+from tests.followers.helpers import follow
+from tests.helpers import get, wait_for
+from tests.support.proxies import TcpProxy
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_database_down_is_503_json_then_recovers(api, alice, bob, outage):
     assert follow(api, alice, bob).status_code == 201
     outage.stop()
     for response in (
-        get(api, f"/followers/user/{bob}/followers/count", alice),
+        get(api, alice, f"/followers/user/{bob}/followers/count"),
         follow(api, alice, bob),
         api.get("/readyz"),
     ):
@@ -44,8 +44,8 @@ def test_database_down_is_503_json_then_recovers(api, alice, bob, outage):
         assert "bolt" not in response.content.decode().lower()
         assert "errno" not in response.content.decode().lower()
     outage.start()  # same port: the driver finds the server again, no restart
-    wait_for(lambda: get(api, f"/followers/user/{bob}/followers/count", alice).status_code == 200)
-    assert get(api, f"/followers/user/{bob}/followers/count", alice).json() == {"count": 1}
+    wait_for(lambda: get(api, alice, f"/followers/user/{bob}/followers/count").status_code == 200)
+    assert get(api, alice, f"/followers/user/{bob}/followers/count").json() == {"count": 1}
 
 
 def test_driver_errors_map_to_503_without_their_text():

@@ -58,7 +58,7 @@ def _cases(w: dict[str, Any]) -> dict[str, tuple[Any, dict[str, Any], str]]:
     me, them, new = w["me"], w["them"], str(uuid.uuid4())
     page = {"limit": 21, "after_t": datetime(2030, 1, 1, tzinfo=UTC), "after_id": "z"}
     pair = {"sender_id": me, "receiver_id": them}
-    row = {**pair, "id": new, "created_at": None}
+    row = {**pair, "id": new, "created_ms": None}
     cursor = {"after_m": None, "after_f": None, "after_u": None}
     fan_out = {"max_followees": 200, "per_followee": 50}
     cold = {"max_followers": 2**62, "after_u": None, "excluded": [them]}

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.throttling import ScopedRateThrottle
 
 from followers import graph
-from tests.followers.helpers import edges, get
-from tests.helpers import headers_for
+from tests.followers.helpers import edges
+from tests.helpers import get, headers_for
 
 GETS = [
     "/followers/user/{u}",
@@ -25,7 +25,7 @@ GETS = [
 @pytest.mark.parametrize("slash", ["", "/"])
 def test_every_read_route_answers_with_and_without_slash(api, alice, bob, route, slash):
     edges((alice, bob))
-    response = get(api, route.format(u=bob) + slash, alice)
+    response = get(api, alice, route.format(u=bob) + slash)
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json"
 
@@ -57,7 +57,7 @@ def test_writes_are_throttled_per_caller_and_reads_are_not(api, alice, monkeypat
     assert codes == [201, 201, 201, 429]
     assert api.delete(f"/followers/following/{targets[0]}", **headers_for(alice)).status_code == 429
     for _ in range(5):
-        assert get(api, f"/followers/user/{alice}/following/count", alice).status_code == 200
+        assert get(api, alice, f"/followers/user/{alice}/following/count").status_code == 200
     other = uuid.uuid4()
     assert (
         api.post(

@@ -4,12 +4,12 @@ import uuid
 
 import pytest
 
-from tests.followers.helpers import edges, get, users
-from tests.helpers import headers_for, next_link
+from tests.followers.helpers import edges, users
+from tests.helpers import get, headers_for, next_link
 
 
 def _suggest(api, me, query=""):  # type: ignore[no-untyped-def]
-    response = get(api, f"/followers/suggestions{query}", me)
+    response = get(api, me, f"/followers/suggestions{query}")
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -21,7 +21,7 @@ def _ids(items):  # type: ignore[no-untyped-def]
 def _walk(api, me, limit):  # type: ignore[no-untyped-def]
     url, seen = f"/followers/suggestions?limit={limit}", []
     while url:
-        response = get(api, url, me)
+        response = get(api, me, url)
         seen.extend(response.json())
         url = next_link(response)
     return seen
@@ -159,7 +159,7 @@ def test_number_of_followees_read_is_capped(api, alice, settings):
 
 
 def test_bad_limit_and_cursor_are_400(api, alice):
-    assert get(api, "/followers/suggestions?limit=101", alice).status_code == 400
-    response = get(api, "/followers/suggestions?cursor=forged", alice)
+    assert get(api, alice, "/followers/suggestions?limit=101").status_code == 400
+    response = get(api, alice, "/followers/suggestions?cursor=forged")
     assert response.status_code == 400
     assert "cursor" in response.json()["details"]

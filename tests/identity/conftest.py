@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.helpers import ROOT, state_dir
+from tests.helpers import ROOT
 from tests.identity.keyserver import KeyServer, running_key_server
+from tests.support.env import state_dir
 
 KEYCLOAK_SCRIPT = ROOT / "scripts" / "keycloak.sh"
 

@@ -11,7 +11,6 @@ scripts/k8s-check.sh) or, when that is unset, by running kustomize here ($KUSTOM
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import shutil
@@ -21,6 +20,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from tests.helpers import env_defaults
 
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = ("dev", "prod")
@@ -97,33 +98,6 @@ def _rendered(name: str) -> Manifests:
     return _CACHE[name]
 
 
-def env_defaults(path: Path) -> dict[str, Any]:
-    """``env.<type>("NAME", default=...)`` and ``os.environ.get("NAME", default)`` calls of a
-    settings-like module, read with ast: {NAME: default or None}. Nothing is imported."""
-    found: dict[str, Any] = {}
-    for node in ast.walk(ast.parse(path.read_text())):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-            continue
-        if not node.args or not isinstance(node.args[0], ast.Constant):
-            continue
-        name = node.args[0].value
-        if not isinstance(name, str) or not name.isupper():
-            continue
-        owner = node.func.value
-        is_env = isinstance(owner, ast.Name) and owner.id == "env"
-        is_os = isinstance(owner, ast.Attribute) and owner.attr == "environ"
-        if not (is_env or is_os):
-            continue
-        default = None
-        for kw in node.keywords:
-            if kw.arg == "default" and isinstance(kw.value, ast.Constant):
-                default = kw.value.value
-        if is_os and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
-            default = node.args[1].value
-        found[name] = default
-    return found
-
-
 @pytest.fixture(scope="session")
 def settings_defaults() -> dict[str, Any]:
     return env_defaults(ROOT / "settings" / "base.py")
@@ -142,9 +116,8 @@ def settings_names() -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="session")
-def realm() -> dict[str, Any] | None:
-    path = ROOT / "keycloak" / "hornet-realm.json"
-    return json.loads(path.read_text()) if path.exists() else None
+def realm() -> dict[str, Any]:
+    return dict(json.loads((ROOT / "keycloak" / "hornet-realm.json").read_text()))
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-
 from tests.k8s.conftest import Manifests
 
 KEYCLOAK_CERTS = "/protocol/openid-connect/certs"
@@ -23,8 +21,8 @@ def _jwt_rule(m: Manifests) -> dict[str, Any]:
     return rule
 
 
-def _realm_name(realm: dict[str, Any] | None) -> str:
-    return realm["realm"] if realm else "hornet"
+def _realm_name(realm: dict[str, Any]) -> str:
+    return str(realm["realm"])
 
 
 def test_configmap_matches_the_settings_defaults(
@@ -53,7 +51,7 @@ def test_request_authentication_uses_the_configmap_issuer_and_audience(overlay: 
     assert rule["audiences"] == [data["JWT_AUDIENCE"]]
 
 
-def test_issuer_is_the_realm_and_jwks_its_keys(overlay: Manifests, realm: dict | None) -> None:
+def test_issuer_is_the_realm_and_jwks_its_keys(overlay: Manifests, realm: dict[str, Any]) -> None:
     data = _identity(overlay)
     issuer = urlsplit(data["JWT_ISSUER"])
     assert issuer.scheme in ("http", "https")
@@ -86,7 +84,7 @@ def test_every_service_container_reads_the_identity_configmap(overlay: Manifests
 def test_compose_uses_the_same_contract(
     compose: dict[str, Any],
     settings_defaults: dict[str, Any],
-    realm: dict | None,
+    realm: dict[str, Any],
     settings_names: dict[str, set[str]],
 ) -> None:
     for service in ("posts", "followers"):
@@ -100,14 +98,7 @@ def test_compose_uses_the_same_contract(
         assert not unknown, f"{service}: nothing reads {sorted(unknown)}"
 
 
-# --- the Keycloak realm export (keycloak/hornet-realm.json), when present -------------------
-
-
-@pytest.fixture
-def realm_export(realm: dict | None) -> dict[str, Any]:
-    if realm is None:
-        pytest.skip("keycloak/hornet-realm.json is not in the repository yet")
-    return realm
+# --- the Keycloak realm export (keycloak/hornet-realm.json) -------------------------------
 
 
 def _mappers(owner: dict[str, Any]) -> list[dict[str, Any]]:
@@ -141,20 +132,20 @@ def _access_token_claims(realm: dict[str, Any], client: dict[str, Any]) -> dict[
 
 
 def test_realm_tokens_carry_the_audience_subject_and_username(
-    realm_export: dict[str, Any], overlay: Manifests
+    realm: dict[str, Any], overlay: Manifests
 ) -> None:
     audience = _identity(overlay)["JWT_AUDIENCE"]
     apps = [
         client
-        for client in realm_export.get("clients", [])
-        if audience in _access_token_claims(realm_export, client).get("aud", set())
+        for client in realm.get("clients", [])
+        if audience in _access_token_claims(realm, client).get("aud", set())
     ]
     assert apps, f"no client's access tokens carry the audience {audience!r}"
     for client in apps:
-        claims = _access_token_claims(realm_export, client)
+        claims = _access_token_claims(realm, client)
         assert claims.get("sub") is True, f"{client['clientId']}: no `sub` (the basic scope)"
         assert claims.get("preferred_username") == "username", client["clientId"]
 
 
-def test_realm_name_is_the_issuer_path(realm_export: dict[str, Any], overlay: Manifests) -> None:
-    assert urlsplit(_identity(overlay)["JWT_ISSUER"]).path == f"/realms/{realm_export['realm']}"
+def test_realm_name_is_the_issuer_path(realm: dict[str, Any], overlay: Manifests) -> None:
+    assert urlsplit(_identity(overlay)["JWT_ISSUER"]).path == f"/realms/{realm['realm']}"

@@ -2,15 +2,16 @@
 
 import re
 import uuid
+from datetime import datetime
 from typing import Any
 
 from rest_framework.test import APIClient
 
-from posts.documents import posts_collection
+from posts.authors import author_stats_touch
+from posts.documents import Post, now_ms, posts_collection
 from tests import helpers
-from tests.helpers import headers_for
+from tests.helpers import get, headers_for
 
-RFC3339_UTC_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 V1_FIELDS = {
     "id",
     "author_id",
@@ -34,10 +35,6 @@ def created(api: APIClient, user: uuid.UUID, **body: Any) -> dict[str, Any]:
     response = create(api, user, **body)
     assert response.status_code == 201, response.content
     return dict(response.json())
-
-
-def get(api: APIClient, user: uuid.UUID, path: str) -> Any:
-    return api.get(path, **headers_for(user))
 
 
 def next_link(response: Any) -> str | None:
@@ -71,3 +68,23 @@ def count() -> int:
 def raw(post_id: str | uuid.UUID) -> dict[str, Any] | None:
     found: dict[str, Any] | None = posts_collection().find_one({"_id": uuid.UUID(str(post_id))})
     return found
+
+
+def stored(
+    author_id: uuid.UUID,
+    *,
+    created_at: datetime | None = None,
+    content: str = "stored",
+    parent_post_id: uuid.UUID | None = None,
+) -> Post:
+    """Insert a post directly (fixed timestamps for ordering tests); counters untouched, the
+    author's statistics counted as post_create does."""
+    post = Post(
+        author_id=author_id,
+        content=content,
+        parent_post_id=parent_post_id,
+        created_at=created_at or now_ms(),
+    )
+    author_stats_touch(author_id=author_id, at=post.created_at)
+    post.save(force_insert=True)
+    return post

@@ -1,29 +1,15 @@
 """Concurrent writers through the full stack (one APIClient per thread, the real server)."""
 
-import threading
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 from rest_framework.test import APIClient
 
 from posts.documents import posts_collection
-from tests.helpers import headers_for
-from tests.posts.helpers import created, get, walk
+from tests.helpers import all_at_once, get, headers_for
+from tests.posts.helpers import created, walk
 
 N = 40
-
-
-def _together(n, work):
-    """Run ``work(i)`` in n threads released at the same instant; return the results."""
-    barrier = threading.Barrier(n)
-
-    def run(i):
-        barrier.wait()
-        return work(i)
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(run, range(n)))
 
 
 def test_concurrent_replies_are_all_counted(api, alice):
@@ -34,7 +20,7 @@ def test_concurrent_replies_are_all_counted(api, alice):
         body = {"content": f"reply {i}", "parent_post_id": post["id"]}
         return client.post("/posts", body, format="json", **headers_for(uuid.uuid4())).status_code
 
-    assert _together(N, reply) == [201] * N
+    assert all_at_once(reply, N) == [201] * N
     assert get(api, alice, f"/posts/{post['id']}").json()["replies_count"] == N
     assert len(walk(api, alice, f"/posts/{post['id']}/replies?limit=15")) == N
 
@@ -47,7 +33,7 @@ def test_concurrent_shares_are_all_counted(api, alice):
         body = {"original_post_id": post["id"]}
         return client.post("/posts", body, format="json", **headers_for(uuid.uuid4())).status_code
 
-    assert _together(N, share) == [201] * N
+    assert all_at_once(share, N) == [201] * N
     assert get(api, alice, f"/posts/{post['id']}").json()["shares_count"] == N
 
 
@@ -62,7 +48,7 @@ def test_replies_racing_a_delete_leave_no_orphans(api, alice):
         body = {"content": f"racing {i}", "parent_post_id": target["id"]}
         return client.post("/posts", body, format="json", **headers_for(uuid.uuid4())).status_code
 
-    statuses = Counter(_together(N, act))
+    statuses = Counter(all_at_once(act, N))
     assert set(statuses) <= {201, 204, 404}
     assert statuses[204] == 1
     orphans = posts_collection().count_documents({"parent_post_id": uuid.UUID(target["id"])})
@@ -79,5 +65,5 @@ def test_concurrent_deletes_count_once(api, alice):
     def remove(i):
         return APIClient().delete(f"/posts/{reply['id']}", **headers_for(alice)).status_code
 
-    assert sorted(_together(8, remove)) == [204] + [404] * 7
+    assert sorted(all_at_once(remove, 8)) == [204] + [404] * 7
     assert get(api, alice, f"/posts/{root['id']}").json()["replies_count"] == 1

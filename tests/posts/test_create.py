@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from tests.helpers import headers_for
-from tests.posts.helpers import RFC3339_UTC_MS, V1_FIELDS, count, create, created, get, raw
+from tests.helpers import RFC3339_UTC_MS, get, headers_for
+from tests.posts.helpers import V1_FIELDS, count, create, created, raw
 
 
 def test_create_post_returns_v1_json(api, alice):

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from tests.helpers import headers_for
-from tests.posts.helpers import RFC3339_UTC_MS, count, created, get, raw
+from tests.helpers import RFC3339_UTC_MS, get, headers_for
+from tests.posts.helpers import count, created, raw
 
 
 def patch(api, user, post_id, body, suffix=""):

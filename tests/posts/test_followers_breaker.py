@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pybreaker
 import pytest
 
+from hornet.headers import Forward
 from hornet.identity import Identity
 from posts.clients import FollowersClient, FollowersUnavailable, _not_the_services_fault
 
@@ -40,6 +41,10 @@ def server() -> Iterator[tuple[str, list[int]]]:
         httpd.server_close()
 
 
+def anyone(**headers: str) -> Forward:
+    return Forward(Identity(user_id=uuid.uuid4()), headers)
+
+
 def client(url: str) -> FollowersClient:
     breaker = pybreaker.CircuitBreaker(
         fail_max=3, reset_timeout=60, exclude=[_not_the_services_fault]
@@ -54,9 +59,9 @@ def test_a_4xx_never_counts(server, status):
     statuses.extend([status] * 6)
     for _ in range(6):
         with pytest.raises(FollowersUnavailable):
-            followers.following_ids(Identity(user_id=uuid.uuid4()), {})
+            followers.following_ids(anyone())
     assert followers.breaker.current_state == "closed"
-    assert followers.following_ids(Identity(user_id=uuid.uuid4()), {}) == []
+    assert followers.following_ids(anyone()) == []
 
 
 def test_a_header_httpx_refuses_never_counts(server):
@@ -64,7 +69,7 @@ def test_a_header_httpx_refuses_never_counts(server):
     followers = client(url)
     for _ in range(6):  # a value no vetting removed (a caller of the client forgot to vet)
         with pytest.raises(FollowersUnavailable):
-            followers.following_ids(Identity(user_id=uuid.uuid4()), {"traceparent": "00-\xff"})
+            followers.following_ids(anyone(traceparent="00-\xff"))
     assert followers.breaker.current_state == "closed"
 
 
@@ -74,10 +79,10 @@ def test_5xx_and_a_dead_service_do_count(server):
     statuses.extend([503] * 3)
     for _ in range(3):
         with pytest.raises(FollowersUnavailable):
-            followers.following_ids(Identity(user_id=uuid.uuid4()), {})
+            followers.following_ids(anyone())
     assert followers.breaker.current_state == "open"
     dead = client("http://127.0.0.1:9")
     for _ in range(3):
         with pytest.raises(FollowersUnavailable):
-            dead.following_ids(Identity(user_id=uuid.uuid4()), {})
+            dead.following_ids(anyone())
     assert dead.breaker.current_state == "open"

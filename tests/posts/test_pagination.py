@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from posts.documents import now_ms
-from tests.posts.conftest import stored
-from tests.posts.helpers import created, get, next_link, walk
+from tests.helpers import get
+from tests.posts.helpers import created, next_link, stored, walk
 
 
 def test_timeline_pages_skip_nothing_and_repeat_nothing_while_posts_arrive(api, alice, bob):

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from tests.helpers import headers_for
-from tests.posts.helpers import created, get, next_link
+from tests.helpers import get, headers_for
+from tests.posts.helpers import created, next_link
 
 
 @pytest.mark.parametrize("suffix", ["", "/"])

@@ -14,8 +14,7 @@ from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
 from posts.serializers import PostOut, post_json
 from tests.helpers import assert_error_codes_documented
-from tests.posts.conftest import stored
-from tests.posts.helpers import V1_FIELDS
+from tests.posts.helpers import V1_FIELDS, stored
 
 
 def test_schema_validates_without_warnings(tmp_path):

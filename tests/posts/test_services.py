@@ -9,7 +9,7 @@ from hornet.errors import Forbidden, InvalidInput, NotFound
 from posts import intents, selectors, services
 from posts.documents import now_ms, posts_collection
 from posts.queries import TimeKey, lists_query
-from tests.posts.conftest import stored
+from tests.posts.helpers import stored
 
 
 def test_create_returns_the_stored_document(alice):

@@ -20,9 +20,8 @@ from posts import db, services, threads
 from posts.consistency import check_consistency
 from posts.db import database
 from posts.documents import ANCESTORS, now_ms, posts_collection
-from tests.helpers import headers_for
-from tests.posts.conftest import stored
-from tests.posts.helpers import created, get, raw
+from tests.helpers import get, headers_for
+from tests.posts.helpers import created, raw, stored
 
 _DATA = {"find", "insert", "update", "delete", "aggregate", "count", "findAndModify", "getMore"}
 

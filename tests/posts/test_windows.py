@@ -20,8 +20,7 @@ from posts.authors import author_stats_get, stats_collection
 from posts.documents import now_ms, posts_collection
 from posts.feed import feed_rows
 from tests.helpers import headers_for, next_link
-from tests.posts.conftest import stored
-from tests.posts.helpers import walk
+from tests.posts.helpers import stored, walk
 
 
 class Recorder:

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.feed.stack import ROOT
+from tests.helpers import ROOT
 
 CALLER = "6f1b6a3e-2d0c-4b8e-9b3a-1c2d3e4f5a6b"
 

@@ -4,47 +4,22 @@ The shared test database servers are never stopped here: a proxy between a servi
 database is cut (an outage) or slowed (a slow database) instead.
 """
 
-import os
-import time
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
-from tests.feed.stack import ROOT, Service, free_port
-from tests.followers.proxy import TcpProxy
+from tests.support import env
+from tests.support.services import Service, free_port
+
+# The test database servers of this checkout (scripts/stack.sh env).
+MONGO = env.address(env.mongo_uri())
+NEO4J = env.address(env.neo4j_uri())
 
 
-def _address(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", int(parts.port or 0)
-
-
-# The test database servers of this checkout (scripts/stack.sh env), 27217 / 7887 by default.
-MONGO = _address(os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27217/"))
-NEO4J = _address(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"))
-
-
-def logs_dir() -> Path:
-    path = Path(os.environ.get("HORNET_STATE_DIR", ROOT / ".state" / "test")) / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-class LatencyProxy(TcpProxy):
-    """A TcpProxy that holds every chunk coming back from the server for ``delay`` seconds."""
-
-    delay = 0.0
-
-    def _relay(self, data: bytes, back: bool) -> None:
-        if back and self.delay:
-            time.sleep(self.delay)
-
-
-def posts_service(mongo_port: int, name: str, **env: str) -> Service:
+def posts_service(mongo_port: int, name: str, **extra: str) -> Service:
     return Service(
         "settings.test_posts",
         free_port(),
@@ -52,13 +27,13 @@ def posts_service(mongo_port: int, name: str, **env: str) -> Service:
             "HORNET_AUTH_MODE": "mesh",
             "MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/",
             "FOLLOWERS_SERVICE_URL": "http://127.0.0.1:9",  # feed degrades; not under test
-            **env,
+            **extra,
         },
-        logs_dir() / f"reliability-{name}.log",
+        env.logs_dir() / f"reliability-{name}.log",
     )
 
 
-def followers_service(neo4j_port: int, name: str, **env: str) -> Service:
+def followers_service(neo4j_port: int, name: str, **extra: str) -> Service:
     return Service(
         "settings.test_followers",
         free_port(),
@@ -66,9 +41,9 @@ def followers_service(neo4j_port: int, name: str, **env: str) -> Service:
             "HORNET_AUTH_MODE": "mesh",
             "NEO4J_URI": f"bolt://127.0.0.1:{neo4j_port}",
             "POSTS_SERVICE_URL": "",
-            **env,
+            **extra,
         },
-        logs_dir() / f"reliability-{name}.log",
+        env.logs_dir() / f"reliability-{name}.log",
     )
 
 
@@ -88,9 +63,7 @@ def as_user(user: uuid.UUID | str | None = None, timeout: float = 10.0) -> httpx
 
 def record_numbers(name: str, values: dict[str, object]) -> None:
     """Keep measured numbers (latencies, counts) for docs/reliability.md in the logs folder."""
-    import json
-
-    path = logs_dir() / "reliability-numbers.json"
+    path = env.logs_dir() / "reliability-numbers.json"
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):

@@ -4,8 +4,11 @@ The test drives ``make run`` itself, as a new user would, on a stack of its own 
 temporary state folder), and sends SIGINT to the whole process group as a terminal's Ctrl-C
 does: once started from a terminal-like parent, once from a parent that ignores SIGINT (a
 shell that starts jobs in the background passes SIGINT on ignored, and bash cannot trap a
-signal ignored on entry). Before the fix, that second way left both database servers running
-and never printed "stopping...".
+signal ignored on entry), and once as ``scripts/stack.sh run`` without make in between (make
+then neither forwards nor outlives anything). Before the fix, the second way left both
+database servers running and never printed "stopping...". Every case checks that the
+document server, Neo4j and both gunicorns ran from the test's folder, and that none of them
+(nor make, nor the script) is left once Ctrl-C has been handled.
 """
 
 import os
@@ -16,8 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.feed.stack import ROOT, free_port
+from tests.helpers import ROOT
+from tests.support.services import free_port
 from tests.helpers import wait_for
+from tests.support.env import mongo_server
 
 pytestmark = pytest.mark.slow
 
@@ -47,8 +52,12 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-@pytest.mark.parametrize("sigint_ignored_on_entry", [False, True])
-def test_ctrl_c_stops_every_process_make_run_started(tmp_path, sigint_ignored_on_entry):
+@pytest.mark.parametrize(
+    ("command", "sigint_ignored_on_entry"),
+    [(["make", "run"], False), (["make", "run"], True), (["scripts/stack.sh", "run"], False)],
+    ids=["make", "make-sigint-ignored", "stack.sh"],
+)
+def test_ctrl_c_stops_every_process_make_run_started(tmp_path, command, sigint_ignored_on_entry):
     state = tmp_path / "state"
     ports = {
         k: free_port() for k in ("MONGO_PORT", "NEO4J_BOLT_PORT", "POSTS_PORT", "FOLLOWERS_PORT")
@@ -56,10 +65,11 @@ def test_ctrl_c_stops_every_process_make_run_started(tmp_path, sigint_ignored_on
     env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
     env |= {k: str(v) for k, v in ports.items()}
     env |= {"HORNET_STACK_STATE_DIR": str(state), "NEO4J_PASSWORD": "make-run-test-password"}
+    env |= {"STACK": "dev"}  # what `make run` sets
     log = tmp_path / "run.log"
     with log.open("w") as out:
         run = subprocess.Popen(
-            ["make", "run"],
+            command,
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -73,7 +83,10 @@ def test_ctrl_c_stops_every_process_make_run_started(tmp_path, sigint_ignored_on
         assert run.poll() is None, log.read_text()[-3000:]
         for port in (ports["POSTS_PORT"], ports["FOLLOWERS_PORT"]):
             assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10).status_code == 200
-        assert processes_using(state)  # the database servers run from the test's folder
+        # The servers and both services run from the test's folder (gunicorn: two masters).
+        running = processes_using(state)
+        for program, least in ((mongo_server(), 1), ("java", 1), ("gunicorn", 2)):
+            assert len([p for p in running if program in p]) >= least, (program, running)
 
         os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
         run.wait(timeout=120)

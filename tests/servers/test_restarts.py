@@ -8,13 +8,13 @@ import uuid
 import pytest
 
 from tests.helpers import db_script
-from tests.servers.test_round_trips import _mongo, _neo4j
+from tests.support import env
 
 pytestmark = pytest.mark.slow
 
 
 def test_mongo_data_survives_restart_and_readyz_follows(api):
-    client = _mongo()
+    client = env.mongo_client()
     key = uuid.uuid4()
     client["hornet_restart"]["things"].insert_one({"_id": key, "v": "kept"})
     client.close()
@@ -28,7 +28,7 @@ def test_mongo_data_survives_restart_and_readyz_follows(api):
     finally:
         db_script("mongo", "start")
     assert api.get("/readyz").status_code == 200  # same process: the client recovered
-    client = _mongo()
+    client = env.mongo_client()
     try:
         assert client["hornet_restart"]["things"].find_one({"_id": key}) == {"_id": key, "v": "kept"}
     finally:
@@ -38,11 +38,11 @@ def test_mongo_data_survives_restart_and_readyz_follows(api):
 
 def test_neo4j_data_survives_restart():
     key = str(uuid.uuid4())
-    with _neo4j() as driver:
+    with env.neo4j_driver() as driver:
         driver.execute_query("CREATE (:Survivor {key: $key})", key=key)
     db_script("neo4j", "stop")
     db_script("neo4j", "start")
-    with _neo4j() as driver:
+    with env.neo4j_driver() as driver:
         records, _, _ = driver.execute_query(
             "MATCH (s:Survivor {key: $key}) RETURN count(s) AS n", key=key
         )

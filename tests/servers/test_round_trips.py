@@ -6,24 +6,11 @@ import uuid
 import neo4j
 import pymongo
 
-
-def _mongo() -> pymongo.MongoClient:
-    return pymongo.MongoClient(
-        os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27217/"),
-        uuidRepresentation="standard",
-        serverSelectionTimeoutMS=3000,
-    )
-
-
-def _neo4j() -> neo4j.Driver:
-    return neo4j.GraphDatabase.driver(
-        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"),
-        auth=("neo4j", os.environ.get("NEO4J_PASSWORD", "hornet-test-password")),
-    )
+from tests.support import env
 
 
 def test_pymongo_insert_and_find_through_the_mongodb_wire_server():
-    client = _mongo()
+    client = env.mongo_client()
     try:
         coll = client["hornet_roundtrip"]["things"]
         key = uuid.uuid4()
@@ -37,7 +24,7 @@ def test_pymongo_insert_and_find_through_the_mongodb_wire_server():
 
 
 def test_neo4j_write_and_read_through_bolt():
-    with _neo4j() as driver:
+    with env.neo4j_driver() as driver:
         key = str(uuid.uuid4())
         driver.execute_query("CREATE (:RoundTrip {key: $key, n: 7})", key=key)
         records, _, _ = driver.execute_query(
@@ -48,9 +35,7 @@ def test_neo4j_write_and_read_through_bolt():
 
 
 def test_neo4j_refuses_a_wrong_password():
-    driver = neo4j.GraphDatabase.driver(
-        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7887"), auth=("neo4j", "wrong-password")
-    )
+    driver = env.neo4j_driver("wrong-password")
     try:
         try:
             driver.verify_connectivity()
@@ -65,7 +50,7 @@ def test_concurrent_increments_on_one_document_all_land():
     """As on MongoDB. (FerretDB v1 updates read-then-write: our wrapper serialises its writes.)"""
     import threading
 
-    client = _mongo()
+    client = env.mongo_client()
     try:
         coll = client["hornet_atomicity"]["counter"]
         coll.insert_one({"_id": "n", "n": 0})

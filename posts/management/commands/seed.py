@@ -11,8 +11,8 @@ and counters: a few arrays of ints) is drawn first, so every counter is final wh
 written, and a reply is written with its ancestor path (posts.threads); a producer thread turns
 the plan into documents while the main thread waits on the server. Into an empty collection,
 large seeds drop the secondary indexes and rebuild them at the end (finally): one sort per
-index instead of a B-tree insert per document (2x the insert rate on FerretDB).
-bench/README.md has the measurements.
+index instead of a B-tree insert per document. bench/README.md ("Seeding") has the
+measurements.
 """
 
 import base64
@@ -69,7 +69,7 @@ class Plan:
         raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
         # Ids go out in the order of the server's _id index (FerretDB keys a binary _id by its
         # base64 text), so the load appends to that B-tree instead of writing at random
-        # places: 1.6x the insert rate at 300k posts. They stay random v4 UUIDs.
+        # places (bench/README.md, "Seeding"). They stay random v4 UUIDs.
         ids = sorted((raw[i : i + 16] for i in range(0, len(raw), 16)), key=base64.b64encode)
         weights = seeding.popularity(seed, users)
         author = array("I", rng.choices(range(users), cum_weights=weights, k=count))

@@ -1,3 +1,8 @@
-"""Followers reliability tests: the followers test fixtures (empty graph per test)."""
+"""Followers reliability tests: each from an empty graph (tests/support/databases.py)."""
 
-from tests.followers.conftest import clean_graph, graph_schema  # noqa: F401  (fixtures)
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _empty_graph(clean_graph: None) -> None:
+    pass

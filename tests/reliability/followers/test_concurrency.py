@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 
 from followers.consistency import check_consistency
 from tests.followers.helpers import edge_count, followed, stored_counts
-from tests.followers.test_concurrency import _all_at_once
-from tests.helpers import headers_for
+from tests.helpers import all_at_once, headers_for
 
 N = 50
 
@@ -22,7 +21,7 @@ def test_fifty_concurrent_unfollows_by_user_leave_exact_counts(api, alice, bob):
     carol = uuid.uuid4()
     followed(api, alice, bob)
     followed(api, carol, bob)
-    statuses = _all_at_once(
+    statuses = all_at_once(
         lambda i: (
             APIClient().delete(f"/followers/following/{bob}", **headers_for(alice)).status_code
         ),
@@ -37,7 +36,7 @@ def test_fifty_concurrent_unfollows_by_user_leave_exact_counts(api, alice, bob):
 
 def test_fifty_concurrent_deletes_of_one_follow_remove_it_once(api, alice, bob):
     follow = followed(api, alice, bob)
-    statuses = _all_at_once(
+    statuses = all_at_once(
         lambda i: (
             APIClient().delete(f"/followers/{follow['id']}", **headers_for(alice)).status_code
         ),
@@ -61,7 +60,7 @@ def test_follows_and_unfollows_interleaved_never_go_negative(api, bob):
         body = {"receiver_id": str(bob)}
         return int(client.post("/followers", body, format="json", **headers_for(fan)).status_code)
 
-    assert set(_all_at_once(act, N)) <= {200, 201, 204}
+    assert set(all_at_once(act, N)) <= {200, 201, 204}
     stored, degree = stored_counts()[str(bob)]
     assert stored == degree == edge_count()  # every follow of this test is of bob
     assert degree <= len(fans)  # one edge per fan at most: a duplicate would exceed it

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from followers import graph, services
 from followers.consistency import check_consistency
 from followers.selectors import lists
-from tests.followers.helpers import edge_count, stored_counts, users
+from tests.followers.helpers import acting, edge_count, stored_counts, users
 
 
 def run(*args: str) -> str:
@@ -18,16 +18,16 @@ def run(*args: str) -> str:
 
 def test_clean_graph_reports_nothing():
     a, b, c = users(3)
-    services.follow_create(sender_id=a, receiver_id=b)
-    services.follow_create(sender_id=c, receiver_id=b)
+    services.follow_create(caller=acting(a), receiver_id=b)
+    services.follow_create(caller=acting(c), receiver_id=b)
     assert check_consistency().clean
     assert "0 drifting counts, 0 follows without id, 0 duplicated pairs" in run()
 
 
 def test_count_drift_is_found_and_repaired():
     a, b, c = users(3)
-    services.follow_create(sender_id=a, receiver_id=b)
-    services.follow_create(sender_id=c, receiver_id=b)
+    services.follow_create(caller=acting(a), receiver_id=b)
+    services.follow_create(caller=acting(c), receiver_id=b)
     graph.write("MATCH (u:User {user_id: $id}) SET u.followers_count = 9", id=str(b))
     graph.write("MATCH (u:User {user_id: $id}) SET u.followers_count = -1", id=str(a))
     report = run()
@@ -40,7 +40,7 @@ def test_count_drift_is_found_and_repaired():
 
 def test_follows_without_id_and_duplicates_are_repaired():
     a, b, c = users(3)
-    services.follow_create(sender_id=a, receiver_id=b)
+    services.follow_create(caller=acting(a), receiver_id=b)
     # What v1 (or a hand-written script) could leave: a second edge of a pair, an edge
     # without id or time, and counts that do not match.
     graph.write(

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from hornet.pagination import encode_cursor
-from tests.feed.stack import Service
 from tests.reliability.fuzz import run_schemathesis
 from tests.reliability.stack import NEO4J, followers_service, record_numbers, serving
+from tests.support.services import Service
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,8 @@ from django.test import Client
 
 from followers import graph
 from hornet.pagination import encode_cursor
-from tests.followers.helpers import edge_count, follow, get
-from tests.helpers import headers_for
+from tests.followers.helpers import edge_count, follow
+from tests.helpers import get, headers_for
 
 CYPHER = [
     "' OR 1=1 //",
@@ -134,5 +134,5 @@ def test_bodies_that_are_not_flat_json_are_400(alice, graph_before):
 
 def test_reads_of_unknown_users_do_not_create_them(api, alice, graph_before):
     stranger = uuid.uuid4()
-    assert get(api, f"/followers/user/{stranger}/followers/count", alice).json() == {"count": 0}
+    assert get(api, alice, f"/followers/user/{stranger}/followers/count").json() == {"count": 0}
     assert nodes() == graph_before[0]

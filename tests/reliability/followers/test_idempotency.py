@@ -2,9 +2,7 @@
 
 import io
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from threading import Barrier
 
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -12,7 +10,7 @@ from rest_framework.test import APIClient
 from followers import graph, services
 from hornet.errors import DatabaseUnavailable
 from tests.followers.helpers import edge_count, stored_counts
-from tests.helpers import headers_for
+from tests.helpers import all_at_once, headers_for
 
 
 def follow(api, user, receiver, key):  # type: ignore[no-untyped-def]
@@ -57,15 +55,7 @@ def test_keys_are_per_caller(api, alice, bob):
 def test_concurrent_duplicates_make_one_edge_and_one_answer(alice, bob):
     services.user_upsert(user_id=alice, username=None)
     services.user_upsert(user_id=bob, username=None)
-    n = 20
-    barrier = Barrier(n)
-
-    def send(_):  # type: ignore[no-untyped-def]
-        barrier.wait()
-        return follow(APIClient(), alice, bob, "burst")
-
-    with ThreadPoolExecutor(n) as pool:
-        responses = list(pool.map(send, range(n)))
+    responses = all_at_once(lambda _: follow(APIClient(), alice, bob, "burst"), 20)
     statuses = [r.status_code for r in responses]
     assert set(statuses) <= {201, 409}
     assert len({r.json()["id"] for r in responses if r.status_code == 201}) == 1
@@ -76,16 +66,16 @@ def test_concurrent_duplicates_make_one_edge_and_one_answer(alice, bob):
 def test_retry_after_a_failure_reports_the_follow_as_created(api, alice, bob, monkeypatch):
     """The follow is written, then the request dies: the retry (same key, same id) answers 201
     with the same follow, as the first attempt would have."""
-    from followers.views import follows as views
+    from followers import clients
 
-    real = views.notify_following_changed
+    real = clients.notify_following_changed
 
     def die(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise DatabaseUnavailable()
 
-    monkeypatch.setattr(views, "notify_following_changed", die)
+    monkeypatch.setattr(clients, "notify_following_changed", die)
     assert follow(api, alice, bob, "f-3").status_code == 503
-    monkeypatch.setattr(views, "notify_following_changed", real)
+    monkeypatch.setattr(clients, "notify_following_changed", real)
     retried = follow(api, alice, bob, "f-3")
     assert retried.status_code == 201
     assert edge_count() == 1

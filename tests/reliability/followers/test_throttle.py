@@ -5,7 +5,8 @@ import uuid
 import pytest
 from rest_framework.throttling import ScopedRateThrottle
 
-from tests.followers.helpers import follow, get
+from tests.followers.helpers import follow
+from tests.helpers import get
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,7 @@ def test_writes_over_the_rate_are_429_per_identity(api, alice, bob):
         == 429
     )
     assert follow(api, bob, uuid.uuid4()).status_code == 201  # another identity: its own budget
-    assert get(api, f"/followers/user/{alice}/following", alice).status_code == 200  # reads: free
+    assert get(api, alice, f"/followers/user/{alice}/following").status_code == 200  # reads: free
 
 
 def test_an_unreachable_throttle_cache_does_not_fail_writes(api, alice, monkeypatch):

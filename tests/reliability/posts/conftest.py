@@ -1,5 +1,5 @@
-"""Posts reliability tests: the posts test fixtures (clean collection per test) plus the
-idempotency keys and the throttle cache."""
+"""Posts reliability tests: empty posts collections (tests/support/databases.py), idempotency
+keys and throttle cache."""
 
 from typing import Any
 
@@ -8,10 +8,9 @@ from django.core.cache import cache
 
 from posts.db import database
 from posts.idempotency import COLLECTION
-from tests.posts.conftest import clean_posts, posts_schema  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
-def clean_keys(clean_posts: Any) -> None:  # noqa: F811
+def clean_keys(clean_posts: Any) -> None:
     database()[COLLECTION].delete_many({})
     cache.clear()

@@ -10,8 +10,8 @@ import pytest
 from django.test import RequestFactory
 
 from hornet.middleware import RequestIdMiddleware
-from tests.feed.stack import Service
 from tests.reliability.stack import MONGO, posts_service, serving
+from tests.support.services import Service
 
 LIMIT = 2048
 

@@ -9,9 +9,8 @@ from rest_framework.test import APIClient
 
 from posts.consistency import check_consistency
 from posts.documents import posts_collection
-from tests.helpers import headers_for
-from tests.posts.helpers import created, get, walk
-from tests.posts.test_concurrency import _together
+from tests.helpers import all_at_once, get, headers_for
+from tests.posts.helpers import created, walk
 
 
 def reply(parent_id: str, i: int) -> int:
@@ -22,7 +21,7 @@ def reply(parent_id: str, i: int) -> int:
 
 def test_one_hundred_concurrent_replies_are_all_counted(api, alice):
     post = created(api, alice)
-    assert _together(100, lambda i: reply(post["id"], i)) == [201] * 100
+    assert all_at_once(lambda i: reply(post["id"], i), 100) == [201] * 100
     assert get(api, alice, f"/posts/{post['id']}").json()["replies_count"] == 100
     assert len(walk(api, alice, f"/posts/{post['id']}/replies?limit=100")) == 100
     assert check_consistency().clean
@@ -40,7 +39,7 @@ def test_deleting_a_deep_thread_while_replies_arrive_leaves_nothing_behind(api, 
             return int(APIClient().delete(f"/posts/{top['id']}", **headers_for(alice)).status_code)
         return reply(chain[1 + i % 4]["id"], i)  # replies at every level under ``top``
 
-    statuses = Counter(_together(60, act))
+    statuses = Counter(all_at_once(act, 60))
     assert set(statuses) <= {201, 204, 404}
     assert statuses[204] == 1
     assert [r["_id"] for r in posts_collection().find({})] == [uuid.UUID(root["id"])]
@@ -59,7 +58,7 @@ def test_replies_and_deletes_of_one_reply_race_cleanly(api, alice):
             )
         return reply(root["id"], i)
 
-    statuses = Counter(_together(50, act))
+    statuses = Counter(all_at_once(act, 50))
     assert statuses[204] == 1
     assert statuses[404] == 4
     assert statuses[201] == 45

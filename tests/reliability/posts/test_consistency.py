@@ -9,7 +9,7 @@ from django.core.management import call_command
 from posts import intents, services
 from posts.consistency import check_consistency
 from posts.documents import now_ms, posts_collection
-from tests.posts.conftest import stored
+from tests.posts.helpers import stored
 
 
 def run(*args: str) -> str:

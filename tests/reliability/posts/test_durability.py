@@ -8,7 +8,6 @@ acknowledged object is readable, each exists once, and every counter equals the 
 The servers are restarted before the test returns, whatever happens.
 """
 
-import os
 import random
 import threading
 import time
@@ -17,14 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
-import neo4j
 import pytest
 
 from posts.consistency import check_consistency
 from posts.db import database
 from posts.documents import posts_collection
 from posts.idempotency import COLLECTION
-from tests.feed.stack import Service
 from tests.helpers import db_script, wait_for
 from tests.reliability.stack import (
     MONGO,
@@ -33,8 +30,9 @@ from tests.reliability.stack import (
     posts_service,
     record_numbers,
 )
+from tests.support import env
+from tests.support.services import Service
 
-NEO4J_AUTH = ("neo4j", os.environ.get("NEO4J_PASSWORD", "hornet-test-password"))
 OPERATIONS = 150
 DEADLINE_SECONDS = 240
 
@@ -76,7 +74,7 @@ class Writer:
             except httpx.HTTPError:
                 pass
             self.failures += 1
-            time.sleep(0.2)
+            time.sleep(0.2)  # deliberate: a careful client's pause before it retries
         raise AssertionError(f"not acknowledged in time: {body}")
 
     def run(self) -> None:
@@ -96,22 +94,22 @@ class Writer:
                     body["original_post_id"] = rng.choice(list(self.acked_posts))
                 post = self.send(f"{self.posts_url}/posts", rng.choice(self.authors), body)
                 self.acked_posts[post["id"]] = post
-                time.sleep(0.02)
+                time.sleep(0.02)  # deliberate: the operations spread over both restarts
         finally:
             self.done.set()
 
 
 @pytest.fixture
 def services() -> Iterator[tuple[Service, Service]]:
-    with neo4j.GraphDatabase.driver(f"bolt://{NEO4J[0]}:{NEO4J[1]}", auth=NEO4J_AUTH) as driver:
+    with env.neo4j_driver() as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n")
-    env = {
+    tuning = {
         "GUNICORN_THREADS": "4",
         "HORNET_WRITE_RATE": "100000/min",
         "IDEMPOTENCY_LEASE_SECONDS": "3",  # a claim whose request died is retried soon
     }
-    posts = posts_service(MONGO[1], "durability-posts", MONGO_SOCKET_TIMEOUT_MS="2000", **env)
-    followers = followers_service(NEO4J[1], "durability-followers", **env)
+    posts = posts_service(MONGO[1], "durability-posts", MONGO_SOCKET_TIMEOUT_MS="2000", **tuning)
+    followers = followers_service(NEO4J[1], "durability-followers", **tuning)
     try:
         posts.wait_ready()
         followers.wait_ready()
@@ -121,11 +119,13 @@ def services() -> Iterator[tuple[Service, Service]]:
         followers.stop()
 
 
-def _restart(name: str, stats: dict[str, float]) -> None:
+def _restart(name: str, writer: Writer, stats: dict[str, float]) -> None:
     started = time.monotonic()
+    failed_before = writer.failures
     db_script(name, "stop")
     try:
-        time.sleep(1.0)  # requests keep arriving at a server that is gone
+        # Requests keep arriving at a server that is gone, until one of them has failed.
+        wait_for(lambda: writer.failures > failed_before or writer.done.is_set(), 60)
     finally:
         db_script(name, "start")  # always: other tests share these servers
     stats[f"{name}_down_s"] = round(time.monotonic() - started, 1)
@@ -140,9 +140,9 @@ def test_nothing_acknowledged_is_lost_or_doubled_across_database_restarts(servic
     thread.start()
     try:
         wait_for(lambda: writer.acked >= OPERATIONS // 4 or writer.done.is_set(), 60)
-        _restart("mongo", stats)
+        _restart("mongo", writer, stats)
         wait_for(lambda: writer.acked >= OPERATIONS // 2 or writer.done.is_set(), 120)
-        _restart("neo4j", stats)
+        _restart("neo4j", writer, stats)
     finally:
         thread.join(DEADLINE_SECONDS)
     assert writer.done.is_set()
@@ -172,7 +172,7 @@ def test_nothing_acknowledged_is_lost_or_doubled_across_database_restarts(servic
         )
         assert not row.get("_pending")
     # Every acknowledged follow is one edge; stored counts equal the real degree.
-    with neo4j.GraphDatabase.driver(f"bolt://{NEO4J[0]}:{NEO4J[1]}", auth=NEO4J_AUTH) as driver:
+    with env.neo4j_driver() as driver:
         pairs, _, _ = driver.execute_query(
             "MATCH (a:User)-[r:FOLLOWS]->(b:User) RETURN a.user_id AS a, b.user_id AS b"
         )

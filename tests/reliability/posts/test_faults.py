@@ -18,20 +18,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
-import neo4j
 import pytest
 
-from tests.feed.stack import Service
 from tests.helpers import wait_for
 from tests.reliability.stack import (
     MONGO,
     NEO4J,
-    LatencyProxy,
     as_user,
     followers_service,
     posts_service,
     record_numbers,
 )
+from tests.support import env
+from tests.support.proxies import LatencyProxy
+from tests.support.services import Service
 
 CLIENT_TIMEOUT = 15.0  # the bound: no request may hang longer than this
 THREADS = 4
@@ -50,16 +50,16 @@ def faults() -> Iterator[Faults]:
     mongo, graph = LatencyProxy(MONGO), LatencyProxy(NEO4J)
     mongo.start()
     graph.start()
-    env = {"GUNICORN_THREADS": str(THREADS), "HORNET_WRITE_RATE": "100000/min"}
+    tuning = {"GUNICORN_THREADS": str(THREADS), "HORNET_WRITE_RATE": "100000/min"}
     posts = posts_service(
-        mongo.port, "faults-posts", MONGO_TIMEOUT_MS="500", MONGO_SOCKET_TIMEOUT_MS="1000", **env
+        mongo.port, "faults-posts", MONGO_TIMEOUT_MS="500", MONGO_SOCKET_TIMEOUT_MS="1000", **tuning
     )
     followers = followers_service(
         graph.port,
         "faults-followers",
         NEO4J_TIMEOUT_SECONDS="0.5",
         NEO4J_QUERY_TIMEOUT_SECONDS="1",
-        **env,
+        **tuning,
     )
     try:
         posts.wait_ready()
@@ -218,9 +218,7 @@ def test_slow_neo4j_query_times_out_with_503_and_workers_are_freed(faults):
             client.get(f"{faults.followers.url}/followers/user/{them}/followers/count").status_code
             == 200
         )
-    driver = neo4j.GraphDatabase.driver(
-        f"bolt://{NEO4J[0]}:{NEO4J[1]}", auth=("neo4j", "hornet-test-password")
-    )
+    driver = env.neo4j_driver()
     session = driver.session()
     tx = session.begin_transaction()
     try:

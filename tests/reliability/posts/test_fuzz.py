@@ -6,9 +6,9 @@ from collections.abc import Iterator
 import pytest
 
 from hornet.pagination import encode_cursor
-from tests.feed.stack import Service
 from tests.reliability.fuzz import run_schemathesis
 from tests.reliability.stack import MONGO, posts_service, record_numbers, serving
+from tests.support.services import Service
 
 pytestmark = pytest.mark.slow
 

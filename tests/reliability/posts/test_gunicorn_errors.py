@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.feed.stack import Service
 from tests.reliability.stack import MONGO, posts_service, serving
+from tests.support.services import Service
 
 
 @pytest.fixture(scope="module")

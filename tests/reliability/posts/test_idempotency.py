@@ -3,9 +3,7 @@ retry that resumes a create which died halfway."""
 
 import io
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from threading import Barrier
 
 import pytest
 from django.core.management import call_command
@@ -16,8 +14,8 @@ from posts import intents, services
 from posts.db import database
 from posts.documents import Post, now_ms, posts_collection
 from posts.idempotency import COLLECTION
-from tests.helpers import headers_for
-from tests.posts.helpers import created, get
+from tests.helpers import all_at_once, get, headers_for
+from tests.posts.helpers import created
 
 
 def post(api, user, key, **body):  # type: ignore[no-untyped-def]
@@ -90,15 +88,7 @@ def test_an_error_answer_is_not_stored_and_the_key_can_be_retried(api, alice):
 
 
 def test_concurrent_duplicates_create_one_post(alice):
-    n = 20
-    barrier = Barrier(n)
-
-    def send(_):  # type: ignore[no-untyped-def]
-        barrier.wait()
-        return post(APIClient(), alice, "burst", content="once")
-
-    with ThreadPoolExecutor(n) as pool:
-        responses = list(pool.map(send, range(n)))
+    responses = all_at_once(lambda _: post(APIClient(), alice, "burst", content="once"), 20)
     statuses = [r.status_code for r in responses]
     assert set(statuses) <= {201, 409}
     assert 201 in statuses

@@ -7,15 +7,17 @@ probe and the read below timed out; now they are answered while all 20 are still
 """
 
 import socket
-import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from bench.slow_clients import SlowClients
-from tests.feed.stack import Service, free_port
-from tests.reliability.stack import as_user, logs_dir
+from tests.helpers import wait_for
+from tests.reliability.stack import as_user
+from tests.support.env import logs_dir
+from tests.support.services import Service, free_port
 
 SLOW = 20  # more than the worker's threads (8), as in the report (9-10 on 8)
 
@@ -54,10 +56,25 @@ def service(request: pytest.FixtureRequest) -> Iterator[tuple[Service, str]]:
     svc.stop()
 
 
+def server_read_all(port: int, slow: SlowClients) -> bool:
+    """The server's end of each slow connection is established with nothing left unread
+    (/proc/net/tcp: its receive queue is empty), so the server has accepted it and taken in
+    what was sent."""
+    clients = {sock.getsockname()[1] for sock in slow.socks}
+    unread = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, state, queues = fields[1], fields[2], fields[3], fields[4]
+        if int(local.split(":")[1], 16) == port and state == "01":  # ESTABLISHED
+            unread[int(remote.split(":")[1], 16)] = int(queues.split(":")[1], 16)
+    return all(unread.get(client) == 0 for client in clients)
+
+
 def test_requests_are_answered_while_slow_clients_trickle(service: tuple[Service, str]) -> None:
     svc, read = service
     with as_user(timeout=15) as client, SlowClients(svc.url, SLOW, interval=0.5) as slow:
-        time.sleep(1)  # every slow connection is open and has sent part of its request
+        # Every slow connection is open, accepted and its first bytes read by the server.
+        wait_for(lambda: server_read_all(svc.port, slow), 15)
         assert slow.still_sending() == SLOW
         health = client.get(svc.url + "/healthz")
         answer = client.get(svc.url + read)

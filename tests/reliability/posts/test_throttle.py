@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.feed.stack import Service
 from tests.reliability.stack import MONGO, posts_service
+from tests.support.services import Service
 
 RATE = 5
 

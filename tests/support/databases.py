@@ -1,0 +1,57 @@
+"""Database fixtures, registered for every package by ``pytest_plugins`` in tests/conftest.py
+and switched on (autouse) by the packages that need them: tests/posts and
+tests/reliability/posts use ``clean_posts``, tests/followers and tests/reliability/followers
+``clean_graph``. Schemas are installed once per session by the same code as
+``manage.py ensure_schema``; each test then starts from empty collections or an empty graph.
+
+Imports are inside the fixtures: a package runs under one service's settings (or none, tests/k8s),
+and only the fixtures it uses may touch that service's code.
+"""
+
+import io
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def posts_schema() -> None:
+    from django.core.management import call_command
+
+    call_command("ensure_schema", stdout=io.StringIO())
+
+
+@pytest.fixture
+def clean_posts(posts_schema: None, settings: Any) -> None:
+    """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
+    from posts import timelines
+    from posts.authors import stats_collection
+    from posts.documents import posts_collection
+    from posts.following_cache import COLLECTION as FOLLOWING_CACHE
+
+    settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
+    posts_collection().delete_many({})
+    stats_collection().delete_many({})
+    database = posts_collection().database
+    for name in (FOLLOWING_CACHE, timelines.ENTRIES, timelines.OWNERS, timelines.BIG):
+        database[name].delete_many({})
+
+
+@pytest.fixture(scope="session")
+def graph_schema() -> None:
+    from followers.graph_schema import schema_install
+
+    schema_install(io.StringIO())
+
+
+@pytest.fixture
+def clean_graph(graph_schema: None, settings: Any) -> None:
+    """An empty graph (constraints and indexes kept) and no memory of it in this process."""
+    from django.core.cache import cache
+
+    from followers import graph, services
+
+    settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
+    graph.write("MATCH (n) DETACH DELETE n")
+    services.forget_seen()  # the graph forgot every caller, so must the once-per-process cache
+    cache.clear()  # write throttle counters
