@@ -1,15 +1,13 @@
 """The API's database work issued without HTTP: the services' own selectors and queries.
 
-Posts: the posts service's selector functions (``posts.selectors``, ``posts.feed.feed_rows``,
-the following cache, the author statistics), run in this process under the posts settings
+Posts: the posts service's selector functions (``posts.selectors``, ``posts.feed.feed_page``,
+the author statistics), run in this process under the posts settings
 (``setup_posts``), so every read asks the server for exactly the time windows the API asks
 for. Followers: the same Cypher texts through the neo4j driver. No gunicorn, no Django request
-cycle, no DRF, no JSON, no cross-service HTTP (the feed's followee list comes straight from
-Neo4j here): the difference to the API's latency is the framework's share. Calls run one at a
-time, so this is unloaded latency.
+cycle, no DRF, no JSON: the difference to the API's latency is the framework's share. Calls
+run one at a time, so this is unloaded latency.
 """
 
-import datetime as dt
 import itertools
 import logging
 import os
@@ -22,18 +20,17 @@ from typing import Any
 
 import django
 import neo4j
-from django.conf import settings
 
 from bench.cast import Cast
-from followers.selectors.lists import FOLLOWERS_PAGE, FOLLOWING_IDS_PAGE
+from followers.selectors.lists import FOLLOWERS_PAGE
 from followers.selectors.suggestions import FRIENDS_OF_FRIENDS
 from followers.selectors.users import COUNTS
 from followers.services.follows import FOLLOW, LOCK_RECEIVER, UNFOLLOW
+from hornet.headers import Forward
+from hornet.identity import Identity
 from posts.authors import author_stats_touch
-from posts.clients import MAX_FOLLOWING
 from posts.documents import now_ms, posts_collection
-from posts.feed import feed_rows
-from posts.following_cache import following_cache_get, following_cache_put
+from posts.feed import feed_page
 from posts.selectors import post_find, posts_by_author_page
 
 PAGE = 20
@@ -42,7 +39,9 @@ PAGE = 20
 def setup_posts(env: dict[str, str]) -> None:
     """Configure Django with the posts settings on the bench stack's database, in this
     process: the posts selectors then run as in a posts worker."""
-    os.environ.update({k: v for k, v in env.items() if k.startswith("MONGO_")})
+    os.environ.update(
+        {k: v for k, v in env.items() if k.startswith("MONGO_") or k == "FOLLOWERS_SERVICE_URL"}
+    )
     os.environ["DJANGO_SETTINGS_MODULE"] = "settings.dev_posts"
     django.setup()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the bench's readiness polls
@@ -111,28 +110,13 @@ class Driver:
         return lambda: posts_by_author_page(author_id=next(ids), limit=PAGE)
 
     def feed(self, readers: list[str]) -> Callable[[], Any]:
-        """posts.feed.feed_page's work: the following cache (fresh for the same seconds as in
-        the service), the followee ids from Neo4j when stale, then the windowed feed reads."""
+        """posts.feed.feed_page itself: the reader's stored timeline (bench.fanout built it
+        before the load), hydrated; the pull path only for a reader without one."""
         users = itertools.cycle([uuid.UUID(r) for r in readers])
-        ttl = settings.FEED_FOLLOWING_CACHE_SECONDS
 
         def call() -> Any:
-            user, stamp = next(users), dt.datetime.now(dt.UTC)
-            cached = following_cache_get(user)
-            if cached is not None and cached.is_fresh(stamp, ttl):
-                followed = cached.ids
-            else:
-                rows = self.read(
-                    FOLLOWING_IDS_PAGE,
-                    user_id=str(user),
-                    limit=MAX_FOLLOWING + 1,
-                    after_t=None,
-                    after_id=None,
-                )
-                followed = [uuid.UUID(r["user_id"]) for r in rows[:MAX_FOLLOWING]]
-                following_cache_put(user, followed, stamp)
-            authors = list(dict.fromkeys([user, *followed]))
-            return feed_rows(author_ids=authors, limit=PAGE, after=None)
+            reader = Forward.of(Identity(user_id=next(users)), {})
+            return feed_page(forward=reader, limit=PAGE, after=None)
 
         return call
 
@@ -152,6 +136,7 @@ class Driver:
                     "replies_count": 0,
                     "shares_count": 0,
                     "created_at": at,
+                    "fanout_due": at,  # pending fan-out, as post_create writes it
                 }
             )
 

@@ -24,6 +24,7 @@ import neo4j
 from pymongo.collection import Collection
 from pymongo.database import Database
 
+FANOUT_AUTHORS = 5
 DEGREES = """
 MATCH (u:User)
 RETURN u.user_id AS id, COUNT { (u)-[:FOLLOWS]->() } AS following,
@@ -53,6 +54,9 @@ class Cast:
     authors: list[str] = field(default_factory=list)  # timeline authors, drawn by activity
     posts: list[str] = field(default_factory=list)  # post ids sampled from the data set
     author_posts: dict[str, int] = field(default_factory=dict)  # posts per author
+    # Authors with about 1,000 followers: one create in ten of the mix is theirs (fan-out lag).
+    fanout_authors: list[str] = field(default_factory=list)
+    fanout_followers: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # how long each draw took
 
     def describe(self) -> dict[str, Any]:
@@ -72,6 +76,7 @@ class Cast:
             "timeline_draws": len(self.authors),
             "timeline_author_posts": spread([self.author_posts.get(a, 0) for a in self.authors]),
             "read_posts": len(set(self.posts)),
+            "fanout_authors_followers": sorted(self.fanout_followers.values()),
             "read_post_draws": len(self.posts),
             "callers": len(set(self.callers)),
             "followers_pages_of": len(self.celebrities),
@@ -138,6 +143,12 @@ def cast(
         callers=rng.sample(everyone, min(READERS, len(everyone))),
         mix_readers=rng.sample(everyone, min(READERS, len(everyone))),
     )
+    near = sorted(
+        (r for r in rows if 700 <= (r["followers"] or 0) <= 1500),
+        key=lambda r: (abs(r["followers"] - 1000), r["id"]),
+    )[:FANOUT_AUTHORS]
+    the_cast.fanout_authors = [r["id"] for r in near]
+    the_cast.fanout_followers = {r["id"]: r["followers"] for r in near}
     the_cast.seconds["graph"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -170,14 +170,41 @@ def stop(service: Service) -> None:
         service.gunicorn.stop(20)
 
 
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The posts service's fan-out worker (``manage.py fanout``), one process, as in
+    ``make run``."""
+    run_env = {
+        **os.environ,
+        **env,
+        "DJANGO_SETTINGS_MODULE": "settings.dev_posts",
+        "DJANGO_DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "fanout"]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, env=run_env, stdout=out, stderr=out, start_new_session=True, cwd=ROOT
+        )
+
+
 @contextmanager
 def running(
     services: list[Service], env: dict[str, str], workers: int, threads: int, logs: Path
-) -> Iterator[list[Service]]:
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The services and the fan-out worker (yielded, for its pid) while the block runs."""
+    worker: subprocess.Popen[bytes] | None = None
     try:
         for service in services:
             start(service, env, workers, threads, logs / f"{service.name}.log")
-        yield services
+        worker = start_worker(env, logs / "fanout.log")
+        yield worker
     finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
         for service in services:
             stop(service)

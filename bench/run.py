@@ -21,8 +21,9 @@ from typing import Any
 import neo4j
 import pymongo
 
-from bench import cast, procs, report, seed, workload
+from bench import cast, fanout, procs, report, seed, workload
 from bench.baseline import Driver, measure, setup_posts
+from posts.documents import now_ms
 
 ROOT = procs.ROOT
 OUT = ROOT / "bench" / "out"
@@ -180,14 +181,27 @@ def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j
     ]
     setup_posts(env)
     driver = Driver(graph, "neo4j", the_cast)
-    with procs.running(services, env, args.workers, args.threads, OUT):
+    with procs.running(services, env, args.workers, args.threads, OUT) as worker:
         groups = {s.name: s.process.pid for s in services if s.process}
+        groups["fanout"] = worker.pid
         groups |= {n: int((state / f"{n}.pid").read_text()) for n in (kind, "neo4j")}
+        readers = [*the_cast.feed20, *the_cast.feed500, *the_cast.mix_readers]
+        print(f"home timelines: building those missing for {len(set(readers))} readers...")
+        fanout_env: dict[str, Any] = {"prime": fanout.prime(readers)}
+        print(f"home timelines: {fanout_env['prime']}", flush=True)
         for name in chosen:
             service = next(s for s in services if s.name == report.OPERATIONS[name][0])
+            since = now_ms()
             results["operations"][name] = operation(args, name, service.url, lines[name], groups)
             if name == "follow_unfollow":
                 driver.cleanup_follows()
+            if name == "mix":
+                fanout_env["drain_after_mix_s"] = fanout.drain()
+                fanout_env["lag_mix"] = fanout.lag(the_cast.callers, since)
+                fanout_env["lag_1000_followers"] = fanout.lag(the_cast.fanout_authors, since)
+                print(f"fan-out lag: {fanout_env}", flush=True)
+        fanout_env["storage"] = fanout.storage()
+        results["env"]["fanout"] = fanout_env
         results["env"]["memory_mb"]["after_load"] = server.memory()
         procs.settle(list(groups.values()))
         print("baseline: the same work through the selectors and drivers", flush=True)

@@ -42,11 +42,18 @@ def requests(the_cast: Cast, rng: random.Random) -> dict[str, list[str]]:
 
     timelines = [timeline(i, a) for i, a in enumerate(the_cast.authors)]
     creates = [create(i) for i in range(len(callers))]
+    # One create in ten of the mix by an author with ~1,000 followers (the fan-out lag target).
+    fanout_creates = [
+        _line("POST", "/posts", author, {"content": f"Bench post {i} to ~1,000 followers."})
+        for i, author in enumerate(the_cast.fanout_authors)
+    ]
     rounds = max(1, len(the_cast.mix_readers) // MIX["feed"])
+    big = rounds if fanout_creates else 0
     mix = (
         [feed(r) for r in the_cast.mix_readers[: rounds * MIX["feed"]]]
         + rng.sample(timelines, rounds * MIX["timeline"])
-        + rng.sample(creates, rounds * MIX["create"])
+        + rng.sample(creates, rounds * MIX["create"] - big)
+        + [fanout_creates[i % len(fanout_creates)] for i in range(big)]
     )
     rng.shuffle(mix)
     return {

@@ -13,6 +13,7 @@ The follow services send it (followers.services.follows), with the ``Forward`` t
 
 import functools
 import logging
+from uuid import UUID
 
 import httpx
 from django.conf import settings
@@ -35,13 +36,17 @@ def _posts_http() -> httpx.Client:
     )
 
 
-def notify_following_changed(forward: Forward) -> None:
-    """Tell the posts service; never raises (a failure only delays the feed by the cache TTL)."""
+def notify_following_changed(forward: Forward, *, followee_id: UUID, following: bool) -> None:
+    """Tell the posts service that the caller now follows (or no longer follows)
+    ``followee_id``; never raises (a failure only delays the feed: docs/feed.md)."""
     if not settings.POSTS_SERVICE_URL:
         return
     try:
-        path = "/posts/internal/following-changed"
-        response = _posts_http().post(path, headers=forward.headers)
+        response = _posts_http().post(
+            "/posts/internal/following-changed",
+            headers=forward.headers,
+            json={"followee_id": str(followee_id), "following": following},
+        )
         if response.status_code >= 400:
             log.warning("posts service answered %s to following-changed", response.status_code)
     except httpx.HTTPError as exc:

@@ -42,6 +42,9 @@ urlpatterns: list[URLPattern] = [
     *both_slashes(
         USER + "/following/ids", UserViewSet, {"get": "following_ids"}, name="following-ids"
     ),
+    *both_slashes(
+        USER + "/followers/ids", UserViewSet, {"get": "follower_ids"}, name="follower-ids"
+    ),
     *both_slashes(USER + "/mutual", UserViewSet, {"get": "mutual"}, name="user-mutual"),
     *both_slashes(
         "followers/<str:follow_id>", FollowViewSet, {"delete": "destroy"}, name="follow-delete"

@@ -48,6 +48,7 @@ class ErrorCode(StrEnum):
     DATABASE_UNAVAILABLE = "database_unavailable"
     FOLLOWERS_UNAVAILABLE = "followers_unavailable"
     FOLLOWERS_REFUSED = "followers_refused"
+    TOKEN_UNAVAILABLE = "token_unavailable"  # noqa: S105 - an error code, not a credential
     IDENTITY_PROVIDER_UNAVAILABLE = "identity_provider_unavailable"
     NOT_READY = "not_ready"
 
@@ -97,6 +98,8 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.FOLLOWERS_UNAVAILABLE: "503: the followers service is unavailable (feed); retry "
     "later.",
     ErrorCode.FOLLOWERS_REFUSED: "503: the followers service refused the feed's call.",
+    ErrorCode.TOKEN_UNAVAILABLE: "Never answered to clients: the fan-out worker could not get "
+    "its own token from the identity provider (it retries).",
     ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE: "503: the identity provider's keys cannot be "
     "fetched (`jwt` mode).",
     ErrorCode.NOT_READY: "503 from `/readyz` only: the readiness check failed.",

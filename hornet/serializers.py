@@ -5,6 +5,7 @@
   sets (ids, counters, timestamps, the author) are unknown input too. Its OpenAPI twin is
   ``hornet.openapi.StrictFieldsExtension`` (``additionalProperties: false``).
 - ``StrictCharField``: only JSON strings (DRF would turn 12 into "12").
+- ``StrictBooleanField``: only JSON ``true``/``false`` (DRF would take 0, 1, "yes", "off").
 - ``StrictUUIDField``: only UUID strings in ASCII (DRF would take the integer 42, and
   ``uuid.UUID`` takes ``+``, ``_`` and non-ASCII digits; hornet.numbers). Its error is the one a
   malformed id in a path gets (hornet.ids): code ``invalid_uuid``, "Must be a valid UUID."
@@ -41,6 +42,15 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return str(super().to_internal_value(data))
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """Only JSON booleans: DRF would otherwise read 0, "1", "yes" or "off" as one."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class StrictUUIDField(serializers.UUIDField):

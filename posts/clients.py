@@ -1,4 +1,5 @@
-"""The posts service's client for the followers service (the only cross-service call).
+"""The posts service's client for the followers service: the ids a user follows (the feed)
+and the ids of a user's followers (the fan-out worker, posts.fanout).
 
 - one pooled httpx client per process (built on first use, after gunicorn forks);
 - short connect/read timeouts; a bounded retry (tenacity) only for these idempotent GETs and
@@ -17,6 +18,8 @@
 import functools
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pybreaker
@@ -28,6 +31,13 @@ from hornet.errors import ErrorCode, ServiceUnavailable
 from hornet.headers import Forward
 
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
+
+
+@dataclass(frozen=True)
+class IdsPage:
+    ids: list[uuid.UUID]
+    next_cursor: str | None
+    total: int | None  # the followers service's X-Total-Count, when it sends one
 
 
 class FollowersUnavailable(ServiceUnavailable):
@@ -62,10 +72,32 @@ class FollowersClient:
         )
         self.breaker = breaker
 
-    def following_ids(self, forward: Forward) -> list[uuid.UUID]:
-        """The ids the caller follows. Raises FollowersUnavailable instead of hanging."""
+    def following_ids(self, forward: Forward, user_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+        """The ids the caller (or ``user_id``, asked for by the fan-out worker) follows.
+        Raises FollowersUnavailable instead of hanging."""
+        path = f"/followers/user/{user_id or forward.identity.user_id}/following/ids"
+        ids: list[uuid.UUID] = []
+        cursor = None
+        while len(ids) < MAX_FOLLOWING:
+            page = self._call(self._ids_page, path, MAX_FOLLOWING, cursor, forward.headers)
+            ids.extend(page.ids)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        return ids[:MAX_FOLLOWING]
+
+    def follower_ids_page(
+        self, user_id: uuid.UUID, cursor: str | None, forward: Forward
+    ) -> "IdsPage":
+        """One page (up to 5000) of the ids of ``user_id``'s followers, for the fan-out worker;
+        ``total`` (the follower count) comes with the first page."""
+        path = f"/followers/user/{user_id}/followers/ids"
+        page_size = settings.FEED_FANOUT_PAGE
+        return self._call(self._ids_page, path, page_size, cursor, forward.headers)
+
+    def _call(self, fn: Any, *args: Any) -> Any:
         try:
-            return self.breaker.call(self._following_ids, forward)
+            return self.breaker.call(fn, *args)
         except pybreaker.CircuitBreakerError:
             raise FollowersUnavailable("The followers service is failing; circuit open.") from None
         except FollowersUnavailable:
@@ -73,26 +105,25 @@ class FollowersClient:
         except Exception as exc:  # transport, 5xx, a malformed answer, a header httpx refused
             raise FollowersUnavailable() from exc
 
-    def _following_ids(self, forward: Forward) -> list[uuid.UUID]:
-        path = f"/followers/user/{forward.identity.user_id}/following/ids"
-        params: dict[str, str | int] = {"limit": MAX_FOLLOWING}
-        ids: list[uuid.UUID] = []
-        while len(ids) < MAX_FOLLOWING:
-            response = self._get(path, params, forward.headers)
-            if response.status_code >= 500:
-                raise _ServerError(response.status_code)
-            if response.status_code != 200:
-                raise FollowersUnavailable(
-                    f"The followers service answered {response.status_code}.",
-                    code=ErrorCode.FOLLOWERS_REFUSED,
-                )
-            ids.extend(uuid.UUID(value) for value in response.json())
-            next_url = response.links.get("next", {}).get("url")
-            if not next_url:
-                break
-            cursor = httpx.URL(next_url).params.get("cursor")
-            params = {"limit": MAX_FOLLOWING, "cursor": cursor or ""}
-        return ids[:MAX_FOLLOWING]
+    def _ids_page(
+        self, path: str, limit: int, cursor: str | None, headers: Mapping[str, str]
+    ) -> "IdsPage":
+        params: dict[str, str | int] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = self._get(path, params, headers)
+        if response.status_code >= 500:
+            raise _ServerError(response.status_code)
+        if response.status_code != 200:
+            raise FollowersUnavailable(
+                f"The followers service answered {response.status_code}.",
+                code=ErrorCode.FOLLOWERS_REFUSED,
+            )
+        ids = [uuid.UUID(value) for value in response.json()]
+        next_url = response.links.get("next", {}).get("url")
+        next_cursor = httpx.URL(next_url).params.get("cursor") if next_url else None
+        total = response.headers.get("X-Total-Count")
+        return IdsPage(ids, next_cursor or None, int(total) if total is not None else None)
 
     @retry(
         retry=retry_if_exception_type((httpx.ConnectError, httpx.ConnectTimeout)),

@@ -25,6 +25,10 @@ ANCESTORS = "ancestor_ids"
 # Open counter intents on a post (posts.intents): ``{"<c|d><post id hex>": {c, d, at}}``.
 # Written and read only through the raw collection; never part of the API output.
 PENDING = "_pending"
+# Set on a new top-level post or share, in its insert, until the fan-out worker has delivered it
+# to the followers' home timelines (posts.fanout); absent on every other post.
+FANOUT_DUE = "fanout_due"
+FANOUT_INDEX = "fanout_queue"
 
 
 class Post(Document):
@@ -41,6 +45,7 @@ class Post(Document):
     shares_count = IntField(default=0)
     created_at = DateTimeField(required=True)
     edited_at = DateTimeField()
+    fanout_due = DateTimeField(db_field=FANOUT_DUE)  # pending fan-out (posts.fanout)
 
     meta = {
         "collection": "posts",
@@ -53,6 +58,7 @@ class Post(Document):
             {"fields": ["parent_post_id", "created_at", "id"], "name": REPLIES_INDEX},
             {"fields": ["original_post_id"], "name": SHARES_INDEX},
             {"fields": [ANCESTORS], "name": THREAD_INDEX},
+            {"fields": [FANOUT_DUE], "name": FANOUT_INDEX},
         ],
     }
 

@@ -13,6 +13,7 @@ scrolls never shift the later pages (nothing skipped, nothing repeated).
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,13 +23,16 @@ from django.conf import settings
 
 from hornet.headers import Forward
 from hornet.pagination import Page
+from posts import fanout, timelines
 from posts.clients import FollowersUnavailable, followers_client
+from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import (
     following_cache_get,
     following_cache_invalidate,
     following_cache_put,
 )
-from posts.selectors import Row, cursor_bound, newest_by_authors, page_of
+from posts.queries import TimeKey
+from posts.selectors import Row, cursor_bound, newest_by_authors, page_of, posts_by_ids
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +63,18 @@ def feed_authors(*, forward: Forward, now: dt.datetime | None = None) -> tuple[l
     return ids, False
 
 
-def following_changed(*, user_id: UUID) -> None:
-    """The user followed or unfollowed someone: the next feed page asks afresh."""
+def following_changed(
+    *, user_id: UUID, followee: UUID | None = None, following: bool | None = None
+) -> None:
+    """The user followed or unfollowed someone: the next feed page asks afresh, and a stored
+    timeline gains or loses the followee's posts (posts.fanout.follow_changed)."""
     following_cache_invalidate(user_id)
+    fanout.follow_changed(user_id=user_id, followee=followee, following=following)
 
 
 def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None) -> Page[Row]:
-    """Top-level posts and shares by these authors, newest first, one page after the cursor."""
+    """The pull feed: top-level posts and shares by these authors, newest first, one page
+    after the cursor."""
     bound = cursor_bound(after, descending=True)
     rows = newest_by_authors(
         author_ids=author_ids, need=limit + 1, bound=bound, top_level_only=True
@@ -73,8 +82,91 @@ def feed_rows(*, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] |
     return page_of(rows, limit)
 
 
-def feed_page(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> Feed:
-    """One page of the home feed of ``forward``'s caller."""
+def _pull(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> Feed:
     followed, degraded = feed_authors(forward=forward)
     authors = list(dict.fromkeys([forward.identity.user_id, *followed]))
     return Feed(page=feed_rows(author_ids=authors, limit=limit, after=after), degraded=degraded)
+
+
+def feed_page(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> Feed:
+    """One page of the home feed of ``forward``'s caller: from their stored timeline when it is
+    ready, else pulled (and a timeline asked for). Both give the same pages
+    (tests/feed/test_fanout.py)."""
+    identity = forward.identity
+    now = now_ms()
+    owner = timelines.owner_get(identity.user_id)
+    if owner is None:
+        timelines.owner_request(identity.user_id, now)
+    # Until the timeline is built, and while fan-out lags (stored timelines may miss posts),
+    # the feed is pulled: correct, only dearer.
+    if owner is None or owner.state != timelines.READY or _fanout_behind(now):
+        return _pull(forward=forward, limit=limit, after=after)
+    timelines.owner_touch(owner, now)
+    key = TimeKey.parse(after)
+    if key is not None and owner.horizon is not None and key.created_at < owner.horizon:
+        return _pull(forward=forward, limit=limit, after=after)
+    need = limit + 1
+    stored, complete = _timeline(owner, need, key)
+    rows = stored
+    if owner.big:
+        bound = cursor_bound(after, descending=True)
+        rows = rows + newest_by_authors(
+            author_ids=owner.big, need=need, bound=bound, top_level_only=True
+        )
+    degraded = False
+    if complete and owner.horizon is not None and len(rows) < need:
+        # Past the stored timeline's horizon: the rest of this page is pulled from there.
+        below = TimeKey(owner.horizon, _LOWEST).payload()
+        older = _pull(forward=forward, limit=need, after=below)
+        rows, degraded = rows + older.page.items, older.degraded
+    return Feed(page=page_of(_newest(rows, need), limit), degraded=degraded)
+
+
+@dataclass
+class _Lag:
+    checked: float = -1e9  # time.monotonic() of the last look
+    behind: bool = False
+
+
+_lag = _Lag()  # per process: the pending marks are read at most once a second
+
+
+def _fanout_behind(now: dt.datetime) -> bool:
+    """Has a post waited unclaimed for FEED_FANOUT_STALE_SECONDS (no worker running, or far
+    behind)? One indexed read of the pending marks, at most once a second per process."""
+    clock = time.monotonic()
+    if clock - _lag.checked >= 1.0:
+        cutoff = now - dt.timedelta(seconds=settings.FEED_FANOUT_STALE_SECONDS)
+        late = posts_collection().find_one({FANOUT_DUE: {"$lte": cutoff}}, {"_id": 1})
+        if late is not None and not _lag.behind:
+            log.warning("fan-out is behind (post %s waits): feeds are pulled", late["_id"])
+        _lag.checked, _lag.behind = clock, late is not None
+    return _lag.behind
+
+
+_LOWEST = UUID(int=0)  # a cursor at (t, _LOWEST) starts strictly before time t
+_SLACK = 5  # entries read beyond a page, for posts deleted since they were delivered
+
+
+def _timeline(owner: timelines.Owner, need: int, key: TimeKey | None) -> tuple[list[Row], bool]:
+    """Up to ``need`` posts of the stored timeline after ``key`` (deleted posts dropped), and
+    whether it ran out (everything after ``key`` down to the horizon was read)."""
+    found: list[Row] = []
+    while len(found) < need:
+        ask = need - len(found) + _SLACK
+        batch = timelines.timeline_rows(owner.user_id, need=ask, after=key, horizon=owner.horizon)
+        if not batch:
+            return found, True
+        posts = posts_by_ids([e["p"] for e in batch])
+        found.extend(posts[e["p"]] for e in batch if e["p"] in posts)
+        key = TimeKey(batch[-1]["t"], batch[-1]["p"])
+        if len(batch) < ask:
+            return found, True
+    return found, False
+
+
+def _newest(rows: list[Row], need: int) -> list[Row]:
+    """The newest ``need`` of rows from several sources, each post once, in feed order."""
+    unique = {row["_id"]: row for row in rows}
+    ordered = sorted(unique.values(), key=lambda r: (r["created_at"], r["_id"]), reverse=True)
+    return ordered[:need]

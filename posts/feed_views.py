@@ -10,7 +10,7 @@ from hornet.authentication import caller, forward
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed
 from posts.openapi import errors
-from posts.serializers import PostOut, post_json
+from posts.serializers import FollowingChangedIn, PostOut, post_json
 
 DEGRADED_HEADER = "X-Feed-Degraded"
 
@@ -39,13 +39,21 @@ class FollowingChangedView(APIView):
     @extend_schema(
         operation_id="following_changed",
         summary="Internal: the caller's following list changed",
-        description="Called by the followers service after the caller follows or unfollows, so "
-        "the caller's next feed page reflects it at once. Only the followers service may call "
-        "it in production (mesh AuthorizationPolicy).",
-        request=None,
-        responses={204: OpenApiResponse(description="Noted."), **errors()},
+        description="Called by the followers service after the caller follows or unfollows "
+        "`followee_id` (`following` true or false), so the caller's next feed page reflects it "
+        "at once: the cached following list is dropped and the stored timeline gets the "
+        "followee's latest posts, or loses them. Without a body the timeline is rebuilt. Only "
+        "the followers service may call it in production (mesh AuthorizationPolicy).",
+        request=FollowingChangedIn,
+        responses={204: OpenApiResponse(description="Noted."), **errors(400)},
         tags=["internal"],
     )
     def post(self, request: Request) -> Response:
-        feed.following_changed(user_id=caller(request).user_id)
+        data = FollowingChangedIn(data=request.data or {})
+        data.is_valid(raise_exception=True)
+        feed.following_changed(
+            user_id=caller(request).user_id,
+            followee=data.validated_data.get("followee_id"),
+            following=data.validated_data.get("following"),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

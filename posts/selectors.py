@@ -47,6 +47,14 @@ def post_get(*, post_id: UUID) -> Row:
     return row
 
 
+def posts_by_ids(ids: Sequence[UUID]) -> dict[UUID, Row]:
+    """These posts (as list rows) by id; ids of deleted posts are simply missing."""
+    found = posts_collection().find(
+        {"_id": {"$in": list(ids)}}, _LIST_FIELDS, max_time_ms=query_ms()
+    )
+    return {row["_id"]: row for row in found}
+
+
 def page_of(rows: list[Row], limit: int) -> Page[Row]:
     """A page from up to ``limit + 1`` rows in page order: the extra row only tells that a next
     page exists (no count query); the cursor is the last row shown."""

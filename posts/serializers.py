@@ -11,7 +11,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from hornet.serializers import StrictCharField, StrictFieldsSerializer, StrictUUIDField
+from hornet.serializers import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictFieldsSerializer,
+    StrictUUIDField,
+)
 from hornet.text import VISIBLE_CHAR
 from hornet.timestamps import rfc3339
 from posts.documents import CONTENT_MAX
@@ -89,6 +94,15 @@ class PostEditIn(StrictFieldsSerializer):
     @partial.setter
     def partial(self, value: bool) -> None:
         pass
+
+
+@extend_schema_serializer(component_name="FollowingChanged")
+class FollowingChangedIn(StrictFieldsSerializer):
+    """The followers service's signal: whom the caller followed or unfollowed (both optional:
+    without them the caller's timeline is rebuilt)."""
+
+    followee_id = StrictUUIDField(required=False)
+    following = StrictBooleanField(required=False)
 
 
 @extend_schema_serializer(component_name="Post")

@@ -84,6 +84,8 @@ def post_create(
         original_post_id=original_post_id,
         created_at=now_ms(),
     )
+    if parent_post_id is None:  # the feed shows posts and shares: pending fan-out, same insert
+        post.fanout_due = post.created_at
     if post_id is not None:
         earlier = post_find(post_id=post_id)
         if earlier is not None:

@@ -101,9 +101,21 @@ gunicorn_argv() {  # gunicorn_argv SERVICE PORT: sets GUNICORN_ARGV (an array: p
   if (( ${#GUNICORN_ARGV[@]} == 0 )); then echo "scripts/launch.py gave no command" >&2; return 1; fi
 }
 
+# The posts service's fan-out worker (docs/feed.md); its heartbeat file, on its command line,
+# is its "still ours" marker.
+FANOUT_ALIVE="$HORNET_STATE_DIR/run/fanout.alive"
+fanout_argv() {  # sets FANOUT_ARGV
+  FANOUT_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_posts" "$PY" "$ROOT/manage.py"
+    fanout --heartbeat "$FANOUT_ALIVE")
+}
+
 service_pidfile() { echo "$HORNET_STATE_DIR/run/$1.pid"; }  # service_pidfile SERVICE
-# A gunicorn of ours names its own pid file on its command line (--pid): the "still ours" marker.
-service_pid() { pidfile_live "$(service_pidfile "$1")" "--pid $(service_pidfile "$1")"; }
+# A gunicorn of ours names its own pid file on its command line (--pid), the worker its
+# heartbeat file: the "still ours" marker.
+service_marker() {
+  if [[ $1 == fanout ]]; then echo "--heartbeat $FANOUT_ALIVE"; else echo "--pid $(service_pidfile "$1")"; fi
+}
+service_pid() { pidfile_live "$(service_pidfile "$1")" "$(service_marker "$1")"; }
 
 wait_ready() {  # wait_ready URL SECONDS
   local url="$1" deadline=$((SECONDS + $2))
@@ -132,6 +144,11 @@ services_up() {
     setsid "${GUNICORN_ARGV[@]}" --pid "$pidfile" \
       >>"$HORNET_STATE_DIR/logs/$service.log" 2>&1 < /dev/null &
   done
+  if ! service_pid fanout >/dev/null; then
+    fanout_argv
+    setsid "${FANOUT_ARGV[@]}" >>"$HORNET_STATE_DIR/logs/fanout.log" 2>&1 < /dev/null &
+    echo $! > "$(service_pidfile fanout)"
+  fi
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
   warm_up
@@ -139,10 +156,10 @@ services_up() {
 
 services_down() {
   local service pidfile
-  for service in posts followers; do
+  for service in posts followers fanout; do
     pidfile="$(service_pidfile "$service")"
     [[ -f $pidfile ]] || continue
-    pidfile_stop "$service" "$pidfile" "--pid $pidfile" 10
+    pidfile_stop "$service" "$pidfile" "$(service_marker "$service")" 10
   done
 }
 
@@ -151,7 +168,7 @@ status() {
   echo -n "$HORNET_MONGO_SERVER: "; "$MONGO_SCRIPT" status || rc=1
   echo -n "neo4j: "; "$ROOT/scripts/db/neo4j.sh" status || rc=1
   local service pid
-  for service in posts followers; do
+  for service in posts followers fanout; do
     if pid="$(service_pid "$service")"; then
       echo "$service: running (pid $pid)"
     else
@@ -191,6 +208,8 @@ run_foreground() {
     gunicorn_argv "$service" "$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")"
     "${GUNICORN_ARGV[@]}" & RUN_PIDS+=($!)
   done
+  fanout_argv
+  "${FANOUT_ARGV[@]}" & RUN_PIDS+=($!)
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
   warm_up

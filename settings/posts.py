@@ -27,6 +27,24 @@ FOLLOWERS_BREAKER_FAILURES = env.int("FOLLOWERS_BREAKER_FAILURES", default=5)
 FOLLOWERS_BREAKER_RESET_SECONDS = env.float("FOLLOWERS_BREAKER_RESET_SECONDS", default=5.0)
 # How long the feed reuses a user's following list; a follow/unfollow invalidates it at once.
 FEED_FOLLOWING_CACHE_SECONDS = env.float("FEED_FOLLOWING_CACHE_SECONDS", default=5.0)
+# Home timelines (fan-out on write, docs/feed.md): entries kept per reader; days a reader may
+# be idle before theirs is dropped; authors above this many followers are merged at read time
+# instead of fanned out; a worker's claim on a post or a rebuild; posts of a new followee added
+# at once; how often an idle worker looks for work.
+FEED_TIMELINE_CAP = env.int("FEED_TIMELINE_CAP", default=800)
+FEED_ACTIVE_DAYS = env.float("FEED_ACTIVE_DAYS", default=14.0)
+FEED_FANOUT_MAX_FOLLOWERS = env.int("FEED_FANOUT_MAX_FOLLOWERS", default=5000)
+FEED_FANOUT_LEASE_SECONDS = env.float("FEED_FANOUT_LEASE_SECONDS", default=30.0)
+FEED_FOLLOW_BACKFILL = env.int("FEED_FOLLOW_BACKFILL", default=100)
+FEED_FANOUT_POLL_SECONDS = env.float("FEED_FANOUT_POLL_SECONDS", default=0.1)
+FEED_FANOUT_THREADS = env.int("FEED_FANOUT_THREADS", default=4)  # workers per fanout process
+# A post unclaimed this long means no worker is keeping up: feeds are pulled meanwhile.
+FEED_FANOUT_STALE_SECONDS = env.float("FEED_FANOUT_STALE_SECONDS", default=30.0)
+# The worker's own token (client credentials) for its followers calls; unset on loopback stacks.
+FANOUT_CLIENT_ID = env.str("FANOUT_CLIENT_ID", default="")
+FANOUT_CLIENT_SECRET = env.str("FANOUT_CLIENT_SECRET", default="")
+FANOUT_TOKEN_URL = env.str("FANOUT_TOKEN_URL", default="")  # default: JWT_ISSUER's token URL
+FEED_FANOUT_PAGE = env.int("FEED_FANOUT_PAGE", default=5000)  # follower ids per call, 1..5000
 
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,

@@ -1,6 +1,7 @@
 """Reads of the followers service (Cypher through followers.graph, read transactions)."""
 
 from followers.selectors.lists import (
+    follower_ids_page,
     followers_page,
     following_ids_page,
     following_page,
@@ -12,6 +13,7 @@ from followers.selectors.users import Counts, follow_counts, relationship
 __all__ = [
     "Counts",
     "follow_counts",
+    "follower_ids_page",
     "followers_page",
     "following_ids_page",
     "following_page",

@@ -1,6 +1,6 @@
-"""The follow lists: followers, following, following ids and mutual follows, newest first.
+"""The follow lists: followers, following, their ids and mutual follows, newest first.
 
-Followers, following and following ids read one page through a composite range index on the
+Followers, following and both id lists read one page through a composite range index on the
 FOLLOWS edges, ``(receiver_id, created_at, id)`` or ``(sender_id, created_at, id)`` (the edges
 carry their endpoints' ids: followers.graph_schema). With an equality on the user and a range
 on ``created_at``, the index returns that user's follows already in list order, so the plan is
@@ -86,6 +86,21 @@ LIMIT $limit
 """
 )
 
+# The posts service's fan-out worker: the ids of a user's followers, same order and cursor as
+# the followers list.
+FOLLOWER_IDS_PAGE: LiteralString = (
+    """
+MATCH (s)-[r:FOLLOWS]->()
+USING INDEX SEEK r:FOLLOWS(receiver_id, created_at, id)
+WHERE r.receiver_id = $user_id"""
+    + _AFTER
+    + """
+RETURN s.user_id AS user_id, r.created_at AS created_at, r.id AS id
+ORDER BY r.receiver_id DESC, r.created_at DESC, r.id DESC
+LIMIT $limit
+"""
+)
+
 # People the caller follows who follow the user, most recently followed by the caller first,
 # and how many there are, in one round trip. The walk starts from the caller (bounded by whom
 # they follow) and checks each followee's edge to the user with Expand(Into); left to itself
@@ -142,15 +157,24 @@ def following_page(
     return _follows_page(FOLLOWING_PAGE, user_id, limit, after)
 
 
+def _ids_page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> Page[str]:
+    key = FollowKey.parse(after)
+    records = graph.read(query, user_id=str(user_id), limit=limit + 1, **follow_params(key))
+    return Page([r["user_id"] for r in records[:limit]], _next(records, limit))
+
+
 def following_ids_page(
     *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
 ) -> Page[str]:
     """Ids (canonical UUID strings) of the users ``user_id`` follows, newest follow first."""
-    key = FollowKey.parse(after)
-    records = graph.read(
-        FOLLOWING_IDS_PAGE, user_id=str(user_id), limit=limit + 1, **follow_params(key)
-    )
-    return Page([r["user_id"] for r in records[:limit]], _next(records, limit))
+    return _ids_page(FOLLOWING_IDS_PAGE, user_id, limit, after)
+
+
+def follower_ids_page(
+    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+) -> Page[str]:
+    """Ids (canonical UUID strings) of the users who follow ``user_id``, newest follow first."""
+    return _ids_page(FOLLOWER_IDS_PAGE, user_id, limit, after)
 
 
 def mutual_page(

@@ -121,7 +121,7 @@ def follow_create(
     )
     created = bool(record["created"])
     if created:
-        clients.notify_following_changed(caller)
+        clients.notify_following_changed(caller, followee_id=receiver_id, following=True)
     return follow, created
 
 
@@ -148,7 +148,7 @@ def follow_remove_by_user(*, caller: Forward, receiver_id: UUID) -> bool:
     posts is told either way (a retry after a lost signal sends it again)."""
     sender_id = str(caller.identity.user_id)
     removed = graph.write_tx(lambda tx: _unfollow(tx, sender_id, str(receiver_id)))
-    clients.notify_following_changed(caller)
+    clients.notify_following_changed(caller, followee_id=receiver_id, following=False)
     return removed
 
 
@@ -157,7 +157,7 @@ def follow_remove(*, follow_id: UUID, caller: Forward) -> None:
     when no follow has this id."""
     caller_id = caller.identity.user_id
 
-    def work(tx: ManagedTransaction) -> None:
+    def work(tx: ManagedTransaction) -> UUID:
         ends = tx.run(FOLLOW_ENDS, follow_id=str(follow_id)).single()
         if ends is None:
             raise NotFound("No follow has this id.", details={"follow_id": str(follow_id)})
@@ -166,6 +166,7 @@ def follow_remove(*, follow_id: UUID, caller: Forward) -> None:
         # A concurrent unfollow may remove it first: still done. Matching the id too means a
         # re-follow made meanwhile (a new edge, a new id) is not the one removed.
         _unfollow(tx, ends["sender_id"], ends["receiver_id"], str(follow_id))
+        return UUID(ends["receiver_id"])
 
-    graph.write_tx(work)
-    clients.notify_following_changed(caller)
+    followee = graph.write_tx(work)
+    clients.notify_following_changed(caller, followee_id=followee, following=False)

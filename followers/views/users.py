@@ -37,7 +37,25 @@ TOTAL_HEADER = OpenApiParameter(
     response=[200],
     description="How many mutual follows there are in all (for 'followed by A, B and 3 others').",
 )
+FOLLOWERS_TOTAL_HEADER = OpenApiParameter(
+    "X-Total-Count",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="How many follow the user (first page only).",
+)
 IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+
+
+def _ids_response(request: Request, page_of: Callable[..., Page[str]], user_id: str) -> Response:
+    """A page of user ids (either direction), up to 5000 a page."""
+    params = page_params(
+        request,
+        default_limit=settings.FOLLOWERS_IDS_PAGE_DEFAULT,
+        max_limit=settings.FOLLOWERS_IDS_PAGE_MAX,
+    )
+    page = page_of(user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after)
+    return page_response(request, page.items, page.next_cursor)
 
 
 def _follows_response(
@@ -99,15 +117,28 @@ class UserViewSet(GraphViewSet):
         tags=TAGS,
     )
     def following_ids(self, request: Request, user_id: str) -> Response:
-        params = page_params(
-            request,
-            default_limit=settings.FOLLOWERS_IDS_PAGE_DEFAULT,
-            max_limit=settings.FOLLOWERS_IDS_PAGE_MAX,
-        )
-        page = selectors.following_ids_page(
-            user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after
-        )
-        return page_response(request, page.items, page.next_cursor)
+        return _ids_response(request, selectors.following_ids_page, user_id)
+
+    @extend_schema(
+        operation_id="user_follower_ids",
+        summary="Ids of the user's followers (internal: the posts service's fan-out worker)",
+        description="A compact JSON array of user ids, newest follow first, paged like "
+        "`following/ids`; `X-Total-Count` on the first page gives the number of followers "
+        "(the worker skips fan-out for accounts above its threshold). In production only the "
+        "fan-out workload may call it (mesh AuthorizationPolicy).",
+        parameters=[*IDS_PARAMETERS, FOLLOWERS_TOTAL_HEADER],
+        responses={
+            200: OpenApiResponse(IDS_SCHEMA, description="Paged: see the `Link` header."),
+            **errors(400),
+        },
+        tags=TAGS,
+    )
+    def follower_ids(self, request: Request, user_id: str) -> Response:
+        response = _ids_response(request, selectors.follower_ids_page, user_id)
+        if request.query_params.get("cursor") is None:
+            counts = selectors.follow_counts(user_id=uuid_arg(user_id, "user_id"))
+            response["X-Total-Count"] = str(counts.followers)
+        return response
 
     @extend_schema(
         operation_id="user_followers_count",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.feed.helpers import CACHE_SECONDS, Stack, feed
+from tests.feed.helpers import CACHE_SECONDS, FOLLOW_BACKFILL, Stack, feed
 from tests.helpers import wait_for
 from tests.support import env
 from tests.support.proxies import RecordingProxy
@@ -20,7 +20,11 @@ def stack() -> Iterator[Stack]:
     followers = Service(
         "settings.test_followers",
         followers_port,
-        {"POSTS_SERVICE_URL": f"http://127.0.0.1:{posts_port}"},
+        # A generous signal timeout: the fan-out tests count on every signal arriving.
+        {
+            "POSTS_SERVICE_URL": f"http://127.0.0.1:{posts_port}",
+            "POSTS_NOTIFY_TIMEOUT_SECONDS": "5",
+        },
         logs / "feed-followers.log",
     )
     proxy = RecordingProxy(proxy_port, followers.url)
@@ -34,6 +38,7 @@ def stack() -> Iterator[Stack]:
             "FOLLOWERS_TIMEOUT_SECONDS": "0.5",
             "FOLLOWERS_BREAKER_FAILURES": "3",
             "FOLLOWERS_BREAKER_RESET_SECONDS": "1",
+            "FEED_FOLLOW_BACKFILL": str(FOLLOW_BACKFILL),
         },
         logs / "feed-posts.log",
     )
@@ -62,7 +67,8 @@ def clean(stack: Stack) -> None:
         db = mongo[env.mongo_db()]
         db["posts"].delete_many({})
         db["following_cache"].delete_many({})
-        db["author_stats"].delete_many({})
+        for name in ("author_stats", "home_timeline", "feed_owners", "big_authors"):
+            db[name].delete_many({})
     with env.neo4j_driver() as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n")
     if stack.proxy._server is None:

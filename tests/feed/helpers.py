@@ -11,6 +11,7 @@ from tests.support.services import Service
 
 # The posts service's following-list cache in this stack (FEED_FOLLOWING_CACHE_SECONDS).
 CACHE_SECONDS = 1.0
+FOLLOW_BACKFILL = 3  # FEED_FOLLOW_BACKFILL, small so the fan-out tests reach a horizon
 
 
 @dataclass

@@ -78,7 +78,8 @@ def test_schema_route_documents_every_operation(api):
     operations = {op["operationId"] for item in schema["paths"].values() for op in item.values()}
     assert operations == {
         "follow_create", "follow_delete", "follow_delete_by_user", "user_relationship",
-        "user_followers", "user_following", "user_following_ids", "user_followers_count",
+        "user_followers", "user_following", "user_following_ids", "user_follower_ids",
+        "user_followers_count",
         "user_following_count", "user_mutual", "suggestions_list", "suggestion_dismiss",
     }  # fmt: skip
     assert not [p for p in schema["paths"] if p.endswith("/")]  # slash twins stay out

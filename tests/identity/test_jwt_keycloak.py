@@ -4,6 +4,7 @@ Run with HORNET_KEYCLOAK=1; the session fixture starts Keycloak on the test stac
 """
 
 import base64
+import uuid
 
 import httpx
 import pytest
@@ -12,6 +13,8 @@ from cryptography.x509 import load_der_x509_certificate
 
 from hornet import tokens as hornet_tokens
 from hornet.devtools import DEMO_USERS
+from posts import service_token
+from posts.clients import FollowersUnavailable
 from tests.identity.keyserver import BOB, forge, hs256_with, token_parts
 
 pytestmark = pytest.mark.keycloak
@@ -196,3 +199,33 @@ def test_real_key_rotation_is_followed(api, keycloak, tokens, settings):
     assert api.get("/whoami", **bearer(new)).status_code == 200
     hornet_tokens._jwks_client.cache_clear()
     assert_rejected(api.get("/whoami", **bearer(new)))
+
+
+def client_secret(keycloak, client_id: str) -> str:  # type: ignore[no-untyped-def]
+    """A confidential client's credential, which Keycloak generated on import (the realm
+    export holds no secrets)."""
+    admin = {"Authorization": f"Bearer {keycloak.admin_token()}"}
+    clients = f"{keycloak.base_url}/admin/realms/hornet/clients"
+    (found,) = httpx.get(clients, params={"clientId": client_id}, headers=admin, timeout=30).json()
+    secret = httpx.get(f"{clients}/{found['id']}/client-secret", headers=admin, timeout=30)
+    return str(secret.json()["value"])
+
+
+def test_the_fanout_worker_gets_a_token_the_services_accept(api, keycloak, settings):
+    """Client credentials of the realm's hornet-fanout client: a token of the worker's own,
+    which jwt mode (and Istio, with the same issuer and audience) accepts."""
+    settings.FANOUT_CLIENT_ID = "hornet-fanout"
+    settings.FANOUT_CLIENT_SECRET = client_secret(keycloak, "hornet-fanout")
+    service_token._current.clear()
+    identity = service_token.worker_identity(uuid.uuid4())
+    assert identity.username == "service-account-hornet-fanout"
+    response = api.get("/whoami", **bearer(identity.token))
+    assert response.status_code == 200
+    assert response.json()["user_id"] == str(identity.user_id)
+    assert service_token.worker_identity(uuid.uuid4()) is identity  # reused until near expiry
+    settings.FANOUT_CLIENT_SECRET = "not-the-secret"
+    service_token._current.clear()
+    with pytest.raises(FollowersUnavailable) as refused:
+        service_token.worker_identity(uuid.uuid4())
+    assert refused.value.code == "token_unavailable"
+    service_token._current.clear()

@@ -83,3 +83,13 @@ def test_export_holds_no_secrets_or_keys(realm):
     assert "privateKey" not in text
     assert "secret" not in text.lower()
     assert not realm.get("components")
+
+
+def test_fanout_client_has_only_client_credentials_and_the_hornet_audience(realm, settings):
+    worker = client(realm, "hornet-fanout")
+    assert worker["publicClient"] is False
+    assert worker["serviceAccountsEnabled"] is True
+    assert not worker["standardFlowEnabled"]
+    assert not worker["directAccessGrantsEnabled"]
+    assert not worker["implicitFlowEnabled"]
+    assert audiences(worker) == {settings.HORNET_JWT_AUDIENCE}

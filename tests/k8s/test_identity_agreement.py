@@ -76,7 +76,7 @@ def test_every_service_container_reads_the_identity_configmap(overlay: Manifests
     name = overlay.configmap("hornet-identity")["metadata"]["name"]
     for deployment in overlay.of("Deployment"):
         pod = deployment["spec"]["template"]["spec"]
-        for container in pod["initContainers"] + pod["containers"]:
+        for container in pod.get("initContainers", []) + pod["containers"]:
             refs = [s["configMapRef"]["name"] for s in container.get("envFrom", [])]
             assert name in refs, f"{deployment['metadata']['name']}/{container['name']}"
 

@@ -23,6 +23,7 @@ TOKEN = "https://keycloak.example.com/realms/hornet/" + str(uuid.uuid4())
 USER = str(uuid.uuid4())
 INTERNAL = f"/followers/user/{USER}/following/ids"  # posts -> followers (the feed)
 POSTS_INTERNAL = "/posts/internal/following-changed"  # followers -> posts (cache drop)
+FOLLOWER_IDS = f"/followers/user/{USER}/followers/ids"  # fan-out worker -> followers
 
 # Requests a client can send through the gateway, per service (path -> owning service).
 PUBLIC_PATHS = {
@@ -140,7 +141,27 @@ def test_posts_internal_route_only_for_the_followers_service_account(overlay: Ma
         assert not allowed(policies, labels, req), req
 
 
-@pytest.mark.parametrize("path", [INTERNAL, INTERNAL + "/", POSTS_INTERNAL, "/posts/internal"])
+def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -> None:
+    labels = _pod_labels(overlay, "followers")
+    fanout = _principal(overlay, "fanout")
+    posts = _principal(overlay, "posts")
+    policies = _policies(overlay)
+    for path in (FOLLOWER_IDS, FOLLOWER_IDS + "/", INTERNAL):
+        assert allowed(policies, labels, Request("GET", path, fanout, TOKEN)), path
+    refused = [
+        Request("GET", FOLLOWER_IDS, fanout, None),  # the worker without its token
+        Request("GET", FOLLOWER_IDS, posts, TOKEN),  # the posts service itself
+        Request("GET", FOLLOWER_IDS, GATEWAY, TOKEN),  # from outside, even with a token
+        Request("GET", FOLLOWER_IDS, None, TOKEN),  # plaintext
+        Request("POST", FOLLOWER_IDS, fanout, TOKEN),  # read-only
+    ]
+    for req in refused:
+        assert not allowed(policies, labels, req), req
+
+
+@pytest.mark.parametrize(
+    "path", [INTERNAL, INTERNAL + "/", FOLLOWER_IDS, POSTS_INTERNAL, "/posts/internal"]
+)
 def test_internal_routes_are_not_routed_publicly(overlay: Manifests, path: str) -> None:
     for method in METHODS:
         route = first_route(_vs(overlay), method, path)

@@ -143,7 +143,7 @@ def test_environment_matches_what_the_settings_read(
     overlay: Manifests, service: str, settings_names: dict[str, set[str]]
 ) -> None:
     pod = overlay.one("Deployment", f"hornet-{service}")["spec"]["template"]["spec"]
-    for container in pod["initContainers"] + pod["containers"]:
+    for container in pod.get("initContainers", []) + pod["containers"]:
         env = _container_env(overlay, container)
         unknown = set(env) - settings_names[service]
         assert not unknown, f"{service}/{container['name']}: nothing reads {sorted(unknown)}"
@@ -178,8 +178,8 @@ def test_production_secrets_are_referenced_not_shipped(prod: Manifests) -> None:
     referenced = set()
     for deployment in prod.of("Deployment"):
         pod = deployment["spec"]["template"]["spec"]
-        for container in pod["initContainers"] + pod["containers"]:
+        for container in pod.get("initContainers", []) + pod["containers"]:
             for var in container.get("env", []):
                 if "valueFrom" in var:
                     referenced.add(var["valueFrom"]["secretKeyRef"]["name"])
-    assert referenced == {"hornet-django", "hornet-mongodb", "hornet-neo4j"}
+    assert referenced == {"hornet-django", "hornet-mongodb", "hornet-neo4j", "hornet-fanout-client"}

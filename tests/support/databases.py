@@ -24,12 +24,17 @@ def posts_schema() -> None:
 @pytest.fixture
 def clean_posts(posts_schema: None, settings: Any) -> None:
     """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
+    from posts import timelines
     from posts.authors import stats_collection
     from posts.documents import posts_collection
+    from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
     posts_collection().delete_many({})
     stats_collection().delete_many({})
+    database = posts_collection().database
+    for name in (FOLLOWING_CACHE, timelines.ENTRIES, timelines.OWNERS, timelines.BIG):
+        database[name].delete_many({})
 
 
 @pytest.fixture(scope="session")

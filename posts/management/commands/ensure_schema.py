@@ -7,6 +7,7 @@ in an init container).
 
 from django.core.management.base import BaseCommand
 
+from posts import timelines
 from posts.authors import COLLECTION as AUTHOR_STATS
 from posts.authors import author_stats_backfill
 from posts.db import command_deadline, database
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             )
             expiry = ensure_collection()
             self.stdout.write(f"posts: collection {COLLECTION!r}, expiry index: {expiry}")
+            indexes = timelines.ensure_indexes()
+            self.stdout.write(f"posts: home timelines, indexes: {', '.join(indexes)}")
             filled = author_stats_backfill()
             if filled:
                 self.stdout.write(f"posts: {AUTHOR_STATS!r} backfilled for {filled} authors")

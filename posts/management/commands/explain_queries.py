@@ -17,9 +17,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from pymongo.collection import Collection
 
+from posts import timelines
 from posts.authors import stats_collection
 from posts.db import command_deadline
-from posts.documents import now_ms, posts_collection
+from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.queries import ASC, DESC, TimeKey, after_filter, lists_query, planned
 from posts.threads import subtree_filter
 from posts.windows import with_times
@@ -28,6 +29,7 @@ from posts.windows import with_times
 _INDEX_STAGES = {"IXSCAN", "IDHACK", "EXPRESS_IXSCAN", "EXPRESS_IDHACK", "COUNT_SCAN"}
 
 Query = tuple[str, str, dict[str, Any], list[tuple[str, int]] | None]
+TL = timelines.ORDER
 
 
 def queries() -> list[Query]:
@@ -74,6 +76,24 @@ def queries() -> list[Query]:
         ("shares of a post", "posts", {"original_post_id": p}, None),
         ("post by id", "posts", {"_id": p}, None),
         ("author statistics (feed)", "author_stats", {"_id": {"$in": [str(a), str(b)]}}, None),
+        # Stored home timelines (docs/feed.md).
+        ("home timeline page", timelines.ENTRIES, timelines.timeline_filter(a, None, None), TL),
+        (
+            "home timeline next page",
+            timelines.ENTRIES,
+            timelines.timeline_filter(a, key, lo),
+            TL,
+        ),
+        ("timeline entries of a followee", timelines.ENTRIES, {"o": a, "a": b}, None),
+        ("pending fan-out (claim)", "posts", {FANOUT_DUE: {"$lte": now}}, [(FANOUT_DUE, 1)]),
+        (
+            "readers with a timeline (fan-out)",
+            timelines.OWNERS,
+            {"_id": {"$in": [a, b, c]}, "state": {"$in": [timelines.BUILDING, timelines.READY]}},
+            None,
+        ),
+        ("timeline work due", timelines.OWNERS, {"due": {"$lte": now}}, [("due", 1)]),
+        ("idle readers", timelines.OWNERS, {"read_at": {"$lt": lo}}, None),
     ]
 
 
@@ -147,6 +167,8 @@ class Command(BaseCommand):
             collections: dict[str, Collection] = {
                 "posts": posts,
                 "author_stats": stats_collection(),
+                timelines.ENTRIES: timelines.entries(),
+                timelines.OWNERS: timelines.owners(),
             }
             for name, collection, query, sort in queries():
                 explain = collections[collection].find(query, sort=sort, limit=21).explain()

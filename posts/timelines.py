@@ -1,0 +1,248 @@
+"""Stored home timelines: one capped, time-ordered list of post ids per active reader.
+
+Three collections (docs/feed.md has the design):
+
+- ``home_timeline``: one small document per (owner, post): ``o`` owner, ``t`` the post's
+  ``created_at``, ``p`` the post id, ``a`` its author, ``w`` when it was written (fan-out lag).
+  Its ``_id`` is the owner's and the post's ids together, so writing the same entry twice is a
+  duplicate-key error that ``append`` ignores: fan-out is at-least-once, entries are
+  exactly-once. Read by ``(o, t desc, p desc)``, the feed's own order and cursor key.
+- ``feed_owners``: one document per reader who has (or is getting) a timeline: ``state``
+  (``new``: a rebuild is asked for; ``building``; ``ready``), ``read_at`` (readers idle for
+  ``FEED_ACTIVE_DAYS`` lose theirs), ``big`` (the big accounts they follow, merged at read
+  time), ``horizon`` (the timeline holds every feed post at or after it; older pages are
+  pulled), ``due`` (work for the worker: a rebuild or a trim, claimed with a lease).
+- ``big_authors``: authors with more followers than ``FEED_FANOUT_MAX_FOLLOWERS``, whose
+  posts are never fanned out.
+
+Only owners in state ``building`` or ``ready`` receive fan-out (``active_owners``), so a rebuild
+can clear an old timeline first without racing the worker (posts.fanout.rebuild).
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from pymongo import ASCENDING, DESCENDING, InsertOne, ReturnDocument
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
+
+from posts.db import database, query_ms
+from posts.queries import TimeKey
+
+ENTRIES = "home_timeline"
+OWNERS = "feed_owners"
+BIG = "big_authors"
+NEW, BUILDING, READY = "new", "building", "ready"
+_DUPLICATE_KEY = 11000
+# A reader's ``read_at`` is rewritten at most this often (a feed read is otherwise read-only);
+# the same touch asks the worker to trim the timeline back to its cap.
+TOUCH_EVERY = dt.timedelta(hours=1)
+
+Row = dict[str, Any]
+
+
+def entries() -> Collection:
+    return database()[ENTRIES]
+
+
+def owners() -> Collection:
+    return database()[OWNERS]
+
+
+def big_authors() -> Collection:
+    return database()[BIG]
+
+
+def ensure_indexes() -> list[str]:
+    """The indexes of the three collections (``manage.py ensure_schema``)."""
+    entries().create_index(
+        [("o", ASCENDING), ("t", DESCENDING), ("p", DESCENDING)], name="timeline_by_owner"
+    )
+    entries().create_index([("o", ASCENDING), ("a", ASCENDING)], name="timeline_by_author")
+    owners().create_index([("due", ASCENDING)], name="owner_work_due")
+    owners().create_index([("read_at", ASCENDING)], name="owner_read_at")
+    return ["timeline_by_owner", "timeline_by_author", "owner_work_due", "owner_read_at"]
+
+
+def entry_id(owner: UUID, post_id: UUID) -> str:
+    return owner.hex + post_id.hex
+
+
+def entry(owner: UUID, post: Row, now: dt.datetime) -> Row:
+    """The timeline entry of a post (a posts document or a projection of it) for ``owner``."""
+    return {
+        "_id": entry_id(owner, post["_id"]),
+        "o": owner,
+        "t": post["created_at"],
+        "p": post["_id"],
+        "a": post["author_id"],
+        "w": now,
+    }
+
+
+def append(rows: Iterable[Row]) -> int:
+    """Insert entries; ones already there are skipped. Returns how many were new."""
+    batch = [InsertOne(row) for row in rows]
+    if not batch:
+        return 0
+    try:
+        return entries().bulk_write(batch, ordered=False).inserted_count
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") != _DUPLICATE_KEY for e in errors):
+            raise
+        return int(exc.details.get("nInserted", 0))
+
+
+@dataclass(frozen=True)
+class Owner:
+    user_id: UUID
+    state: str
+    read_at: dt.datetime | None
+    big: list[UUID]
+    horizon: dt.datetime | None
+
+    @classmethod
+    def of(cls, doc: Row) -> "Owner":
+        return cls(
+            user_id=doc["_id"],
+            state=doc.get("state", NEW),
+            read_at=doc.get("read_at"),
+            big=list(doc.get("big") or []),
+            horizon=doc.get("horizon"),
+        )
+
+
+def owner_get(user_id: UUID) -> Owner | None:
+    doc = owners().find_one({"_id": user_id}, max_time_ms=query_ms())
+    return Owner.of(doc) if doc is not None else None
+
+
+def owner_request(user_id: UUID, now: dt.datetime) -> None:
+    """Ask the worker for a (re)build of this reader's timeline."""
+    owners().update_one(
+        {"_id": user_id}, {"$set": {"state": NEW, "due": now, "read_at": now}}, upsert=True
+    )
+
+
+def owner_touch(owner: Owner, now: dt.datetime) -> None:
+    """Note a read (at most once per TOUCH_EVERY) and let the worker trim the timeline."""
+    if owner.read_at is not None and now - owner.read_at < TOUCH_EVERY:
+        return
+    owners().update_one({"_id": owner.user_id}, {"$set": {"read_at": now, "due": now}})
+
+
+def active_owners(user_ids: Sequence[UUID]) -> list[UUID]:
+    """Which of these users keep a timeline that fan-out must reach."""
+    found = owners().find(
+        {"_id": {"$in": list(user_ids)}, "state": {"$in": [BUILDING, READY]}}, {"_id": 1}
+    )
+    return [doc["_id"] for doc in found]
+
+
+def claim_owner(now: dt.datetime, lease: dt.timedelta) -> Owner | None:
+    """One owner with work due (a rebuild, a trim), leased to the caller until ``now + lease``."""
+    doc = owners().find_one_and_update(
+        {"due": {"$lte": now}},
+        {"$set": {"due": now + lease}},
+        sort=[("due", ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
+    return Owner.of(doc) if doc is not None else None
+
+
+ORDER = [("t", DESCENDING), ("p", DESCENDING)]
+
+
+def timeline_filter(owner: UUID, after: TimeKey | None, horizon: Any) -> dict[str, Any]:
+    """One reader's entries strictly after ``after`` (in feed order) and not before
+    ``horizon``: a bounded range of ``timeline_by_owner``. The cursor's tie-break sits in an
+    ``$and`` beside the indexed fields, as in ``posts.queries.planned``."""
+    time: dict[str, Any] = {}
+    query: dict[str, Any] = {"o": owner}
+    if horizon is not None:
+        time["$gte"] = horizon
+    if after is not None:
+        time["$lte"] = after.created_at
+        query["$and"] = [{"$or": [{"t": {"$lt": after.created_at}}, {"p": {"$lt": after.id}}]}]
+    if time:
+        query["t"] = time
+    return query
+
+
+def timeline_rows(owner: UUID, *, need: int, after: TimeKey | None, horizon: Any) -> list[Row]:
+    """Up to ``need`` entries, newest first (``timeline_filter``)."""
+    found = entries().find(
+        timeline_filter(owner, after, horizon),
+        {"t": 1, "p": 1, "a": 1},
+        sort=ORDER,
+        limit=need,
+        max_time_ms=query_ms(),
+    )
+    return list(found)
+
+
+def trim(owner: UUID) -> dt.datetime | None:
+    """Cut the timeline back to ``FEED_TIMELINE_CAP`` entries (and any of the same millisecond
+    as the last kept); returns the new horizon, the time of the oldest entry kept."""
+    cut = list(
+        entries()
+        .find({"o": owner}, {"t": 1})
+        .sort(ORDER)
+        .skip(settings.FEED_TIMELINE_CAP - 1)
+        .limit(1)
+    )
+    if not cut:
+        return None
+    horizon: dt.datetime = cut[0]["t"]
+    if not entries().delete_many({"o": owner, "t": {"$lt": horizon}}).deleted_count:
+        return None
+    raise_horizon(owner, horizon)
+    return horizon
+
+
+def raise_horizon(owner: UUID, horizon: dt.datetime) -> None:
+    """The timeline holds every feed post from ``horizon`` on (and may lack older ones)."""
+    owners().update_one({"_id": owner}, {"$max": {"horizon": horizon}})
+
+
+def remove_author(owner: UUID, author: UUID) -> None:
+    """``owner`` unfollowed ``author``: their entries go, and so does the read-time merge."""
+    owners().update_one({"_id": owner}, {"$pull": {"big": author}})
+    entries().delete_many({"o": owner, "a": author})
+
+
+def add_big(owners_ids: Sequence[UUID], author: UUID) -> None:
+    owners().update_many({"_id": {"$in": list(owners_ids)}}, {"$addToSet": {"big": author}})
+
+
+def is_big(author: UUID) -> bool:
+    return big_authors().find_one({"_id": author}, {"_id": 1}) is not None
+
+
+def big_among(author_ids: Sequence[UUID]) -> list[UUID]:
+    found = big_authors().find({"_id": {"$in": list(author_ids)}}, {"_id": 1})
+    return [doc["_id"] for doc in found]
+
+
+def mark_big(author: UUID, followers: int, now: dt.datetime) -> None:
+    big_authors().update_one(
+        {"_id": author}, {"$set": {"followers": followers, "at": now}}, upsert=True
+    )
+
+
+def expired_owners(cutoff: dt.datetime, limit: int) -> list[UUID]:
+    found = owners().find({"read_at": {"$lt": cutoff}}, {"_id": 1}, limit=limit)
+    return [doc["_id"] for doc in found]
+
+
+def drop_owner(owner: UUID, cutoff: dt.datetime) -> bool:
+    """Forget an idle reader's timeline (unless they read it since ``cutoff``)."""
+    gone = owners().delete_one({"_id": owner, "read_at": {"$lt": cutoff}}).deleted_count
+    if gone:
+        entries().delete_many({"o": owner})
+    return bool(gone)
