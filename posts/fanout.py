@@ -84,7 +84,7 @@ def claim_post(worker: str, now: dt.datetime | None = None) -> Row | None:
         {FANOUT_DUE: {"$lte": now}},
         {"$set": {FANOUT_DUE: now + lease(), FANOUT_BY: worker}},
         sort=[(FANOUT_DUE, ASCENDING)],
-        projection={"_id": 1, "author_id": 1, "created_at": 1, FANOUT_AFTER: 1},
+        # No projection: FerretDB 1.24 does not implement findAndModify's "fields".
         return_document=ReturnDocument.AFTER,
     )
     return doc
