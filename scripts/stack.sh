@@ -190,9 +190,15 @@ stop_all() {
   (( stopping )) && return 0
   stopping=1
   echo; echo "stopping..."
-  local pid
+  local pid i
   for pid in "${RUN_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${RUN_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Each process gets 15 s to finish what it holds (gunicorn's requests, the fan-out worker's
+  # page), then is killed: a stuck one never keeps Ctrl-C from stopping everything.
+  for pid in "${RUN_PIDS[@]}"; do
+    for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   servers_down
   echo "stopped"
 }
