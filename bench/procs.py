@@ -172,7 +172,7 @@ def stop(service: Service) -> None:
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """The posts service's fan-out worker (``manage.py fanout``), one process, as in
-    ``make up``."""
+    ``make run``."""
     run_env = {
         **os.environ,
         **env,

@@ -192,11 +192,18 @@ stop_all() {
   echo; echo "stopping..."
   local pid i
   for pid in "${RUN_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  # Each process gets 15 s to finish what it holds (gunicorn's requests, the fan-out worker's
-  # page), then is killed: a stuck one never keeps Ctrl-C from stopping everything.
+  # Each process gets gunicorn's graceful timeout and 5 s more to finish what it holds (the
+  # master kills its own stuck workers at the graceful timeout), then it and its children are
+  # killed: a stuck one never keeps Ctrl-C from stopping everything, and no orphan worker is
+  # left behind (a master killed while it waited for a stuck worker did that under CI load).
+  local wait_tenths=$(( (${GUNICORN_GRACEFUL_TIMEOUT:-20} + 5) * 10 ))
   for pid in "${RUN_PIDS[@]}"; do
-    for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < wait_tenths; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "pid $pid still running $((wait_tenths / 10)) s after TERM: killing it and its children" >&2
+      pkill -KILL -P "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
     wait "$pid" 2>/dev/null || true
   done
   servers_down

@@ -90,7 +90,12 @@ def test_ctrl_c_stops_every_process_make_run_started(tmp_path, command, sigint_i
 
         os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
         run.wait(timeout=120)
-        wait_for(lambda: not processes_using(state), 30)
+        try:
+            wait_for(lambda: not processes_using(state), 30)
+        except AssertionError:
+            raise AssertionError(
+                f"left running: {processes_using(state)}\n{log.read_text()[-3000:]}"
+            ) from None
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
