@@ -221,9 +221,8 @@ run_foreground() {
     gunicorn_argv "$service" "$([[ $service == posts ]] && echo "$POSTS_PORT" || echo "$FOLLOWERS_PORT")"
     "${GUNICORN_ARGV[@]}" & RUN_PIDS+=($!)
   done
-  # The fan-out worker is started by `make up`, not here yet: with it, Ctrl-C left a process
-  # behind under load (tests/servers/test_make_run.py); without it feeds are pulled after
-  # FEED_FANOUT_STALE_SECONDS, complete and correct (docs/feed.md).
+  fanout_argv
+  "${FANOUT_ARGV[@]}" & RUN_PIDS+=($!)
   wait_ready "http://127.0.0.1:$POSTS_PORT/readyz" 60
   wait_ready "http://127.0.0.1:$FOLLOWERS_PORT/readyz" 60
   warm_up
