@@ -83,9 +83,10 @@ def test_ctrl_c_stops_every_process_make_run_started(tmp_path, command, sigint_i
         assert run.poll() is None, log.read_text()[-3000:]
         for port in (ports["POSTS_PORT"], ports["FOLLOWERS_PORT"]):
             assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10).status_code == 200
-        # The servers and both services run from the test's folder (gunicorn: two masters).
+        # The servers, both services (gunicorn: two masters) and the fan-out worker run from the
+        # test's folder.
         running = processes_using(state)
-        for program, least in ((mongo_server(), 1), ("java", 1), ("gunicorn", 2)):
+        for program, least in ((mongo_server(), 1), ("java", 1), ("gunicorn", 2), ("fanout", 1)):
             assert len([p for p in running if program in p]) >= least, (program, running)
 
         os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
