@@ -22,10 +22,14 @@ class ErrorCode(StrEnum):
     THREAD_TOO_DEEP = "thread_too_deep"
     SELF_FOLLOW = "self_follow"
     SELF_DISMISS = "self_dismiss"
+    SELF_BLOCK = "self_block"
+    SELF_MUTE = "self_mute"
     MALFORMED_REQUEST = "malformed_request"
     NOT_AUTHENTICATED = "not_authenticated"
     INVALID_IDENTITY = "invalid_identity"
     FORBIDDEN = "forbidden"
+    BLOCKED = "blocked"
+    NETWORK_HIDDEN = "network_hidden"
     CSRF_FAILED = "csrf_failed"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
@@ -65,12 +69,17 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.THREAD_TOO_DEEP: "400: a reply to a post already at the deepest thread level.",
     ErrorCode.SELF_FOLLOW: "400: a user cannot follow themselves.",
     ErrorCode.SELF_DISMISS: "400: a user cannot dismiss themselves as a suggestion.",
+    ErrorCode.SELF_BLOCK: "400: a user cannot block themselves.",
+    ErrorCode.SELF_MUTE: "400: a user cannot mute themselves.",
     ErrorCode.MALFORMED_REQUEST: "400: the request (JSON body, headers, framing) could not be "
     "parsed.",
     ErrorCode.NOT_AUTHENTICATED: "401: no identity was presented.",
     ErrorCode.INVALID_IDENTITY: "401: the identity presented is malformed, unverifiable or "
     "contradictory.",
     ErrorCode.FORBIDDEN: "403: the caller may not do this.",
+    ErrorCode.BLOCKED: "403: a block between the caller and this user (either way) forbids "
+    "this; the message is neutral and does not say who blocked whom.",
+    ErrorCode.NETWORK_HIDDEN: "403: the user hides whom they follow and who follows them.",
     ErrorCode.CSRF_FAILED: "403: a cookie-authenticated write without a valid CSRF token "
     "(development only).",
     ErrorCode.NOT_FOUND: "404: no such object, or no such route.",
