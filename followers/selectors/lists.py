@@ -37,8 +37,9 @@ from followers.cursors import FollowKey, follow_params
 from followers.types import Follow, UserRef
 from hornet.pagination import Page
 
-# The cursor: a range the index seek starts from, and a filter on the cursor's millisecond.
-_AFTER: LiteralString = """
+# The cursor: a range the index seek starts from, and a filter on the cursor's millisecond
+# (also the block and mute lists', followers.selectors.blocks).
+AFTER: LiteralString = """
   AND r.created_at <= coalesce($after_t, datetime('+999999999-12-31T23:59:59.999999999Z'))
   AND ($after_t IS NULL OR r.created_at < $after_t OR r.id < $after_id)
   AND r.id IS NOT NULL
@@ -49,7 +50,7 @@ FOLLOWERS_PAGE: LiteralString = (
 MATCH (s)-[r:FOLLOWS]->()
 USING INDEX SEEK r:FOLLOWS(receiver_id, created_at, id)
 WHERE r.receiver_id = $user_id"""
-    + _AFTER
+    + AFTER
     + """
 RETURN r.id AS id, s.user_id AS sender_id, r.receiver_id AS receiver_id,
        r.created_at AS created_at
@@ -63,7 +64,7 @@ FOLLOWING_PAGE: LiteralString = (
 MATCH ()-[r:FOLLOWS]->(t)
 USING INDEX SEEK r:FOLLOWS(sender_id, created_at, id)
 WHERE r.sender_id = $user_id"""
-    + _AFTER
+    + AFTER
     + """
 RETURN r.id AS id, r.sender_id AS sender_id, t.user_id AS receiver_id,
        r.created_at AS created_at
@@ -78,7 +79,7 @@ FOLLOWING_IDS_PAGE: LiteralString = (
 MATCH ()-[r:FOLLOWS]->(t)
 USING INDEX SEEK r:FOLLOWS(sender_id, created_at, id)
 WHERE r.sender_id = $user_id"""
-    + _AFTER
+    + AFTER
     + """
 RETURN t.user_id AS user_id, r.created_at AS created_at, r.id AS id
 ORDER BY r.sender_id DESC, r.created_at DESC, r.id DESC
@@ -93,7 +94,7 @@ FOLLOWER_IDS_PAGE: LiteralString = (
 MATCH (s)-[r:FOLLOWS]->()
 USING INDEX SEEK r:FOLLOWS(receiver_id, created_at, id)
 WHERE r.receiver_id = $user_id"""
-    + _AFTER
+    + AFTER
     + """
 RETURN s.user_id AS user_id, r.created_at AS created_at, r.id AS id
 ORDER BY r.receiver_id DESC, r.created_at DESC, r.id DESC
@@ -121,7 +122,9 @@ RETURN size(found) AS total,
 """
 
 
-def _next(rows: list[Any], limit: int) -> dict[str, Any] | None:
+def next_key(rows: list[Any], limit: int) -> dict[str, Any] | None:
+    """The cursor payload after row ``limit`` (rows carry ``created_at`` and ``id``), or None
+    when the page read no extra row (the last page)."""
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
@@ -140,7 +143,7 @@ def _follow(record: Record) -> Follow:
 def _follows_page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> Page[Follow]:
     key = FollowKey.parse(after)
     records = graph.read(query, user_id=str(user_id), limit=limit + 1, **follow_params(key))
-    return Page([_follow(r) for r in records[:limit]], _next(records, limit))
+    return Page([_follow(r) for r in records[:limit]], next_key(records, limit))
 
 
 def followers_page(
@@ -160,7 +163,7 @@ def following_page(
 def _ids_page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> Page[str]:
     key = FollowKey.parse(after)
     records = graph.read(query, user_id=str(user_id), limit=limit + 1, **follow_params(key))
-    return Page([r["user_id"] for r in records[:limit]], _next(records, limit))
+    return Page([r["user_id"] for r in records[:limit]], next_key(records, limit))
 
 
 def following_ids_page(
@@ -194,4 +197,4 @@ def mutual_page(
         return Page([], None, total=0)
     rows = records[0]["rows"]
     items = [UserRef(UUID(row["user_id"]), row["username"]) for row in rows[:limit]]
-    return Page(items, _next(rows, limit), total=int(records[0]["total"]))
+    return Page(items, next_key(rows, limit), total=int(records[0]["total"]))

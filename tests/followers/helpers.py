@@ -62,3 +62,12 @@ def stored_counts() -> dict[str, tuple[int, int]]:
         "COUNT { (u)<-[:FOLLOWS]-() } AS degree"
     )
     return {r["id"]: (r["stored"], r["degree"]) for r in records}
+
+
+def expire_mute(muted: uuid.UUID) -> None:
+    """Make every mute of ``muted`` one that ended a second ago."""
+    graph.write(
+        "MATCH ()-[m:MUTES {receiver_id: $id}]->() "
+        "SET m.expires_at = datetime() - duration('PT1S')",
+        id=str(muted),
+    )
