@@ -10,6 +10,7 @@ from followers.selectors.lists import (
 )
 from followers.selectors.suggestions import suggestions_for
 from followers.selectors.users import Counts, follow_counts, relationship
+from followers.selectors.visibility import network_view
 
 __all__ = [
     "Counts",
@@ -22,6 +23,7 @@ __all__ = [
     "following_page",
     "mutes_page",
     "mutual_page",
+    "network_view",
     "relationship",
     "suggestions_for",
 ]

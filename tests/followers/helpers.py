@@ -26,6 +26,10 @@ def follow(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID | str, **extra
     )
 
 
+def block(api: APIClient, blocker: uuid.UUID, blocked: uuid.UUID | str, **extra: Any) -> Any:
+    return api.post(f"/followers/blocks/{blocked}", **headers_for(blocker), **extra)
+
+
 def followed(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID) -> dict[str, Any]:
     response = follow(api, sender, receiver)
     assert response.status_code == 201, response.content

@@ -5,6 +5,7 @@ from typing import Any
 
 from followers import graph
 from tests.followers.helpers import (
+    block,
     edge_count,
     edges,
     expire_mute,
@@ -16,10 +17,6 @@ from tests.followers.helpers import (
 from tests.helpers import RFC3339_UTC_MS, get, headers_for
 
 NEUTRAL = "You cannot interact with this user."
-
-
-def block(api: Any, blocker: uuid.UUID, blocked: uuid.UUID | str, **extra: Any) -> Any:
-    return api.post(f"/followers/blocks/{blocked}", **headers_for(blocker), **extra)
 
 
 def unblock(api: Any, blocker: uuid.UUID, blocked: uuid.UUID | str) -> Any:

@@ -9,6 +9,7 @@ import pytest
 
 from followers import graph
 from followers.selectors import blocks as block_lists
+from followers.selectors import visibility
 from followers.services import blocks, mutes
 from tests.followers.helpers import edges
 from tests.followers.helpers import users as user_ids
@@ -57,6 +58,11 @@ def _cases(p: dict[str, str]) -> dict[str, tuple[Any, dict[str, Any], str]]:
         "blocks_page": (block_lists.BLOCKS_PAGE, page, EDGE_SEEK),
         "mutes_page": (block_lists.MUTES_PAGE, page, EDGE_SEEK),
         "excluded_ids": (block_lists.EXCLUDED_IDS, {"user_id": me, "cap": 5000}, USER_SEEK),
+        "network_view": (
+            visibility.VIEW,
+            {"user_id": them, "caller": me, "cap": 5000},
+            USER_SEEK,
+        ),
     }
 
 
@@ -70,6 +76,7 @@ CASES = [
     "blocks_page",
     "mutes_page",
     "excluded_ids",
+    "network_view",
 ]
 
 
