@@ -15,6 +15,7 @@ from followers.types import Follow
 from followers.views.base import GraphViewSet
 from hornet.authentication import caller
 from hornet.ids import uuid_arg
+from hornet.openapi import BOB, CAROL
 from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
 
 TAGS = ["users"]
@@ -44,7 +45,11 @@ FOLLOWERS_TOTAL_HEADER = OpenApiParameter(
     response=[200],
     description="How many follow the user (first page only).",
 )
-IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+IDS_SCHEMA = {
+    "type": "array",
+    "items": {"type": "string", "format": "uuid"},
+    "example": [BOB, CAROL],
+}
 
 
 def _ids_response(request: Request, page_of: Callable[..., Page[str]], user_id: str) -> Response:
