@@ -48,3 +48,19 @@ def test_a_request_example_is_a_valid_body():
 
     for example in PostCreateIn._spectacular_annotation["examples"]:
         assert PostCreateIn(data=example.value).is_valid(), example.name
+
+
+@pytest.mark.parametrize(
+    ("mode", "scheme"),
+    [
+        ("dev", {"type": "apiKey", "in": "header", "name": "X-User-ID"}),
+        ("mesh", {"type": "apiKey", "in": "header", "name": "X-User-ID"}),
+        ("jwt", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}),
+    ],
+)
+def test_authorize_asks_for_the_identity_of_the_mode_in_force(settings, mode, scheme):
+    settings.HORNET_AUTH_MODE = mode
+    schema = SchemaGenerator(urlconf="posts.urls").get_schema(request=None, public=True)
+    (definition,) = schema["components"]["securitySchemes"].values()
+    assert {k: v for k, v in definition.items() if k != "description"} == scheme
+    assert ("/dev/act-as" in definition["description"]) == (mode == "dev")
