@@ -15,6 +15,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
+# Debian's Chromium for the browser tests (tests/feed/test_browser.py, Playwright drives it; no
+# browser is ever downloaded by a test tool). Installed once per machine.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 run: $(STAMP)
 	STACK=dev scripts/stack.sh run
 
@@ -31,11 +37,11 @@ servers-down:
 	STACK=dev scripts/stack.sh servers-down
 
 # The whole suite: starts the test servers (own ports, own data), runs every test, stops them.
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	scripts/test.sh
 
 # The suites that use the MongoDB-wire server again, on FerretDB (CI runs both).
-test-ferretdb: $(STAMP)
+test-ferretdb: $(STAMP) $(CHROMIUM)
 	HORNET_MONGO_SERVER=ferretdb HORNET_TEST_SUITES=posts scripts/test.sh
 
 lint: $(STAMP)

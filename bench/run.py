@@ -21,7 +21,7 @@ from typing import Any
 import neo4j
 import pymongo
 
-from bench import cast, fanout, procs, report, seed, workload
+from bench import blocks, cast, fanout, procs, report, seed, workload
 from bench.baseline import Driver, measure, setup_posts
 from posts.documents import now_ms
 
@@ -185,6 +185,10 @@ def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j
         groups = {s.name: s.process.pid for s in services if s.process}
         groups["fanout"] = worker.pid
         groups |= {n: int((state / f"{n}.pid").read_text()) for n in (kind, "neo4j")}
+        followers_url = next(s.url for s in services if s.name == "followers")
+        print("blocks: 5% of the users block one account they follow...", flush=True)
+        results["env"]["blocks"] = blocks.ensure(graph, "neo4j", followers_url)
+        print(f"blocks: {results['env']['blocks']}", flush=True)
         readers = [*the_cast.feed20, *the_cast.feed500, *the_cast.mix_readers]
         print(f"home timelines: building those missing for {len(set(readers))} readers...")
         fanout_env: dict[str, Any] = {"prime": fanout.prime(readers)}

@@ -26,16 +26,29 @@ USER = "followers/user/<str:user_id>"
 urlpatterns: list[URLPattern] = [
     *common_urlpatterns("followers"),  # first: /followers/schema is not a follow id
     *dev_urlpatterns(),
-    *both_slashes("followers", FollowViewSet, {"post": "create"}, name="follow-create"),
-    *both_slashes("followers/suggestions", SuggestionViewSet, {"get": "list"}, name="suggestions"),
+    *both_slashes(
+        "followers", FollowViewSet, {"post": "create"}, name="follow-create", title="Follow someone"
+    ),
+    *both_slashes(
+        "followers/suggestions",
+        SuggestionViewSet,
+        {"get": "list"},
+        name="suggestions",
+        title="Suggestions",
+    ),
     *both_slashes(
         "followers/suggestions/<str:user_id>",
         SuggestionViewSet,
         {"delete": "dismiss"},
         name="suggestion-dismiss",
+        title="Dismiss a suggestion",
     ),
     *both_slashes(
-        "followers/following/<str:user_id>", FollowViewSet, {"delete": "unfollow"}, name="unfollow"
+        "followers/following/<str:user_id>",
+        FollowViewSet,
+        {"delete": "unfollow"},
+        name="unfollow",
+        title="Unfollow",
     ),
     # Before followers/<follow_id>, which would take "blocks" and "mutes" for follow ids.
     *both_slashes("followers/blocks", BlockViewSet, {"get": "list"}, name="blocks"),
@@ -55,23 +68,57 @@ urlpatterns: list[URLPattern] = [
     *both_slashes(
         USER + "/excluded/ids", ExcludedIdsViewSet, {"get": "retrieve"}, name="excluded-ids"
     ),
-    *both_slashes(USER, UserViewSet, {"get": "retrieve"}, name="user-relationship"),
-    *both_slashes(USER + "/followers", UserViewSet, {"get": "followers"}, name="user-followers"),
-    *both_slashes(USER + "/following", UserViewSet, {"get": "following"}, name="user-following"),
+    *both_slashes(USER, UserViewSet, {"get": "retrieve"}, name="user-relationship", title="User"),
     *both_slashes(
-        USER + "/followers/count", UserViewSet, {"get": "followers_count"}, name="followers-count"
+        USER + "/followers",
+        UserViewSet,
+        {"get": "followers"},
+        name="user-followers",
+        title="Followers",
     ),
     *both_slashes(
-        USER + "/following/count", UserViewSet, {"get": "following_count"}, name="following-count"
+        USER + "/following",
+        UserViewSet,
+        {"get": "following"},
+        name="user-following",
+        title="Following",
     ),
     *both_slashes(
-        USER + "/following/ids", UserViewSet, {"get": "following_ids"}, name="following-ids"
+        USER + "/followers/count",
+        UserViewSet,
+        {"get": "followers_count"},
+        name="followers-count",
+        title="Followers count",
     ),
     *both_slashes(
-        USER + "/followers/ids", UserViewSet, {"get": "follower_ids"}, name="follower-ids"
+        USER + "/following/count",
+        UserViewSet,
+        {"get": "following_count"},
+        name="following-count",
+        title="Following count",
     ),
-    *both_slashes(USER + "/mutual", UserViewSet, {"get": "mutual"}, name="user-mutual"),
     *both_slashes(
-        "followers/<str:follow_id>", FollowViewSet, {"delete": "destroy"}, name="follow-delete"
+        USER + "/following/ids",
+        UserViewSet,
+        {"get": "following_ids"},
+        name="following-ids",
+        title="Following ids (internal)",
+    ),
+    *both_slashes(
+        USER + "/followers/ids",
+        UserViewSet,
+        {"get": "follower_ids"},
+        name="follower-ids",
+        title="Follower ids (internal)",
+    ),
+    *both_slashes(
+        USER + "/mutual", UserViewSet, {"get": "mutual"}, name="user-mutual", title="Mutual follows"
+    ),
+    *both_slashes(
+        "followers/<str:follow_id>",
+        FollowViewSet,
+        {"delete": "destroy"},
+        name="follow-delete",
+        title="Follow",
     ),
 ]

@@ -68,9 +68,29 @@ class IdentityAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ign
     name = "meshIdentity"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        """What Swagger UI's "Authorize" asks for, in the identity mode in force."""
+        header = settings.HORNET_IDENTITY_HEADER
+        if settings.HORNET_AUTH_MODE == "jwt":
+            return {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "A Keycloak access token of the `hornet` realm (without "
+                "`Bearer `); the service validates it and reads the caller from `sub`.",
+            }
+        if settings.HORNET_AUTH_MODE == "dev":
+            return {
+                "type": "apiKey",
+                "in": "header",
+                "name": header,
+                "description": f"Development: the caller's user id (a UUID) in `{header}`, "
+                "e.g. alice `a11ce000-0000-4000-8000-000000000001`. Without it, the user "
+                "chosen at `/dev/act-as` is used (a cookie this page sends along).",
+            }
         return {
             "type": "apiKey",
             "in": "header",
-            "name": settings.HORNET_IDENTITY_HEADER,
-            "description": "The caller's Keycloak subject (UUID), written by Istio.",
+            "name": header,
+            "description": "The caller's Keycloak subject (UUID), written by Istio from the "
+            "validated token; clients send the token to the gateway, never this header.",
         }

@@ -1,4 +1,8 @@
-"""Development only: an "act as" page for using the DRF browsable API as a seeded user.
+"""Development only: a home page at ``/`` and an "act as" page for using the DRF browsable API
+as a seeded user.
+
+GET / says what the service is, who the browser acts as, and links to the browsable API's
+entry points, Swagger UI, the schema, the probes and the act-as page.
 
 GET /dev/act-as lists the demo users (the Keycloak test realm's users, whose ids are fixed in
 keycloak/hornet-realm.json) and a form for any UUID + username; POST signs the choice into the
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
@@ -59,7 +63,56 @@ def dev_urlpatterns() -> list[URLPattern]:
     """The development routes; empty unless dev mode is in force (so never in production)."""
     if not dev_mode_enabled():
         return []
-    return both_slashes(ACT_AS_PATH, act_as, name="dev-act-as")
+    return [path("", home, name="dev-home"), *both_slashes(ACT_AS_PATH, act_as, name="dev-act-as")]
+
+
+def service_name() -> str:
+    """``posts`` or ``followers``: the service app the settings module installs."""
+    return "posts" if "posts" in settings.INSTALLED_APPS else "followers"
+
+
+# What each service's home page links to: (label, path, what it shows). ``{me}``: the acting
+# user's id.
+ENTRY_POINTS = {
+    "posts": (
+        ("Home feed", "/feed", "posts by the people you follow and you, newest first"),
+        ("Write a post", "/posts", "a form with an example body (POST)"),
+        ("My posts", "/posts/author/{me}", "your timeline"),
+    ),
+    "followers": (
+        ("Follow someone", "/followers", "a form with an example body (POST)"),
+        ("Suggestions", "/followers/suggestions", "people you may know"),
+        ("Whom I follow", "/followers/user/{me}/following", "your follows, newest first"),
+        ("My followers", "/followers/user/{me}/followers", "who follows you"),
+    ),
+}
+
+
+@never_cache
+@xframe_options_deny
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The service's development home page."""
+    if not dev_mode_enabled():
+        raise Http404("Development mode is off.")
+    service = service_name()
+    identity = getattr(request, "identity", None)
+    me = str(identity.user_id) if identity is not None else None
+    entry_points = [
+        (label, route.format(me=me), text)
+        for label, route, text in ENTRY_POINTS[service]
+        if me is not None or "{me}" not in route
+    ]
+    context = {
+        "service": service,
+        "identity": identity,
+        "entry_points": entry_points,
+        # The paths hornet.urls.common_urlpatterns and dev_urlpatterns give them.
+        "docs": f"/{service}/docs",
+        "schema": f"/{service}/schema",
+        "act_as": f"/{ACT_AS_PATH}",
+    }
+    return render(request, "hornet/home.html", context)
 
 
 def _next_url(request: HttpRequest) -> str:

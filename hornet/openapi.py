@@ -10,10 +10,27 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 
 from hornet.errors import ERROR_CODE_DESCRIPTIONS, ErrorCode
+
+# Ids of the documented examples: the demo users (hornet.devtools.DEMO_USERS).
+ALICE, BOB = "a11ce000-0000-4000-8000-000000000001", "b0b00000-0000-4000-8000-000000000002"
+CAROL = "ca401000-0000-4000-8000-000000000003"
+
+
+def example(name: str, value: Any, *, request: bool = False) -> OpenApiExample:
+    """A documented example of a request body (``request``) or of a response, for
+    ``extend_schema_serializer(examples=...)``: Swagger UI shows it, and the browsable API
+    pre-fills its write form with a request example (hornet.browsable)."""
+    return OpenApiExample(name, value, request_only=request, response_only=not request)
+
 
 # The ``ErrorCode`` schema component (settings SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES).
 ERROR_CODE_CHOICES = [(code.value, ERROR_CODE_DESCRIPTIONS[code]) for code in ErrorCode]

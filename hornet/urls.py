@@ -23,12 +23,19 @@ def both_slashes(
     actions: dict[str, str] | None = None,
     *,
     name: str,
+    title: str | None = None,
     **initkwargs: Any,
 ) -> list[URLPattern]:
     """``route`` and ``route/`` to a DRF view class (``actions``: a viewset's method -> action
-    map), the second without a schema entry; or to a plain Django view function."""
+    map), the second without a schema entry; or to a plain Django view function.
+
+    ``title`` names what the route's page shows in the browsable API (its heading, its
+    breadcrumb); a viewset's routes without one are titled from ``name`` ("user-followers":
+    "User followers"), a plain APIView keeps DRF's name from its class ("FeedView": "Feed")."""
     if not hasattr(view, "as_view"):
         return [path(route, view, name=name), path(route + "/", view)]
+    if actions is not None:
+        initkwargs["name"] = title or name.replace("-", " ").capitalize()
 
     def as_view(**extra: Any) -> Any:
         if actions is None:

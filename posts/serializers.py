@@ -11,6 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from hornet.openapi import ALICE, BOB, example
 from hornet.serializers import (
     StrictBooleanField,
     StrictCharField,
@@ -36,7 +37,42 @@ def _content(**kwargs: Any) -> StrictCharField:
     )
 
 
-@extend_schema_serializer(component_name="PostCreate")
+# Ids and times of the documented examples.
+POST_ID, REPLY_ID = "5e1f7a2c-8d3b-4c6e-9f10-2a4b6c8d0e12", "7c3d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f"
+POST_EXAMPLE = {
+    "id": POST_ID,
+    "author_id": ALICE,
+    "content": "Exam week: the library stays open until midnight.",
+    "parent_post_id": None,
+    "original_post_id": None,
+    "replies_count": 1,
+    "shares_count": 0,
+    "created_at": "2026-11-30T09:15:00.123Z",
+    "edited_at": None,
+}
+REPLY_EXAMPLE = {
+    **POST_EXAMPLE,
+    "id": REPLY_ID,
+    "author_id": BOB,
+    "content": "Thanks! See you on the third floor.",
+    "parent_post_id": POST_ID,
+    "replies_count": 0,
+    "created_at": "2026-11-30T09:20:41.007Z",
+}
+
+
+@extend_schema_serializer(
+    component_name="PostCreate",
+    examples=[
+        example("A post", {"content": POST_EXAMPLE["content"]}, request=True),
+        example(
+            "A reply",
+            {"content": REPLY_EXAMPLE["content"], "parent_post_id": POST_ID},
+            request=True,
+        ),
+        example("A share", {"original_post_id": POST_ID}, request=True),
+    ],
+)
 class PostCreateIn(StrictFieldsSerializer):
     """A post; with ``parent_post_id`` a reply, with ``original_post_id`` a share."""
 
@@ -71,7 +107,16 @@ class PostCreateIn(StrictFieldsSerializer):
     }
 
 
-@extend_schema_serializer(component_name="PostEdit")
+@extend_schema_serializer(
+    component_name="PostEdit",
+    examples=[
+        example(
+            "New content",
+            {"content": "Exam week: the library stays open until 2 am."},
+            request=True,
+        )
+    ],
+)
 class PostEditIn(StrictFieldsSerializer):
     """New content for the caller's post (may be null or empty only on a share)."""
 
@@ -96,7 +141,10 @@ class PostEditIn(StrictFieldsSerializer):
         pass
 
 
-@extend_schema_serializer(component_name="FollowingChanged")
+@extend_schema_serializer(
+    component_name="FollowingChanged",
+    examples=[example("Followed bob", {"followee_id": BOB, "following": True}, request=True)],
+)
 class FollowingChangedIn(StrictFieldsSerializer):
     """The followers service's signal: whom the caller followed or unfollowed (both optional:
     without them the caller's timeline is rebuilt)."""
@@ -105,7 +153,10 @@ class FollowingChangedIn(StrictFieldsSerializer):
     following = StrictBooleanField(required=False)
 
 
-@extend_schema_serializer(component_name="Post")
+@extend_schema_serializer(
+    component_name="Post",
+    examples=[example("A post", POST_EXAMPLE)],
+)
 class PostOut(serializers.Serializer):
     """What ``post_json`` returns, declared for the OpenAPI schema (v1 field names)."""
 
@@ -122,7 +173,15 @@ class PostOut(serializers.Serializer):
     edited_at = serializers.DateTimeField(allow_null=True)
 
 
-@extend_schema_serializer(component_name="PostContext")
+@extend_schema_serializer(
+    component_name="PostContext",
+    examples=[
+        example(
+            "A post with one reply",
+            {"ancestors": [], "post": POST_EXAMPLE, "replies": [REPLY_EXAMPLE]},
+        )
+    ],
+)
 class PostContextOut(serializers.Serializer):
     """A post with its ancestors (root first) and its first replies (oldest first)."""
 

@@ -27,11 +27,23 @@ urlpatterns: list[URLPattern] = [
     *both_slashes(
         "posts/internal/following-changed", FollowingChangedView, name="following-changed"
     ),
-    *both_slashes("posts", PostViewSet, {"post": "create"}, name="post-list"),
+    *both_slashes("posts", PostViewSet, {"post": "create"}, name="post-list", title="Posts"),
     *both_slashes(
-        "posts/author/<str:author_id>", PostViewSet, {"get": "author"}, name="post-author"
+        "posts/author/<str:author_id>",
+        PostViewSet,
+        {"get": "author"},
+        name="post-author",
+        title="Author timeline",
     ),
-    *both_slashes(POST, PostViewSet, POST_ACTIONS, name="post-detail"),
-    *both_slashes(POST + "/context", PostViewSet, {"get": "context"}, name="post-context"),
-    *both_slashes(POST + "/replies", PostViewSet, {"get": "replies"}, name="post-replies"),
+    *both_slashes(POST, PostViewSet, POST_ACTIONS, name="post-detail", title="Post"),
+    *both_slashes(
+        POST + "/context",
+        PostViewSet,
+        {"get": "context"},
+        name="post-context",
+        title="Thread context",
+    ),
+    *both_slashes(
+        POST + "/replies", PostViewSet, {"get": "replies"}, name="post-replies", title="Replies"
+    ),
 ]

@@ -34,6 +34,6 @@ def browsable(rest_framework: dict[str, Any]) -> dict[str, Any]:
         **rest_framework,
         "DEFAULT_RENDERER_CLASSES": [
             "hornet.renderers.FastJSONRenderer",
-            "rest_framework.renderers.BrowsableAPIRenderer",
+            "hornet.browsable.BrowsableAPIRenderer",
         ],
     }

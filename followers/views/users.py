@@ -15,6 +15,7 @@ from followers.types import Follow
 from followers.views.base import GraphViewSet
 from hornet.authentication import caller
 from hornet.ids import uuid_arg
+from hornet.openapi import BOB, CAROL
 from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
 
 TAGS = ["users"]
@@ -49,7 +50,11 @@ VISIBILITY = (
     "their network answers others 403 `network_hidden` (the counts stay public). Users the "
     "caller blocks or is blocked by are left out of the list."
 )
-IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+IDS_SCHEMA = {
+    "type": "array",
+    "items": {"type": "string", "format": "uuid"},
+    "example": [BOB, CAROL],
+}
 
 
 def _ids_response(request: Request, page_of: Callable[..., Page[str]], user_id: str) -> Response:

@@ -60,7 +60,23 @@ def test_no_dev_routes_where_the_settings_module_does_not_allow_dev(settings):
 
 
 def test_dev_routes_in_dev_mode(dev):
-    assert [p.name for p in dev_urlpatterns()] == ["dev-act-as", None]
+    assert [p.name for p in dev_urlpatterns()] == ["dev-home", "dev-act-as", None]
+
+
+def test_home_page_is_404_outside_dev_mode_even_when_routed(api):
+    assert api.get("/").status_code == 404
+
+
+def test_home_page_names_the_service_and_links_the_entry_points(browser):
+    html = browser.get("/").content.decode()
+    assert "HorNet · posts service" in html  # these tests run under the posts settings
+    for target in ("/feed", "/posts", "/posts/docs", "/posts/schema", "/healthz", PAGE):
+        assert f'href="{target}' in html, target
+    assert "Not acting as anyone" in html
+    act_as(browser, user_id=str(DEMO_USERS[0].user_id), username="alice")
+    html = browser.get("/").content.decode()
+    assert "Acting as <strong>alice</strong>" in html
+    assert f'href="/posts/author/{DEMO_USERS[0].user_id}"' in html
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

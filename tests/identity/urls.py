@@ -1,5 +1,6 @@
-"""The plumbing test urlconf plus the act-as view, routed unconditionally here so the view's
-own per-request guard is tested (the services route it only through dev_urlpatterns())."""
+"""The plumbing test urlconf plus the act-as view and the home page, routed unconditionally
+here so the views' own per-request guard is tested (the services route them only through
+dev_urlpatterns())."""
 
 from django.urls import path
 
@@ -9,4 +10,4 @@ from tests.hornet.urls import urlpatterns as plumbing
 
 __all__ = ["handler404", "urlpatterns"]
 
-urlpatterns = [*plumbing, path("dev/act-as", devtools.act_as)]
+urlpatterns = [*plumbing, path("dev/act-as", devtools.act_as), path("", devtools.home)]

@@ -22,7 +22,9 @@ GATEWAY = "cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account
 TOKEN = "https://keycloak.example.com/realms/hornet/" + str(uuid.uuid4())
 USER = str(uuid.uuid4())
 INTERNAL = f"/followers/user/{USER}/following/ids"  # posts -> followers (the feed)
+EXCLUDED = f"/followers/user/{USER}/excluded/ids"  # posts -> followers (blocks and mutes)
 POSTS_INTERNAL = "/posts/internal/following-changed"  # followers -> posts (cache drop)
+RELATIONSHIP = "/posts/internal/relationship-changed"  # followers -> posts (block, mute)
 FOLLOWER_IDS = f"/followers/user/{USER}/followers/ids"  # fan-out worker -> followers
 
 # Requests a client can send through the gateway, per service (path -> owning service).
@@ -41,6 +43,13 @@ PUBLIC_PATHS = {
     f"/followers/user/{USER}/following": "followers",
     f"/followers/user/{USER}/following/count": "followers",
     "/followers/docs": "followers",
+    "/followers/me": "followers",
+    "/followers/blocks": "followers",
+    f"/followers/blocks/{USER}": "followers",
+    "/followers/mutes": "followers",
+    f"/followers/mutes/{USER}": "followers",
+    "/followers/requests": "followers",
+    f"/followers/requests/{USER}/accept": "followers",
 }
 
 
@@ -103,37 +112,43 @@ def test_namespace_denies_by_default(overlay: Manifests) -> None:
     assert nothing, "an allow-nothing AuthorizationPolicy (empty spec) is the namespace baseline"
 
 
-def test_internal_route_only_for_the_posts_service_account(overlay: Manifests) -> None:
+@pytest.mark.parametrize("internal", [INTERNAL, EXCLUDED])
+def test_internal_route_only_for_the_posts_service_account(
+    overlay: Manifests, internal: str
+) -> None:
     labels = _pod_labels(overlay, "followers")
     posts = _principal(overlay, "posts")
     followers = _principal(overlay, "followers")
     policies = _policies(overlay)
-    assert allowed(policies, labels, Request("GET", INTERNAL, posts, TOKEN))
-    assert allowed(policies, labels, Request("GET", INTERNAL + "/", posts, TOKEN))
+    assert allowed(policies, labels, Request("GET", internal, posts, TOKEN))
+    assert allowed(policies, labels, Request("GET", internal + "/", posts, TOKEN))
     refused = [
-        Request("GET", INTERNAL, GATEWAY, TOKEN),  # from outside, even with a token
-        Request("GET", INTERNAL, posts, None),  # posts without the caller's token
-        Request("GET", INTERNAL, followers, TOKEN),  # any other workload
-        Request("GET", INTERNAL, None, TOKEN),  # plaintext (no mTLS identity)
-        Request("POST", INTERNAL, posts, TOKEN),  # read-only route
+        Request("GET", internal, GATEWAY, TOKEN),  # from outside, even with a token
+        Request("GET", internal, posts, None),  # posts without the caller's token
+        Request("GET", internal, followers, TOKEN),  # any other workload
+        Request("GET", internal, None, TOKEN),  # plaintext (no mTLS identity)
+        Request("POST", internal, posts, TOKEN),  # read-only route
     ]
     for req in refused:
         assert not allowed(policies, labels, req), req
 
 
-def test_posts_internal_route_only_for_the_followers_service_account(overlay: Manifests) -> None:
+@pytest.mark.parametrize("posts_internal", [POSTS_INTERNAL, RELATIONSHIP])
+def test_posts_internal_route_only_for_the_followers_service_account(
+    overlay: Manifests, posts_internal: str
+) -> None:
     labels = _pod_labels(overlay, "posts")
     posts = _principal(overlay, "posts")
     followers = _principal(overlay, "followers")
     policies = _policies(overlay)
-    assert allowed(policies, labels, Request("POST", POSTS_INTERNAL, followers, TOKEN))
-    assert allowed(policies, labels, Request("POST", POSTS_INTERNAL + "/", followers, TOKEN))
+    assert allowed(policies, labels, Request("POST", posts_internal, followers, TOKEN))
+    assert allowed(policies, labels, Request("POST", posts_internal + "/", followers, TOKEN))
     refused = [
-        Request("POST", POSTS_INTERNAL, GATEWAY, TOKEN),
-        Request("POST", POSTS_INTERNAL, followers, None),
-        Request("POST", POSTS_INTERNAL, posts, TOKEN),
-        Request("POST", POSTS_INTERNAL, None, TOKEN),
-        Request("GET", POSTS_INTERNAL, followers, TOKEN),
+        Request("POST", posts_internal, GATEWAY, TOKEN),
+        Request("POST", posts_internal, followers, None),
+        Request("POST", posts_internal, posts, TOKEN),
+        Request("POST", posts_internal, None, TOKEN),
+        Request("GET", posts_internal, followers, TOKEN),
         Request("POST", "/posts/internal/anything-else", followers, TOKEN),
         Request("POST", "/posts/internal/anything-else", GATEWAY, TOKEN),
     ]
@@ -160,7 +175,17 @@ def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -
 
 
 @pytest.mark.parametrize(
-    "path", [INTERNAL, INTERNAL + "/", FOLLOWER_IDS, POSTS_INTERNAL, "/posts/internal"]
+    "path",
+    [
+        INTERNAL,
+        INTERNAL + "/",
+        EXCLUDED,
+        EXCLUDED + "/",
+        FOLLOWER_IDS,
+        POSTS_INTERNAL,
+        RELATIONSHIP,
+        "/posts/internal",
+    ],
 )
 def test_internal_routes_are_not_routed_publicly(overlay: Manifests, path: str) -> None:
     for method in METHODS:
