@@ -6,7 +6,12 @@ serializers here exist so ``@extend_schema`` can describe those dicts exactly.
 
 from rest_framework import serializers
 
-from hornet.serializers import StrictFieldsSerializer, StrictIntegerField, StrictUUIDField
+from hornet.serializers import (
+    StrictBooleanField,
+    StrictFieldsSerializer,
+    StrictIntegerField,
+    StrictUUIDField,
+)
 
 MUTE_MIN_SECONDS = 60
 MUTE_MAX_SECONDS = 365 * 24 * 3600
@@ -23,6 +28,12 @@ class FollowOut(serializers.Serializer):
     sender_id = serializers.UUIDField(help_text="Who follows.")
     receiver_id = serializers.UUIDField(help_text="Who is followed.")
     created_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
+
+
+class FollowRequestOut(FollowOut):
+    status = serializers.ChoiceField(
+        ["requested"], help_text="Always `requested`: the user is locked and must accept."
+    )
 
 
 class CountOut(serializers.Serializer):
@@ -85,3 +96,23 @@ class ExcludedIdsOut(serializers.Serializer):
         child=serializers.UUIDField(),
         help_text="Users this user mutes now, expired mutes left out (at most 5000).",
     )
+
+
+class RequestOut(BlockOut):
+    """A follow request received: who asks, and since when."""
+
+
+class PrivacyIn(StrictFieldsSerializer):
+    locked = StrictBooleanField(
+        required=False, help_text="Follows of you become requests you accept or reject."
+    )
+    hide_network = StrictBooleanField(
+        required=False, help_text="Only you see whom you follow and who follows you."
+    )
+
+
+class PrivacyOut(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    username = serializers.CharField(allow_null=True)
+    locked = serializers.BooleanField()
+    hide_network = serializers.BooleanField()
