@@ -7,11 +7,11 @@ from rest_framework.response import Response
 from followers import selectors, services
 from followers.openapi import USER_ID, errors
 from followers.serializers import FollowOut, PrivacyIn, PrivacyOut, RequestOut
-from followers.views.base import GraphViewSet
+from followers.views.base import GraphViewSet, callers_page
 from hornet import idempotency
 from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.pagination import PAGE_PARAMETERS, paged
 
 TAGS = ["privacy"]
 
@@ -54,11 +54,7 @@ class RequestViewSet(GraphViewSet):
         tags=TAGS,
     )
     def list(self, request: Request) -> Response:
-        params = page_params(request)
-        page = selectors.requests_page(
-            user_id=caller(request).user_id, limit=params.limit, after=params.after
-        )
-        return page_response(request, [r.as_dict() for r in page.items], page.next_cursor)
+        return callers_page(request, selectors.requests_page)
 
     @extend_schema(
         operation_id="request_accept",

@@ -4,7 +4,15 @@ import uuid
 from typing import Any
 
 from followers import graph
-from tests.followers.helpers import block, edge_count, edges, follow, stored_counts, users
+from tests.followers.helpers import (
+    block,
+    edge_count,
+    edges,
+    follow,
+    stored_counts,
+    two_pages,
+    users,
+)
 from tests.helpers import get, headers_for
 
 
@@ -100,11 +108,10 @@ def test_requests_list_is_newest_first_and_paged(api, bob):
     askers = users(3)
     for asker in askers:
         follow(api, asker, bob)
-    first = get(api, bob, "/followers/requests?limit=2")
-    assert [r["user_id"] for r in first.json()] == [str(askers[2]), str(askers[1])]
-    link = first["Link"]
-    rest = get(api, bob, link[1 : link.index(">")]).json()
-    assert [r["user_id"] for r in rest] == [str(askers[0])]
+    assert two_pages(api, bob, "/followers/requests") == [
+        [str(askers[2]), str(askers[1])],
+        [str(askers[0])],
+    ]
 
 
 def test_a_blocked_user_cannot_request_and_a_block_removes_requests(api, alice, bob):

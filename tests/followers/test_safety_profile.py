@@ -15,7 +15,7 @@ from followers.selectors import visibility
 from followers.services import blocks, follows, mutes, privacy, requests
 from tests.followers.helpers import edges
 from tests.followers.helpers import users as user_ids
-from tests.followers.test_profile import FOLLOWS_SEEK, SCANS, USER_SEEK, _operators
+from tests.followers.test_profile import FOLLOWS_SEEK, USER_SEEK, assert_seeks_and_never_scans
 
 EDGE_SEEK = FOLLOWS_SEEK  # the (sender_id, created_at, id) index of BLOCKS and MUTES
 
@@ -117,10 +117,7 @@ CASES = [
 
 @pytest.mark.parametrize("name", CASES)
 def test_safety_query_starts_from_an_index_and_never_scans(pair, name):
-    query, params, seek = _cases(pair)[name]
-    operators = _operators(graph.profile(query, **params).profile)
-    assert any(seek in op for op in operators), operators
-    assert not SCANS & set(operators), operators
+    assert_seeks_and_never_scans(*_cases(pair)[name])
 
 
 def test_every_safety_query_is_covered(pair):
