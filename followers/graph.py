@@ -48,12 +48,21 @@ MERGE ({var}:User {{user_id: {user_id}}})
 """
 
 
+def _transient(exc: Exception) -> bool:
+    # A work function whose statement failed with a deadlock may surface it as the
+    # ResultFailedError the driver raises while rolling back (it re-reads the failed result),
+    # with the TransientError as its cause: the same "try again".
+    if isinstance(exc, neo4j_errors.ResultFailedError):
+        return isinstance(exc.__cause__, neo4j_errors.TransientError)
+    return isinstance(exc, neo4j_errors.TransientError)
+
+
 def _retrying(call: Callable[[], T]) -> T:
     for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
         try:
             return call()
-        except neo4j_errors.TransientError:
-            if attempt == DEADLOCK_ATTEMPTS:
+        except (neo4j_errors.TransientError, neo4j_errors.ResultFailedError) as exc:
+            if attempt == DEADLOCK_ATTEMPTS or not _transient(exc):
                 raise
             # Exponential backoff with full jitter (~4 s in all on average, 9 s at most): the
             # contenders spread out instead of colliding again.

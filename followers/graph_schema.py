@@ -38,6 +38,9 @@ STATEMENTS: list[LiteralString] = [
     "FOR ()-[r:BLOCKS]-() ON (r.sender_id, r.created_at, r.id)",
     "CREATE RANGE INDEX index_MUTES_sender_page IF NOT EXISTS "
     "FOR ()-[r:MUTES]-() ON (r.sender_id, r.created_at, r.id)",
+    # The follow requests a locked user received, in list order (followers.selectors.requests).
+    "CREATE RANGE INDEX index_REQUESTED_receiver_page IF NOT EXISTS "
+    "FOR ()-[r:REQUESTED]-() ON (r.receiver_id, r.created_at, r.id)",
     # Idempotency-Key records (followers.idempotency): one per caller and key; purged by expiry.
     "CREATE CONSTRAINT constraint_unique_IdempotencyKey_id IF NOT EXISTS "
     "FOR (k:IdempotencyKey) REQUIRE k.id IS UNIQUE",

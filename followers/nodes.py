@@ -1,5 +1,6 @@
 """The follow graph as neomodel classes: ``(:User)-[:FOLLOWS]->(:User)``, ``-[:DISMISSED]->``,
-and the safety edges ``-[:BLOCKS]->`` and ``-[:MUTES]->`` (docs/safety.md).
+the safety edges ``-[:BLOCKS]->`` and ``-[:MUTES]->`` and follow requests ``-[:REQUESTED]->``
+(docs/safety.md).
 
 These declare the schema (``manage.py ensure_schema`` installs their constraints and indexes)
 and serve the shell and admin scripts. The request paths run hand-written, parameterised Cypher
@@ -40,9 +41,10 @@ class Dismissal(StructuredRel):
 
 
 class SafetyEdge(StructuredRel):
-    """A block or a mute, shaped like a follow so its lists page the same way: an ``id``, a
-    ``created_at`` and copies of the endpoints' ids, which the composite index
-    ``(sender_id, created_at, id)`` of followers.graph_schema serves newest first."""
+    """A block, a mute or a follow request, shaped like a follow so its lists page the same
+    way: an ``id``, a ``created_at`` and copies of the endpoints' ids, which the composite index
+    ``(sender_id, created_at, id)`` (requests: ``receiver_id``) of followers.graph_schema
+    serves newest first."""
 
     edge_id = StringProperty(db_property="id", required=True)
     created_at = DateTimeNeo4jFormatProperty(required=True)
@@ -58,6 +60,10 @@ class Mutes(SafetyEdge):
     """The sender mutes the receiver until ``expires_at`` (None: for ever). Private."""
 
     expires_at = DateTimeNeo4jFormatProperty()
+
+
+class Requested(SafetyEdge):
+    """The sender asks to follow the receiver, a locked user, who may accept or reject it."""
 
 
 class User(StructuredNode):
@@ -78,3 +84,4 @@ class User(StructuredNode):
     dismissed = RelationshipTo("User", "DISMISSED", model=Dismissal)
     blocks = RelationshipTo("User", "BLOCKS", model=Blocks)
     mutes = RelationshipTo("User", "MUTES", model=Mutes)
+    requested = RelationshipTo("User", "REQUESTED", model=Requested)

@@ -8,7 +8,12 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from hornet.openapi import ALICE, BOB, CAROL, example
-from hornet.serializers import StrictFieldsSerializer, StrictIntegerField, StrictUUIDField
+from hornet.serializers import (
+    StrictBooleanField,
+    StrictFieldsSerializer,
+    StrictIntegerField,
+    StrictUUIDField,
+)
 
 MUTE_MIN_SECONDS = 60
 MUTE_MAX_SECONDS = 365 * 24 * 3600
@@ -39,6 +44,27 @@ class FollowOut(serializers.Serializer):
     sender_id = serializers.UUIDField(help_text="Who follows.")
     receiver_id = serializers.UUIDField(help_text="Who is followed.")
     created_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
+
+
+@extend_schema_serializer(
+    examples=[
+        example(
+            "alice asked to follow locked bob",
+            {
+                "id": "0f0e0d0c-0b0a-4908-8706-050403020100",
+                "sender_id": ALICE,
+                "receiver_id": BOB,
+                "created_at": "2026-11-30T09:15:00.123Z",
+                "status": "requested",
+            },
+            status=202,
+        )
+    ]
+)
+class FollowRequestOut(FollowOut):
+    status = serializers.ChoiceField(
+        ["requested"], help_text="Always `requested`: the user is locked and must accept."
+    )
 
 
 @extend_schema_serializer(examples=[example("A count", {"count": 42})])
@@ -158,3 +184,40 @@ class ExcludedIdsOut(serializers.Serializer):
         child=serializers.UUIDField(),
         help_text="Users this user mutes now, expired mutes left out (at most 5000).",
     )
+
+
+@extend_schema_serializer(
+    examples=[
+        example(
+            "alice asks",
+            {"user_id": ALICE, "username": "alice", "created_at": "2026-11-30T09:15:00.123Z"},
+        )
+    ]
+)
+class RequestOut(BlockOut):
+    """A follow request received: who asks, and since when."""
+
+
+@extend_schema_serializer(examples=[example("Lock my account", {"locked": True}, request=True)])
+class PrivacyIn(StrictFieldsSerializer):
+    locked = StrictBooleanField(
+        required=False, help_text="Follows of you become requests you accept or reject."
+    )
+    hide_network = StrictBooleanField(
+        required=False, help_text="Only you see whom you follow and who follows you."
+    )
+
+
+@extend_schema_serializer(
+    examples=[
+        example(
+            "bob's settings",
+            {"user_id": BOB, "username": "bob", "locked": True, "hide_network": False},
+        )
+    ]
+)
+class PrivacyOut(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    username = serializers.CharField(allow_null=True)
+    locked = serializers.BooleanField()
+    hide_network = serializers.BooleanField()

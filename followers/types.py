@@ -76,8 +76,8 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
-    """A user the caller blocks, and since when."""
+class UserSince:
+    """Another user and since when: one the caller blocks, or one who asks to follow them."""
 
     user_id: UUID
     username: str | None
@@ -92,11 +92,37 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
-class Mute(Block):
+class Mute(UserSince):
     """A user the caller mutes, since when and until when (None: for ever)."""
 
     expires_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         expires = rfc3339(self.expires_at) if self.expires_at is not None else None
-        return {**Block.as_dict(self), "expires_at": expires}
+        return {**UserSince.as_dict(self), "expires_at": expires}
+
+
+@dataclass(frozen=True, slots=True)
+class FollowRequest(Follow):
+    """A pending request to follow a locked user (``id``: the request's own id)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**Follow.as_dict(self), "status": "requested"}
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """A user's privacy settings (false when never set)."""
+
+    user_id: UUID
+    username: str | None
+    locked: bool
+    hide_network: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "username": self.username,
+            "locked": self.locked,
+            "hide_network": self.hide_network,
+        }

@@ -9,7 +9,9 @@ from followers.views import (
     BlockViewSet,
     ExcludedIdsViewSet,
     FollowViewSet,
+    MeViewSet,
     MuteViewSet,
+    RequestViewSet,
     SuggestionViewSet,
     UserViewSet,
 )
@@ -50,7 +52,8 @@ urlpatterns: list[URLPattern] = [
         name="unfollow",
         title="Unfollow",
     ),
-    # Before followers/<follow_id>, which would take "blocks" and "mutes" for follow ids.
+    # Before followers/<follow_id>, which would take "blocks", "mutes", "me" and "requests" for
+    # follow ids.
     *both_slashes("followers/blocks", BlockViewSet, {"get": "list"}, name="blocks"),
     *both_slashes(
         "followers/blocks/<str:user_id>",
@@ -64,6 +67,22 @@ urlpatterns: list[URLPattern] = [
         MuteViewSet,
         {"post": "create", "delete": "destroy"},
         name="mute",
+    ),
+    *both_slashes(
+        "followers/me", MeViewSet, {"get": "retrieve", "patch": "partial_update"}, name="me"
+    ),
+    *both_slashes("followers/requests", RequestViewSet, {"get": "list"}, name="requests"),
+    *both_slashes(
+        "followers/requests/<str:user_id>/accept",
+        RequestViewSet,
+        {"post": "accept"},
+        name="request-accept",
+    ),
+    *both_slashes(
+        "followers/requests/<str:user_id>/reject",
+        RequestViewSet,
+        {"post": "reject"},
+        name="request-reject",
     ),
     *both_slashes(
         USER + "/excluded/ids", ExcludedIdsViewSet, {"get": "retrieve"}, name="excluded-ids"

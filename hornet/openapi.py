@@ -25,11 +25,17 @@ ALICE, BOB = "a11ce000-0000-4000-8000-000000000001", "b0b00000-0000-4000-8000-00
 CAROL = "ca401000-0000-4000-8000-000000000003"
 
 
-def example(name: str, value: Any, *, request: bool = False) -> OpenApiExample:
-    """A documented example of a request body (``request``) or of a response, for
-    ``extend_schema_serializer(examples=...)``: Swagger UI shows it, and the browsable API
-    pre-fills its write form with a request example (hornet.browsable)."""
-    return OpenApiExample(name, value, request_only=request, response_only=not request)
+def example(
+    name: str, value: Any, *, request: bool = False, status: int | None = None
+) -> OpenApiExample:
+    """A documented example of a request body (``request``) or of a response (shown for 200
+    and 201, or for ``status``), for ``extend_schema_serializer(examples=...)``: Swagger UI
+    shows it, and the browsable API pre-fills its write form with a request example
+    (hornet.browsable)."""
+    codes = [str(status)] if status is not None else None
+    return OpenApiExample(
+        name, value, request_only=request, response_only=not request, status_codes=codes
+    )
 
 
 # The ``ErrorCode`` schema component (settings SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES).

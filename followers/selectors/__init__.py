@@ -8,8 +8,9 @@ from followers.selectors.lists import (
     following_page,
     mutual_page,
 )
+from followers.selectors.requests import requests_page
 from followers.selectors.suggestions import suggestions_for
-from followers.selectors.users import Counts, follow_counts, relationship
+from followers.selectors.users import Counts, follow_counts, privacy_of, relationship
 from followers.selectors.visibility import network_view
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "mutes_page",
     "mutual_page",
     "network_view",
+    "privacy_of",
     "relationship",
+    "requests_page",
     "suggestions_for",
 ]

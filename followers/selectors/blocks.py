@@ -19,7 +19,7 @@ from neo4j import Record
 from followers import graph
 from followers.cursors import FollowKey, follow_params
 from followers.selectors.lists import AFTER, next_key
-from followers.types import Block, Mute
+from followers.types import Mute, UserSince
 from hornet.pagination import Page
 
 EXCLUDED_IDS_MAX = 5000
@@ -27,26 +27,39 @@ EXCLUDED_IDS_MAX = 5000
 _ACTIVE: LiteralString = "(m.expires_at IS NULL OR m.expires_at > datetime())"
 
 
-def _page_query(rel: LiteralString, extra: LiteralString) -> LiteralString:
-    return (
-        f"""
+def edge_page_query(rel: LiteralString, extra: LiteralString, *, incoming: bool) -> LiteralString:
+    """One page of a user's ``rel`` edges, newest first, with the other user as ``t``:
+    outgoing (the user is ``sender_id``) or ``incoming`` (the user is ``receiver_id``)."""
+    if incoming:
+        head: LiteralString = f"""
+MATCH (t)-[r:{rel}]->()
+USING INDEX SEEK r:{rel}(receiver_id, created_at, id)
+WHERE r.receiver_id = $user_id"""
+        order: LiteralString = "r.receiver_id"
+    else:
+        head = f"""
 MATCH ()-[r:{rel}]->(t)
 USING INDEX SEEK r:{rel}(sender_id, created_at, id)
 WHERE r.sender_id = $user_id"""
+        order = "r.sender_id"
+    return (
+        head
         + AFTER
         + extra
         + """
 RETURN r.id AS id, t.user_id AS user_id, t.username AS username, r.created_at AS created_at,
        r.expires_at AS expires_at
-ORDER BY r.sender_id DESC, r.created_at DESC, r.id DESC
+ORDER BY """
+        + order
+        + """ DESC, r.created_at DESC, r.id DESC
 LIMIT $limit
 """
     )
 
 
-BLOCKS_PAGE: LiteralString = _page_query("BLOCKS", "")
-MUTES_PAGE: LiteralString = _page_query(
-    "MUTES", "  AND (r.expires_at IS NULL OR r.expires_at > datetime())\n"
+BLOCKS_PAGE: LiteralString = edge_page_query("BLOCKS", "", incoming=False)
+MUTES_PAGE: LiteralString = edge_page_query(
+    "MUTES", "  AND (r.expires_at IS NULL OR r.expires_at > datetime())\n", incoming=False
 )
 
 EXCLUDED_IDS: LiteralString = (
@@ -63,24 +76,31 @@ RETURN COLLECT { MATCH (u)-[k:BLOCKS]->() RETURN k.receiver_id LIMIT $cap } AS b
 )
 
 
-def _page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> list[Record]:
+def edge_page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> list[Record]:
+    """The records of one page of ``edge_page_query`` (``limit + 1`` of them at most)."""
     key = FollowKey.parse(after)
     return graph.read(query, user_id=str(user_id), limit=limit + 1, **follow_params(key))
 
 
-def blocks_page(*, user_id: UUID, limit: int, after: dict[str, Any] | None = None) -> Page[Block]:
-    """Users ``user_id`` blocks, most recent block first."""
-    records = _page(BLOCKS_PAGE, user_id, limit, after)
+def users_since_page(records: list[Record], limit: int) -> Page[UserSince]:
+    """A page of ``UserSince`` from the records of ``edge_page``."""
     items = [
-        Block(UUID(r["user_id"]), r["username"], graph.native(r["created_at"]))
+        UserSince(UUID(r["user_id"]), r["username"], graph.native(r["created_at"]))
         for r in records[:limit]
     ]
     return Page(items, next_key(records, limit))
 
 
+def blocks_page(
+    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+) -> Page[UserSince]:
+    """Users ``user_id`` blocks, most recent block first."""
+    return users_since_page(edge_page(BLOCKS_PAGE, user_id, limit, after), limit)
+
+
 def mutes_page(*, user_id: UUID, limit: int, after: dict[str, Any] | None = None) -> Page[Mute]:
     """Users ``user_id`` mutes now (expired mutes left out), most recent mute first."""
-    records = _page(MUTES_PAGE, user_id, limit, after)
+    records = edge_page(MUTES_PAGE, user_id, limit, after)
     items = [
         Mute(
             UUID(r["user_id"]),

@@ -11,7 +11,7 @@ from typing import LiteralString
 from uuid import UUID
 
 from followers import graph
-from followers.types import Relationship
+from followers.types import Privacy, Relationship
 
 COUNTS: LiteralString = """
 MATCH (u:User {user_id: $user_id})
@@ -28,6 +28,14 @@ RETURN u IS NOT NULL AS known,
        COUNT { (u)-[:FOLLOWS]->() } AS following,
        EXISTS { (me)-[:FOLLOWS]->(u) } AS following_flag,
        EXISTS { (u)-[:FOLLOWS]->(me) } AS followed_by
+"""
+
+
+PRIVACY: LiteralString = """
+MATCH (u:User {user_id: $user_id})
+USING INDEX SEEK u:User(user_id)
+RETURN u.username AS username, coalesce(u.locked, false) AS locked,
+       coalesce(u.hide_network, false) AS hide_network
 """
 
 
@@ -57,3 +65,12 @@ def relationship(*, caller_id: UUID, user_id: UUID) -> Relationship:
         following=known and bool(record["following_flag"]),
         followed_by=known and bool(record["followed_by"]),
     )
+
+
+def privacy_of(*, user_id: UUID) -> Privacy:
+    """``user_id``'s privacy settings (all false for a user the graph does not know)."""
+    records = graph.read(PRIVACY, user_id=str(user_id))
+    if not records:
+        return Privacy(user_id, None, locked=False, hide_network=False)
+    r = records[0]
+    return Privacy(user_id, r["username"], bool(r["locked"]), bool(r["hide_network"]))

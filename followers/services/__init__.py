@@ -8,6 +8,8 @@ from followers.services.follows import (
     follows_create_many,
 )
 from followers.services.mutes import mute_create, mute_remove
+from followers.services.privacy import privacy_update
+from followers.services.requests import request_accept, request_reject
 from followers.services.suggestions import suggestion_dismiss
 from followers.services.users import forget_seen, user_seen, user_upsert, users_upsert_many
 
@@ -21,6 +23,9 @@ __all__ = [
     "forget_seen",
     "mute_create",
     "mute_remove",
+    "privacy_update",
+    "request_accept",
+    "request_reject",
     "suggestion_dismiss",
     "user_seen",
     "user_upsert",

@@ -15,12 +15,12 @@ After the transaction commits, the posts service is told (followers.clients,
 from typing import LiteralString
 from uuid import UUID, uuid4
 
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, Record
 
 from followers import clients, graph
 from followers.access import blocked_error
 from followers.services.users import SET_USERNAME
-from followers.types import Block
+from followers.types import UserSince
 from hornet.errors import ErrorCode, InvalidInput
 from hornet.headers import Forward
 
@@ -32,10 +32,21 @@ LOCK_PAIR: LiteralString = (
     + "SET u.followers_count = coalesce(u.followers_count, 0)\n"
 )
 
-BLOCKED_EITHER_WAY: LiteralString = """
+# The same for users who may not exist (an unfollow): nobody is created, the known are locked.
+LOCK_KNOWN_PAIR: LiteralString = """
+UNWIND $ids AS id
+MATCH (u:User {user_id: id})
+USING INDEX SEEK u:User(user_id)
+SET u.followers_count = coalesce(u.followers_count, 0)
+"""
+
+# What a follow of b by a must know, read after LOCK_PAIR (so every change committed before
+# the locks were granted is seen).
+PAIR_STATE: LiteralString = """
 MATCH (a:User {user_id: $a}), (b:User {user_id: $b})
 USING INDEX SEEK a:User(user_id) USING INDEX SEEK b:User(user_id)
-RETURN EXISTS { (a)-[:BLOCKS]-(b) } AS blocked
+RETURN EXISTS { (a)-[:BLOCKS]-(b) } AS blocked, coalesce(b.locked, false) AS locked,
+       EXISTS { (a)-[:FOLLOWS]->(b) } AS following
 """
 
 # Statement 2 of a block (after LOCK_PAIR): the edge, then every follow and follow request
@@ -74,17 +85,20 @@ RETURN count(*) AS removed
 """
 
 
-def lock_pair(tx: ManagedTransaction, a: str, b: str) -> None:
-    """Upsert users ``a`` and ``b`` and hold both their write locks until the transaction
-    ends: what every write that must not race a block starts with."""
-    tx.run(LOCK_PAIR, ids=sorted((a, b))).consume()
+def lock_pair(tx: ManagedTransaction, a: str, b: str, *, upsert: bool = True) -> None:
+    """Upsert users ``a`` and ``b`` (or, without ``upsert``, only find them) and hold both
+    their write locks until the transaction ends: what every write of the pair's follows starts
+    with. Always in user-id order, so two such writes never deadlock each other."""
+    tx.run(LOCK_PAIR if upsert else LOCK_KNOWN_PAIR, ids=sorted((a, b))).consume()
 
 
-def refuse_if_blocked(tx: ManagedTransaction, a: str, b: str) -> None:
-    """``blocked_error`` when either user blocks the other (call after ``lock_pair``)."""
-    record = tx.run(BLOCKED_EITHER_WAY, a=a, b=b).single()
-    if record is not None and record["blocked"]:
+def pair_state(tx: ManagedTransaction, a: str, b: str) -> Record:
+    """Whether ``b`` is ``locked`` and ``a`` is ``following`` them (call after ``lock_pair``);
+    ``blocked_error`` when either user blocks the other."""
+    record = tx.run(PAIR_STATE, a=a, b=b).single(strict=True)
+    if record["blocked"]:
         raise blocked_error()
+    return record
 
 
 def not_self(caller: Forward, user_id: UUID, message: str, code: ErrorCode) -> None:
@@ -95,7 +109,7 @@ def not_self(caller: Forward, user_id: UUID, message: str, code: ErrorCode) -> N
 
 def block_create(
     *, caller: Forward, user_id: UUID, block_id: UUID | None = None
-) -> tuple[Block, bool]:
+) -> tuple[UserSince, bool]:
     """The caller blocks ``user_id``; return the block and whether it is new.
 
     Idempotent (blocking again returns the block with ``False``). Removes the follows both ways
@@ -105,12 +119,12 @@ def block_create(
     not_self(caller, user_id, "You cannot block yourself.", ErrorCode.SELF_BLOCK)
     me, them, new_id = str(caller.identity.user_id), str(user_id), str(block_id or uuid4())
 
-    def work(tx: ManagedTransaction) -> tuple[Block, bool]:
+    def work(tx: ManagedTransaction) -> tuple[UserSince, bool]:
         lock_pair(tx, me, them)
         record = tx.run(
             BLOCK, me=me, them=them, new_id=new_id, username=caller.identity.username
         ).single(strict=True)
-        block = Block(user_id, record["username"], graph.native(record["created_at"]))
+        block = UserSince(user_id, record["username"], graph.native(record["created_at"]))
         return block, bool(record["created"])
 
     result = graph.write_tx(work)

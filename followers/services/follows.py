@@ -13,11 +13,12 @@ the follow lists find a page of a user's follows through indexes on them
 (followers.selectors.lists, followers.graph_schema).
 
 ``User.followers_count`` changes in the same transaction as the edge. Increments happen only
-when the MERGE created the edge; removals first write-lock the receiver and only then look
+when the MERGE created the edge; removals first write-lock both users and only then look
 for the edge, so two concurrent unfollows of one pair cannot both decrement.
 
-A follow and a block of the same pair exclude each other: both write-lock the two users first
-(followers.services.blocks.lock_pair), so no follow survives a block
+A follow, an unfollow and a block of the same pair exclude each other: each write-locks the
+two users first, in user-id order (followers.services.blocks.lock_pair; one order, so they do
+not deadlock each other), so no follow survives a block
 (tests/followers/test_block_races.py).
 
 After the transaction commits, a follow that created an edge and every unfollow tell the posts
@@ -31,9 +32,9 @@ from uuid import UUID, uuid4
 from neo4j import ManagedTransaction, Record
 
 from followers import clients, graph
-from followers.services.blocks import lock_pair, refuse_if_blocked
+from followers.services.blocks import lock_pair, pair_state
 from followers.services.users import SET_USERNAME
-from followers.types import Follow
+from followers.types import Follow, FollowRequest
 from hornet.errors import ErrorCode, Forbidden, InvalidInput, NotFound
 from hornet.headers import Forward
 
@@ -71,8 +72,9 @@ RETURN count(r) AS created
 """
 )
 
-# Statement 1 of an unfollow: takes the receiver's write lock (SET with a read of the same
-# property locks before reading), so statement 2 sees every concurrent change committed.
+# Takes the receiver's write lock (SET with a read of the same property locks before reading),
+# so a next statement sees every concurrent change committed (followers.consistency; an
+# unfollow locks both users: followers.services.blocks.lock_pair).
 LOCK_RECEIVER: LiteralString = """
 MATCH (b:User {user_id: $receiver_id})
 USING INDEX SEEK b:User(user_id)
@@ -88,11 +90,42 @@ SET b.followers_count = b.followers_count - 1
 RETURN count(*) AS removed
 """
 
+# A follow of a locked user (after LOCK_PAIR and PAIR_STATE): a request instead.
+REQUEST: LiteralString = """
+MATCH (me:User {user_id: $sender_id}), (b:User {user_id: $receiver_id})
+USING INDEX SEEK me:User(user_id) USING INDEX SEEK b:User(user_id)
+MERGE (me)-[q:REQUESTED]->(b)
+  ON CREATE SET q.id = $new_id, q.created_at = datetime.truncate('millisecond', datetime()),
+                q.sender_id = me.user_id, q.receiver_id = b.user_id
+RETURN q.id AS id, q.created_at AS created_at, q.id = $new_id AS created
+"""
+
+# Remove a pending follow request; how many there were (0 or 1).
+TAKE_REQUEST: LiteralString = """
+MATCH (a:User {user_id: $sender_id})-[q:REQUESTED]->(b:User {user_id: $receiver_id})
+USING INDEX SEEK a:User(user_id) USING INDEX SEEK b:User(user_id)
+DELETE q
+RETURN count(*) AS taken
+"""
+
 FOLLOW_ENDS: LiteralString = """
 MATCH (a:User)-[r:FOLLOWS {id: $follow_id}]->(b:User)
 USING INDEX SEEK r:FOLLOWS(id)
 RETURN a.user_id AS sender_id, b.user_id AS receiver_id
 """
+
+
+def follow_of(
+    record: Record, sender_id: UUID, receiver_id: UUID, kind: type[Follow] = Follow
+) -> Follow:
+    """The follow (or ``kind``: a request) a record's ``id`` and ``created_at`` describe."""
+    return kind(UUID(record["id"]), sender_id, receiver_id, graph.native(record["created_at"]))
+
+
+def take_request(tx: ManagedTransaction, sender_id: str, receiver_id: str) -> bool:
+    """Remove ``sender_id``'s pending request to follow ``receiver_id``; whether there was one."""
+    record = tx.run(TAKE_REQUEST, sender_id=sender_id, receiver_id=receiver_id).single()
+    return bool(record and record["taken"])
 
 
 def follow_create(
@@ -102,10 +135,12 @@ def follow_create(
 
     Idempotent: following again returns the existing follow with ``False``. A block between
     the two, either way, refuses it (403 ``blocked``): the follow write-locks both users before
-    it looks, as a block does (followers.services.blocks). Both users are
-    upserted; the caller's username is refreshed when given. ``follow_id`` (from an
-    Idempotency-Key) names a new edge, so a retry of a follow that was created reports it as
-    created (the first answer) rather than as found. Only a new edge is signalled to posts.
+    it looks, as a block does (followers.services.blocks). A locked receiver the caller does not
+    follow yet gets a request instead: a ``FollowRequest`` (again idempotent), and nothing is
+    signalled. Both users are upserted; the caller's username is refreshed when given.
+    ``follow_id`` (from an Idempotency-Key) names a new edge, so a retry of a follow that was
+    created reports it as created (the first answer) rather than as found. Only a new follow
+    is signalled to posts.
     """
     sender_id = caller.identity.user_id
     if sender_id == receiver_id:
@@ -113,23 +148,20 @@ def follow_create(
             "receiver_id", "You cannot follow yourself.", ErrorCode.SELF_FOLLOW
         )
     me, them, new_id = str(sender_id), str(receiver_id), str(follow_id or uuid4())
+    params: dict[str, Any] = {"sender_id": me, "receiver_id": them, "new_id": new_id}
 
-    def work(tx: ManagedTransaction) -> Record:
+    def work(tx: ManagedTransaction) -> tuple[Follow, bool]:
         lock_pair(tx, me, them)
-        refuse_if_blocked(tx, me, them)
-        return tx.run(
-            FOLLOW, sender_id=me, receiver_id=them, username=caller.identity.username, new_id=new_id
-        ).single(strict=True)
+        state = pair_state(tx, me, them)
+        if state["locked"] and not state["following"]:
+            record = tx.run(REQUEST, params).single(strict=True)
+            request = follow_of(record, sender_id, receiver_id, FollowRequest)
+            return request, bool(record["created"])
+        record = tx.run(FOLLOW, params, username=caller.identity.username).single(strict=True)
+        return follow_of(record, sender_id, receiver_id), bool(record["created"])
 
-    record = graph.write_tx(work)
-    follow = Follow(
-        id=UUID(record["id"]),
-        sender_id=sender_id,
-        receiver_id=receiver_id,
-        created_at=graph.native(record["created_at"]),
-    )
-    created = bool(record["created"])
-    if created:
+    follow, created = graph.write_tx(work)
+    if created and not isinstance(follow, FollowRequest):
         clients.notify_following_changed(caller, followee_id=receiver_id, following=True)
     return follow, created
 
@@ -145,7 +177,7 @@ def follows_create_many(rows: list[dict[str, Any]]) -> int:
 def _unfollow(
     tx: ManagedTransaction, sender_id: str, receiver_id: str, follow_id: str | None = None
 ) -> bool:
-    tx.run(LOCK_RECEIVER, receiver_id=receiver_id).consume()
+    lock_pair(tx, sender_id, receiver_id, upsert=False)
     record = tx.run(
         UNFOLLOW, sender_id=sender_id, receiver_id=receiver_id, follow_id=follow_id
     ).single()
@@ -153,10 +185,16 @@ def _unfollow(
 
 
 def follow_remove_by_user(*, caller: Forward, receiver_id: UUID) -> bool:
-    """The caller unfollows ``receiver_id``. Idempotent: returns whether an edge was removed;
-    posts is told either way (a retry after a lost signal sends it again)."""
-    sender_id = str(caller.identity.user_id)
-    removed = graph.write_tx(lambda tx: _unfollow(tx, sender_id, str(receiver_id)))
+    """The caller unfollows ``receiver_id``, or withdraws a pending request to follow them.
+    Idempotent: returns whether an edge was removed; posts is told either way (a retry after a
+    lost signal sends it again)."""
+    sender_id, them = str(caller.identity.user_id), str(receiver_id)
+
+    def work(tx: ManagedTransaction) -> bool:
+        withdrawn = take_request(tx, sender_id, them)
+        return _unfollow(tx, sender_id, them) or withdrawn
+
+    removed = graph.write_tx(work)
     clients.notify_following_changed(caller, followee_id=receiver_id, following=False)
     return removed
 

@@ -1,6 +1,7 @@
 """The followers service's DRF viewsets (thin: parse, call a service or selector, respond)."""
 
 from followers.views.follows import FollowViewSet
+from followers.views.privacy import MeViewSet, RequestViewSet
 from followers.views.safety import BlockViewSet, ExcludedIdsViewSet, MuteViewSet
 from followers.views.suggestions import SuggestionViewSet
 from followers.views.users import UserViewSet
@@ -9,7 +10,9 @@ __all__ = [
     "BlockViewSet",
     "ExcludedIdsViewSet",
     "FollowViewSet",
+    "MeViewSet",
     "MuteViewSet",
+    "RequestViewSet",
     "SuggestionViewSet",
     "UserViewSet",
 ]

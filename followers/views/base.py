@@ -1,12 +1,16 @@
-"""What every followers viewset shares: the caller seen in the graph, write throttling."""
+"""What every followers viewset shares: the caller seen in the graph, write throttling, and
+the answer of a list of the caller's own."""
 
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
 from followers import services
 from hornet.authentication import caller
+from hornet.pagination import Page, page_params, page_response
 
 
 class GraphViewSet(ViewSet):
@@ -21,3 +25,11 @@ class GraphViewSet(ViewSet):
         super().initial(request, *args, **kwargs)
         me = caller(request)
         services.user_seen(user_id=me.user_id, username=me.username)
+
+
+def callers_page(request: Request, page_of: Callable[..., Page[Any]]) -> Response:
+    """A page of one of the caller's own lists (``page_of(user_id=, limit=, after=)``, items
+    with ``as_dict``) as a JSON array with a ``Link`` header."""
+    params = page_params(request)
+    page = page_of(user_id=caller(request).user_id, limit=params.limit, after=params.after)
+    return page_response(request, [item.as_dict() for item in page.items], page.next_cursor)

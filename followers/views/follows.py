@@ -6,7 +6,8 @@ from rest_framework.response import Response
 
 from followers import services
 from followers.openapi import FOLLOW_ID, USER_ID, errors
-from followers.serializers import FollowIn, FollowOut
+from followers.serializers import FollowIn, FollowOut, FollowRequestOut
+from followers.types import FollowRequest
 from followers.views.base import GraphViewSet
 from hornet import idempotency
 from hornet.authentication import forward
@@ -20,13 +21,18 @@ class FollowViewSet(GraphViewSet):
         operation_id="follow_create",
         summary="Follow a user",
         description="Idempotent: following someone you already follow returns that follow "
-        "with 200. Following yourself is a 400; a block between the two users, either way, "
-        "is a 403 `blocked`. Safe to retry with an `Idempotency-Key`.",
+        "with 200. A locked user is not followed but asked: 202 with the request (`status: "
+        "requested`; asking again answers the same). Following yourself is a 400; a block "
+        "between the two users, either way, is a 403 `blocked`. Safe to retry with an "
+        "`Idempotency-Key`.",
         parameters=[idempotency.IDEMPOTENCY_PARAMETER],
         request=FollowIn,
         responses={
             201: OpenApiResponse(FollowOut, description="Now following."),
             200: OpenApiResponse(FollowOut, description="Already following: the existing follow."),
+            202: OpenApiResponse(
+                FollowRequestOut, description="The user is locked: a follow request, pending."
+            ),
             **errors(400, 403, 409, 422, 429),
         },
         tags=TAGS,
@@ -40,6 +46,8 @@ class FollowViewSet(GraphViewSet):
             receiver_id=data.validated_data["receiver_id"],
             follow_id=idempotency.seed(request),
         )
+        if isinstance(follow, FollowRequest):
+            return Response(follow.as_dict(), status=202)
         return Response(follow.as_dict(), status=201 if created else 200)
 
     @extend_schema(
@@ -58,7 +66,8 @@ class FollowViewSet(GraphViewSet):
     @extend_schema(
         operation_id="follow_delete_by_user",
         summary="Unfollow a user",
-        description="Idempotent: 204 whether or not the caller followed the user.",
+        description="Idempotent: 204 whether or not the caller followed the user. Also "
+        "withdraws a pending request to follow a locked user.",
         parameters=[USER_ID],
         request=None,
         responses={

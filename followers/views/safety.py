@@ -7,12 +7,12 @@ from rest_framework.response import Response
 from followers import selectors, services
 from followers.openapi import USER_ID, errors
 from followers.serializers import BlockOut, ExcludedIdsOut, MuteIn, MuteOut
-from followers.views.base import GraphViewSet
+from followers.views.base import GraphViewSet, callers_page
 from hornet import idempotency
 from hornet.authentication import caller, forward
 from hornet.errors import Forbidden
 from hornet.ids import uuid_arg
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.pagination import PAGE_PARAMETERS, paged
 
 TAGS = ["safety"]
 
@@ -65,11 +65,7 @@ class BlockViewSet(GraphViewSet):
         tags=TAGS,
     )
     def list(self, request: Request) -> Response:
-        params = page_params(request)
-        page = selectors.blocks_page(
-            user_id=caller(request).user_id, limit=params.limit, after=params.after
-        )
-        return page_response(request, [b.as_dict() for b in page.items], page.next_cursor)
+        return callers_page(request, selectors.blocks_page)
 
 
 class MuteViewSet(GraphViewSet):
@@ -124,11 +120,7 @@ class MuteViewSet(GraphViewSet):
         tags=TAGS,
     )
     def list(self, request: Request) -> Response:
-        params = page_params(request)
-        page = selectors.mutes_page(
-            user_id=caller(request).user_id, limit=params.limit, after=params.after
-        )
-        return page_response(request, [m.as_dict() for m in page.items], page.next_cursor)
+        return callers_page(request, selectors.mutes_page)
 
 
 class ExcludedIdsViewSet(GraphViewSet):

@@ -7,10 +7,10 @@ from rest_framework.response import Response
 from followers import selectors, services
 from followers.openapi import USER_ID, errors
 from followers.serializers import SuggestionOut
-from followers.views.base import GraphViewSet
+from followers.views.base import GraphViewSet, callers_page
 from hornet.authentication import caller
 from hornet.ids import uuid_arg
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.pagination import PAGE_PARAMETERS, paged
 
 TAGS = ["suggestions"]
 
@@ -29,11 +29,7 @@ class SuggestionViewSet(GraphViewSet):
         tags=TAGS,
     )
     def list(self, request: Request) -> Response:
-        params = page_params(request)
-        page = selectors.suggestions_for(
-            user_id=caller(request).user_id, limit=params.limit, after=params.after
-        )
-        return page_response(request, [s.as_dict() for s in page.items], page.next_cursor)
+        return callers_page(request, selectors.suggestions_for)
 
     @extend_schema(
         operation_id="suggestion_dismiss",

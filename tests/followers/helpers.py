@@ -10,7 +10,7 @@ from followers import graph, services
 from hornet import seeding
 from hornet.headers import Forward
 from hornet.identity import Identity
-from tests.helpers import headers_for
+from tests.helpers import get, headers_for, next_link
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -75,3 +75,14 @@ def expire_mute(muted: uuid.UUID) -> None:
         "SET m.expires_at = datetime() - duration('PT1S')",
         id=str(muted),
     )
+
+
+def two_pages(api: APIClient, user: uuid.UUID, path: str, key: str = "user_id") -> list[list[str]]:
+    """``key`` of each item of ``path?limit=2`` and of the page its ``Link`` leads to (which
+    must be the last)."""
+    first = get(api, user, f"{path}?limit=2")
+    link = next_link(first)
+    assert link is not None
+    rest = get(api, user, link)
+    assert next_link(rest) is None
+    return [[item[key] for item in page.json()] for page in (first, rest)]

@@ -2,7 +2,7 @@
 
 import uuid
 
-from tests.followers.helpers import block, edges, users
+from tests.followers.helpers import block, edges, two_pages, users
 from tests.helpers import get
 
 
@@ -71,8 +71,7 @@ def test_list_pages_stay_full_when_users_are_left_out(api, alice, bob):
     edges(*[(fan, bob) for fan in fans])
     for fan in fans[::2]:
         block(api, alice, fan)
-    response = get(api, alice, f"/followers/user/{bob}/followers?limit=2")
-    assert [f["sender_id"] for f in response.json()] == [str(fans[5]), str(fans[3])]
-    link = response["Link"]
-    rest = get(api, alice, link[1 : link.index(">")]).json()
-    assert [f["sender_id"] for f in rest] == [str(fans[1])]
+    assert two_pages(api, alice, f"/followers/user/{bob}/followers", "sender_id") == [
+        [str(fans[5]), str(fans[3])],
+        [str(fans[1])],
+    ]

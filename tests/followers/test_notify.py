@@ -83,3 +83,30 @@ def test_blocks_and_mutes_are_signalled_as_the_caller(posts, alice, bob):
         ("POST", str(alice))
     ] * 4
     assert all(headers["traceparent"] == TRACE for _, _, headers in calls)
+
+
+def test_accepting_a_request_is_signalled_by_the_accepter_and_a_request_is_not(posts, alice, bob):
+    services.privacy_update(caller=acting(bob), locked=True)
+    services.follow_create(caller=acting(alice), receiver_id=bob)
+    assert signals(posts) == []  # a request changes nobody's feed
+    services.request_accept(caller=acting(bob), requester_id=alice)
+    assert signals(posts) == [("POST", str(bob))]
+    services.request_accept(caller=acting(bob), requester_id=alice)  # already accepted
+    assert signals(posts) == [("POST", str(bob))]
+
+
+def test_signal_bodies_follow_the_contract_of_issue_16(monkeypatch, alice, bob):
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(clients, "_signal", lambda forward, path, body: sent.append((path, body)))
+    services.block_create(caller=acting(alice), user_id=bob)
+    services.mute_remove(caller=acting(alice), user_id=bob)
+    services.block_remove(caller=acting(alice), user_id=bob)
+    services.privacy_update(caller=acting(bob), locked=True)
+    services.follow_create(caller=acting(alice), receiver_id=bob)
+    services.request_accept(caller=acting(bob), requester_id=alice)
+    assert sent == [
+        (RELATIONSHIP, {"user_id": str(bob), "change": "block"}),
+        (RELATIONSHIP, {"user_id": str(bob), "change": "unmute"}),
+        (RELATIONSHIP, {"user_id": str(bob), "change": "unblock"}),
+        (SIGNAL, {"followee_id": str(bob), "following": True, "follower_id": str(alice)}),
+    ]

@@ -134,13 +134,16 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_query_starts_from_an_index_and_never_scans(world, name):
-    query, params, seek = _cases(world)[name]
-    summary = graph.profile(query, **params)
-    operators = _operators(summary.profile)
+def assert_seeks_and_never_scans(query: LiteralString, params: dict[str, Any], seek: str) -> None:
+    """PROFILE ``query``: its plan holds the index ``seek`` and no scan."""
+    operators = _operators(graph.profile(query, **params).profile)
     assert any(seek in op for op in operators), operators
     assert not SCANS & set(operators), operators
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_query_starts_from_an_index_and_never_scans(world, name):
+    assert_seeks_and_never_scans(*_cases(world)[name])
 
 
 def test_every_query_is_covered(world):

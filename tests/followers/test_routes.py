@@ -20,6 +20,8 @@ GETS = [
     "/followers/suggestions",
     "/followers/blocks",
     "/followers/mutes",
+    "/followers/me",
+    "/followers/requests",
 ]
 
 

@@ -9,11 +9,13 @@ import pytest
 
 from followers import graph
 from followers.selectors import blocks as block_lists
+from followers.selectors import requests as request_lists
+from followers.selectors import users as user_reads
 from followers.selectors import visibility
-from followers.services import blocks, mutes
+from followers.services import blocks, follows, mutes, privacy, requests
 from tests.followers.helpers import edges
 from tests.followers.helpers import users as user_ids
-from tests.followers.test_profile import FOLLOWS_SEEK, SCANS, USER_SEEK, _operators
+from tests.followers.test_profile import FOLLOWS_SEEK, USER_SEEK, assert_seeks_and_never_scans
 
 EDGE_SEEK = FOLLOWS_SEEK  # the (sender_id, created_at, id) index of BLOCKS and MUTES
 
@@ -33,6 +35,13 @@ def pair() -> dict[str, str]:
             a=me,
             b=str(other),
         )
+    graph.write(
+        "MATCH (b:User {user_id: $b}) UNWIND $others AS other MATCH (a:User {user_id: other}) "
+        "CREATE (a)-[:REQUESTED {id: randomUUID(), created_at: datetime(), "
+        "sender_id: a.user_id, receiver_id: b.user_id}]->(b)",
+        b=them,
+        others=[str(p) for p in people[6:]],
+    )
     return {"me": me, "them": them}
 
 
@@ -42,7 +51,26 @@ def _cases(p: dict[str, str]) -> dict[str, tuple[Any, dict[str, Any], str]]:
     page["after_id"] = "z"
     return {
         "lock_pair": (blocks.LOCK_PAIR, {"ids": sorted([me, them])}, USER_SEEK),
-        "blocked_either_way": (blocks.BLOCKED_EITHER_WAY, {"a": me, "b": them}, USER_SEEK),
+        "lock_known_pair": (blocks.LOCK_KNOWN_PAIR, {"ids": sorted([me, them])}, USER_SEEK),
+        "pair_state": (blocks.PAIR_STATE, {"a": me, "b": them}, USER_SEEK),
+        "request": (
+            follows.REQUEST,
+            {"sender_id": me, "receiver_id": them, "new_id": new},
+            USER_SEEK,
+        ),
+        "take_request": (
+            follows.TAKE_REQUEST,
+            {"sender_id": them, "receiver_id": me},
+            USER_SEEK,
+        ),
+        "following": (requests.FOLLOWING, {"sender_id": them, "receiver_id": me}, USER_SEEK),
+        "requests_page": (request_lists.REQUESTS_PAGE, {**page, "user_id": them}, EDGE_SEEK),
+        "privacy_set": (
+            privacy.PRIVACY_SET,
+            {"user_id": me, "username": None, "locked": True, "hide_network": None},
+            USER_SEEK,
+        ),
+        "privacy": (user_reads.PRIVACY, {"user_id": me}, USER_SEEK),
         "block": (
             blocks.BLOCK,
             {"me": me, "them": them, "new_id": new, "username": None},
@@ -68,7 +96,14 @@ def _cases(p: dict[str, str]) -> dict[str, tuple[Any, dict[str, Any], str]]:
 
 CASES = [
     "lock_pair",
-    "blocked_either_way",
+    "lock_known_pair",
+    "pair_state",
+    "request",
+    "take_request",
+    "following",
+    "requests_page",
+    "privacy_set",
+    "privacy",
     "block",
     "unblock",
     "mute",
@@ -82,10 +117,7 @@ CASES = [
 
 @pytest.mark.parametrize("name", CASES)
 def test_safety_query_starts_from_an_index_and_never_scans(pair, name):
-    query, params, seek = _cases(pair)[name]
-    operators = _operators(graph.profile(query, **params).profile)
-    assert any(seek in op for op in operators), operators
-    assert not SCANS & set(operators), operators
+    assert_seeks_and_never_scans(*_cases(pair)[name])
 
 
 def test_every_safety_query_is_covered(pair):

@@ -82,7 +82,8 @@ def test_schema_route_documents_every_operation(api):
         "user_followers_count",
         "user_following_count", "user_mutual", "suggestions_list", "suggestion_dismiss",
         "block_create", "block_delete", "blocks_list", "mute_create", "mute_delete",
-        "mutes_list", "user_excluded_ids",
+        "mutes_list", "user_excluded_ids", "me_retrieve", "me_update", "requests_list",
+        "request_accept", "request_reject",
     }  # fmt: skip
     assert not [p for p in schema["paths"] if p.endswith("/")]  # slash twins stay out
     create = schema["paths"]["/followers"]["post"]
