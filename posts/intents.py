@@ -106,6 +106,8 @@ def settle_stale(target: dict[str, Any], *, older_than: datetime) -> int:
     posts = posts_collection()
     settled = 0
     for name, intent in (target.get(PENDING) or {}).items():
+        if name[:1] not in (CREATE, DELETE):  # another kind's entry (posts.likes' locks)
+            continue
         if not isinstance(intent, dict) or intent.get("at") is None or intent["at"] >= older_than:
             continue
         post_id = UUID(hex=name[1:])

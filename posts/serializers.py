@@ -118,6 +118,17 @@ class PostOut(serializers.Serializer):
     )
     replies_count = serializers.IntegerField(min_value=0)
     shares_count = serializers.IntegerField(min_value=0)
+    likes_count = serializers.IntegerField(min_value=0)
+    mentions = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text="Ids of the users the content mentions (`@username` resolved when written).",
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The content's hashtags, normalised (NFKC, case-folded), without `#`.",
+    )
+    liked = serializers.BooleanField(help_text="Whether the caller likes this post.")
+    bookmarked = serializers.BooleanField(help_text="Whether the caller bookmarked this post.")
     created_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
     edited_at = serializers.DateTimeField(allow_null=True)
 
@@ -136,7 +147,8 @@ def _id(value: Any) -> str | None:
 
 
 def post_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored post document (``_id``...) as API JSON; hot path, so no serializer machinery."""
+    """A stored post document (``_id``...) as API JSON; hot path, so no serializer machinery.
+    The caller's ``liked``/``bookmarked`` are added by ``posts.viewer.posts_out``."""
     return {
         "id": str(row["_id"]),
         "author_id": str(row["author_id"]),
@@ -145,6 +157,9 @@ def post_json(row: Mapping[str, Any]) -> dict[str, Any]:
         "original_post_id": _id(row.get("original_post_id")),
         "replies_count": row.get("replies_count", 0),
         "shares_count": row.get("shares_count", 0),
+        "likes_count": row.get("likes_count", 0),
+        "mentions": [str(user) for user in row.get("mentions") or ()],
+        "tags": list(row.get("tags") or ()),
         "created_at": rfc3339(row["created_at"]),
         "edited_at": rfc3339(row.get("edited_at")),
     }

@@ -30,13 +30,14 @@ from pymongo import ReturnDocument
 
 from hornet.errors import Conflict, Forbidden, InvalidInput
 from hornet.text import is_invisible
-from posts import intents, threads
+from posts import intents, marks, threads
 from posts.authors import author_stats_touch
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
 from posts.selectors import Row, post_find, post_get, post_not_found
 
 _BATCH = 500  # ids per $in when walking a reply subtree
 _MAX_PASSES = 10  # subtree deletes racing new replies; normally 2
+_ID_BATCH = 10_000  # ids of a subtree read in one round trip (the default first batch is 101)
 
 
 def _validate_content(content: str | None, *, is_share: bool) -> str | None:
@@ -181,6 +182,9 @@ def post_delete(*, post_id: UUID, actor_id: UUID) -> int:
     """
     row = _own(post_id, actor_id)
     posts = posts_collection()
+    # Their likes and bookmarks go too: listed now, while the subtree can still be found.
+    under = posts.find(threads.subtree_filter(post_id), {"_id": 1}, batch_size=_ID_BATCH)
+    doomed = [post_id, *(r["_id"] for r in under)]
     target = _counted_target({f: row.get(f) for f in ("parent_post_id", "original_post_id")})
     intent = None
     if target is not None:
@@ -199,7 +203,9 @@ def post_delete(*, post_id: UUID, actor_id: UUID) -> int:
             intent.withdraw()
     if deleted == 0:
         raise post_not_found(post_id)
-    return 1 + _delete_descendants(post_id)
+    removed = 1 + _delete_descendants(post_id)
+    marks.forget_posts(doomed)  # marks on replies that raced in: check_consistency's orphans
+    return removed
 
 
 def delete_subtree(post_id: UUID) -> int:

@@ -7,6 +7,7 @@ from django.urls import URLPattern
 
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
+from posts.engagement_views import EngagementViewSet
 from posts.feed_views import FeedView, FollowingChangedView
 from posts.views import PostViewSet
 
@@ -17,9 +18,12 @@ handler403 = "hornet.views.permission_denied"
 
 POST = "posts/<str:id>"
 POST_ACTIONS = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+LIKE = {"put": "like", "delete": "unlike"}
+BOOKMARK = {"put": "bookmark", "delete": "unbookmark"}
 
 # The shared routes first: /posts/schema and /posts/docs must not be read as post ids; nor
-# must /posts/author/... and /posts/internal/... be read as a post's sub-routes.
+# must /posts/author/..., /posts/internal/..., /posts/liked, /posts/bookmarks... be read as
+# a post's sub-routes.
 urlpatterns: list[URLPattern] = [
     *common_urlpatterns("posts"),
     *dev_urlpatterns(),
@@ -31,7 +35,12 @@ urlpatterns: list[URLPattern] = [
     *both_slashes(
         "posts/author/<str:author_id>", PostViewSet, {"get": "author"}, name="post-author"
     ),
+    *both_slashes("posts/liked", EngagementViewSet, {"get": "liked"}, name="post-liked"),
+    *both_slashes("posts/bookmarks", EngagementViewSet, {"get": "bookmarks"}, name="bookmarks"),
     *both_slashes(POST, PostViewSet, POST_ACTIONS, name="post-detail"),
+    *both_slashes(POST + "/like", EngagementViewSet, LIKE, name="post-like"),
+    *both_slashes(POST + "/likes", EngagementViewSet, {"get": "likes"}, name="post-likes"),
+    *both_slashes(POST + "/bookmark", EngagementViewSet, BOOKMARK, name="post-bookmark"),
     *both_slashes(POST + "/context", PostViewSet, {"get": "context"}, name="post-context"),
     *both_slashes(POST + "/replies", PostViewSet, {"get": "replies"}, name="post-replies"),
 ]

@@ -1,0 +1,146 @@
+"""HTTP for engagement: likes, bookmarks, a tag's timeline, the caller's mentions.
+
+Like and bookmark are ``PUT`` (add) and ``DELETE`` (remove) on the post's sub-resource:
+idempotent by method, so they take no Idempotency-Key; both answer the post as the caller now
+sees it (``liked``, ``bookmarked``, ``likes_count``), the same on a repeat.
+"""
+
+from collections.abc import Callable
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from hornet.authentication import caller
+from hornet.ids import uuid_arg
+from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.timestamps import rfc3339
+from posts import bookmarks, likes, selectors
+from posts.marks import BOOKMARKS, LIKES, Marks
+from posts.openapi import POST_ID, PostsAutoSchema, errors
+from posts.serializers import PostOut
+from posts.viewer import post_out, posts_out
+
+
+def hidden_users(request: Request) -> frozenset[UUID]:
+    """Users whose likes, mentions and tagged posts the caller must not see.
+
+    The one place blocks apply to engagement (issue 16): today nobody is hidden. With blocks,
+    this returns the users the caller blocked, and every list below already leaves them out
+    (likers here; tag and mention timelines by author in posts.tags)."""
+    return frozenset()
+
+
+class LikeOut(serializers.Serializer):
+    """Who liked a post, and when."""
+
+    user_id = serializers.UUIDField()
+    liked_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
+
+
+def _mark(request: Request, id: str, change: Callable[..., bool]) -> Response:
+    post_id = uuid_arg(id, "id")
+    viewer = caller(request).user_id
+    change(post_id=post_id, user_id=viewer)
+    return Response(post_out(selectors.post_get(post_id=post_id), viewer))
+
+
+class EngagementViewSet(viewsets.ViewSet):
+    """Likes and bookmarks of posts."""
+
+    schema = PostsAutoSchema()
+
+    @extend_schema(
+        operation_id="posts_like",
+        summary="Like a post",
+        description="Idempotent: liking again changes nothing (`likes_count` counts each user "
+        "once). Answers the post as the caller now sees it.",
+        parameters=[POST_ID],
+        request=None,
+        responses={200: PostOut, **errors(400, 404, 409, 429)},
+        tags=["likes"],
+    )
+    def like(self, request: Request, id: str) -> Response:
+        return _mark(request, id, likes.like_add)
+
+    @extend_schema(
+        operation_id="posts_unlike",
+        summary="Remove your like",
+        description="Idempotent: unliking a post you do not like changes nothing.",
+        parameters=[POST_ID],
+        request=None,
+        responses={200: PostOut, **errors(400, 404, 409, 429)},
+        tags=["likes"],
+    )
+    def unlike(self, request: Request, id: str) -> Response:
+        return _mark(request, id, likes.like_remove)
+
+    @extend_schema(
+        operation_id="posts_likes",
+        summary="Who liked a post, newest like first",
+        parameters=[POST_ID, *PAGE_PARAMETERS],
+        responses={200: paged(LikeOut, "Likes of the post."), **errors(400, 404)},
+        tags=["likes"],
+    )
+    def likes(self, request: Request, id: str) -> Response:
+        post_id = uuid_arg(id, "id")
+        params = page_params(request)
+        selectors.post_get(post_id=post_id)
+        page = LIKES.post_page(
+            post_id, limit=params.limit, after=params.after, hidden=hidden_users(request)
+        )
+        body = [{"user_id": str(r["u"]), "liked_at": rfc3339(r["t"])} for r in page.items]
+        return page_response(request, body, page.next_cursor)
+
+    @extend_schema(
+        operation_id="posts_liked",
+        summary="The posts you liked, most recently liked first",
+        parameters=PAGE_PARAMETERS,
+        responses={200: paged(PostOut, "Posts the caller likes."), **errors(400)},
+        tags=["likes"],
+    )
+    def liked(self, request: Request) -> Response:
+        return _marked_posts(request, LIKES)
+
+    @extend_schema(
+        operation_id="posts_bookmark",
+        summary="Bookmark a post (private)",
+        description="Idempotent. Bookmarks are seen only by their owner.",
+        parameters=[POST_ID],
+        request=None,
+        responses={200: PostOut, **errors(400, 404, 429)},
+        tags=["bookmarks"],
+    )
+    def bookmark(self, request: Request, id: str) -> Response:
+        return _mark(request, id, bookmarks.bookmark_add)
+
+    @extend_schema(
+        operation_id="posts_unbookmark",
+        summary="Remove your bookmark",
+        description="Idempotent.",
+        parameters=[POST_ID],
+        request=None,
+        responses={200: PostOut, **errors(400, 404, 429)},
+        tags=["bookmarks"],
+    )
+    def unbookmark(self, request: Request, id: str) -> Response:
+        return _mark(request, id, bookmarks.bookmark_remove)
+
+    @extend_schema(
+        operation_id="posts_bookmarks",
+        summary="Your bookmarks, most recently bookmarked first",
+        parameters=PAGE_PARAMETERS,
+        responses={200: paged(PostOut, "The caller's bookmarked posts."), **errors(400)},
+        tags=["bookmarks"],
+    )
+    def bookmarks(self, request: Request) -> Response:
+        return _marked_posts(request, BOOKMARKS)
+
+
+def _marked_posts(request: Request, kind: Marks) -> Response:
+    viewer = caller(request).user_id
+    params = page_params(request)
+    page = kind.posts_page(viewer, limit=params.limit, after=params.after)
+    return page_response(request, posts_out(page.items, viewer), page.next_cursor)
