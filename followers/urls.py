@@ -6,6 +6,7 @@ Every route answers with and without a trailing slash (hornet.urls.both_slashes)
 from django.urls import URLPattern
 
 from followers.views import FollowViewSet, SuggestionViewSet, UserViewSet
+from followers.views.usernames import UsernameViewSet
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
 
@@ -21,6 +22,7 @@ urlpatterns: list[URLPattern] = [
     *dev_urlpatterns(),
     *both_slashes("followers", FollowViewSet, {"post": "create"}, name="follow-create"),
     *both_slashes("followers/suggestions", SuggestionViewSet, {"get": "list"}, name="suggestions"),
+    *both_slashes("followers/users/ids", UsernameViewSet, {"get": "ids"}, name="user-ids"),
     *both_slashes(
         "followers/suggestions/<str:user_id>",
         SuggestionViewSet,

@@ -8,18 +8,22 @@ sees it (``liked``, ``bookmarked``, ``likes_count``), the same on a repeat.
 from collections.abc import Callable
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet.authentication import caller
+from hornet.errors import InvalidInput
 from hornet.ids import uuid_arg
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
 from hornet.timestamps import rfc3339
-from posts import bookmarks, likes, selectors
+from posts import bookmarks, likes, selectors, tags
 from posts.marks import BOOKMARKS, LIKES, Marks
+from posts.mentions import normalise_tag, valid_tag
 from posts.openapi import POST_ID, PostsAutoSchema, errors
+from posts.selectors import Row
 from posts.serializers import PostOut
 from posts.viewer import post_out, posts_out
 
@@ -48,7 +52,7 @@ def _mark(request: Request, id: str, change: Callable[..., bool]) -> Response:
 
 
 class EngagementViewSet(viewsets.ViewSet):
-    """Likes and bookmarks of posts."""
+    """Likes and bookmarks of posts, tag and mention timelines."""
 
     schema = PostsAutoSchema()
 
@@ -138,9 +142,55 @@ class EngagementViewSet(viewsets.ViewSet):
     def bookmarks(self, request: Request) -> Response:
         return _marked_posts(request, BOOKMARKS)
 
+    @extend_schema(
+        operation_id="posts_by_tag",
+        summary="A hashtag's posts, newest first",
+        description="The tag is matched as stored: normalised (NFKC, case folded), so "
+        "`CS101`, `cs101` and their fullwidth forms name the same tag; a leading `#` (sent "
+        "as `%23`) is ignored. Not a possible tag (docs/engagement.md): 400 naming `tag`.",
+        parameters=[
+            OpenApiParameter(
+                "tag", OpenApiTypes.STR, OpenApiParameter.PATH, description="The tag."
+            ),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: paged(PostOut, "Posts with the tag; [] if none."), **errors(400)},
+        tags=["tags"],
+    )
+    def tag(self, request: Request, tag: str) -> Response:
+        name = normalise_tag(tag.removeprefix("#"))
+        if not valid_tag(name):
+            raise InvalidInput.for_field(
+                "tag", "Letters, digits and underscores (not only digits), 1 to 100."
+            )
+        params = page_params(request)
+        hidden = hidden_users(request)
+        page = tags.tag_page(tag=name, limit=params.limit, after=params.after, hidden=hidden)
+        return _posts_page(request, page)
+
+    @extend_schema(
+        operation_id="posts_mentions",
+        summary="Posts mentioning you, newest first",
+        parameters=PAGE_PARAMETERS,
+        responses={200: paged(PostOut, "Posts that mention the caller."), **errors(400)},
+        tags=["tags"],
+    )
+    def mentions(self, request: Request) -> Response:
+        params = page_params(request)
+        page = tags.mentions_page(
+            user_id=caller(request).user_id,
+            limit=params.limit,
+            after=params.after,
+            hidden=hidden_users(request),
+        )
+        return _posts_page(request, page)
+
 
 def _marked_posts(request: Request, kind: Marks) -> Response:
-    viewer = caller(request).user_id
     params = page_params(request)
-    page = kind.posts_page(viewer, limit=params.limit, after=params.after)
-    return page_response(request, posts_out(page.items, viewer), page.next_cursor)
+    page = kind.posts_page(caller(request).user_id, limit=params.limit, after=params.after)
+    return _posts_page(request, page)
+
+
+def _posts_page(request: Request, page: Page[Row]) -> Response:
+    return page_response(request, posts_out(page.items, caller(request).user_id), page.next_cursor)

@@ -123,21 +123,23 @@ class Marks:
     def _page(
         self, owner: dict[str, Any], tie: str, limit: int, after: dict[str, Any] | None
     ) -> Page[Row]:
-        key = TimeKey.parse(after)
-        query = planned({**owner, **after_filter(key, True, time="t", tie=tie)})
+        query, sort = page_query(owner, tie, TimeKey.parse(after))
         rows = list(
-            self.collection().find(
-                query,
-                sort=[("t", DESCENDING), (tie, DESCENDING)],
-                limit=limit + 1,
-                max_time_ms=query_ms(),
-            )
+            self.collection().find(query, sort=sort, limit=limit + 1, max_time_ms=query_ms())
         )
         if len(rows) <= limit:
             return Page(rows, None)
         rows = rows[:limit]
         last = rows[-1]
         return Page(rows, TimeKey(created_at=last["t"], id=last[tie]).payload())
+
+
+def page_query(
+    owner: dict[str, Any], tie: str, key: TimeKey | None
+) -> tuple[dict[str, Any], list[tuple[str, int]]]:
+    """(filter, sort) of a page of marks after ``key`` (also ``manage.py explain_queries``)."""
+    query = planned({**owner, **after_filter(key, True, time="t", tie=tie)})
+    return query, [("t", DESCENDING), (tie, DESCENDING)]
 
 
 def mark_id(post_id: UUID, user_id: UUID) -> str:

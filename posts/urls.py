@@ -37,6 +37,8 @@ urlpatterns: list[URLPattern] = [
     ),
     *both_slashes("posts/liked", EngagementViewSet, {"get": "liked"}, name="post-liked"),
     *both_slashes("posts/bookmarks", EngagementViewSet, {"get": "bookmarks"}, name="bookmarks"),
+    *both_slashes("posts/mentions", EngagementViewSet, {"get": "mentions"}, name="mentions"),
+    *both_slashes("posts/tags/<str:tag>", EngagementViewSet, {"get": "tag"}, name="post-tag"),
     *both_slashes(POST, PostViewSet, POST_ACTIONS, name="post-detail"),
     *both_slashes(POST + "/like", EngagementViewSet, LIKE, name="post-like"),
     *both_slashes(POST + "/likes", EngagementViewSet, {"get": "likes"}, name="post-likes"),

@@ -8,12 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet import idempotency
-from hornet.authentication import caller
+from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut
+from posts.tags import followers_resolver
 from posts.threads import MAX_THREAD_DEPTH
 from posts.viewer import post_out, posts_out
 
@@ -46,6 +47,7 @@ class PostViewSet(viewsets.ViewSet):
         post = services.post_create(
             author_id=caller(request).user_id,
             post_id=idempotency.seed(request),
+            resolve=followers_resolver(forward(request)),
             **_valid(PostCreateIn, request),
         )
         body = post_out(post.to_mongo(), caller(request).user_id)
@@ -73,7 +75,12 @@ class PostViewSet(viewsets.ViewSet):
     def partial_update(self, request: Request, id: str) -> Response:
         post_id = uuid_arg(id, "id")
         content = _valid(PostEditIn, request)["content"]
-        row = services.post_edit(post_id=post_id, actor_id=caller(request).user_id, content=content)
+        row = services.post_edit(
+            post_id=post_id,
+            actor_id=caller(request).user_id,
+            content=content,
+            resolve=followers_resolver(forward(request)),
+        )
         return Response(post_out(row, caller(request).user_id))
 
     @extend_schema(

@@ -22,6 +22,7 @@ def test_ensure_schema_is_idempotent_and_names_every_rule():
     assert "constraint_unique_User_user_id: UNIQUENESS NODE User.user_id" in text
     assert "constraint_unique_FOLLOWS_id: RELATIONSHIP_UNIQUENESS RELATIONSHIP FOLLOWS.id" in text
     assert "index_User_followers_count: RANGE INDEX NODE User.followers_count" in text
+    assert "index_User_username: RANGE INDEX NODE User.username" in text
     follows_index = "RANGE INDEX RELATIONSHIP FOLLOWS.{}_id,created_at,id"
     assert "index_FOLLOWS_receiver_page: " + follows_index.format("receiver") in text
     assert "index_FOLLOWS_sender_page: " + follows_index.format("sender") in text
@@ -81,6 +82,7 @@ def test_schema_route_documents_every_operation(api):
         "user_followers", "user_following", "user_following_ids", "user_follower_ids",
         "user_followers_count",
         "user_following_count", "user_mutual", "suggestions_list", "suggestion_dismiss",
+        "users_ids_by_username",
     }  # fmt: skip
     assert not [p for p in schema["paths"] if p.endswith("/")]  # slash twins stay out
     create = schema["paths"]["/followers"]["post"]

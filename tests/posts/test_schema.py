@@ -12,6 +12,7 @@ from pymongo.errors import NetworkTimeout
 from posts import db
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
+from posts.marks import BOOKMARKS, LIKES
 from posts.serializers import PostOut, post_json
 from posts.viewer import post_out
 from tests.helpers import assert_error_codes_documented
@@ -65,6 +66,12 @@ def test_ensure_schema_is_idempotent_and_creates_the_indexes():
     assert indexes["author_timeline"]["key"] == [("author_id", 1), ("created_at", -1), ("_id", -1)]
     assert keys["replies_by_time"] == ["parent_post_id", "created_at", "_id"]
     assert keys["shares_by_original"] == ["original_post_id"]
+    assert keys["tag_timeline"] == ["tags", "created_at", "_id"]
+    assert keys["mention_timeline"] == ["mentions", "created_at", "_id"]
+    likes = LIKES.collection().index_information()
+    assert likes["likes_by_post"]["key"] == [("p", 1), ("t", -1), ("u", -1)]
+    assert likes["likes_by_user"]["key"] == [("u", 1), ("t", -1), ("p", -1)]
+    assert set(BOOKMARKS.collection().index_information()) >= {"bookmarks_by_user"}
 
 
 def test_explain_queries_reports_each_query_and_the_timeline_uses_an_index_on_mongodb():
@@ -76,6 +83,7 @@ def test_explain_queries_reports_each_query_and_the_timeline_uses_an_index_on_mo
     assert {"timeline/feed first window", "timeline/feed next page", "replies next page"} <= set(
         report
     )
+    assert {"tag timeline next page", "likes of a post", "viewer flags of a page"} <= set(report)
     if "FerretDB" in server:
         # FerretDB's SQLite backend pushes down only {_id: <string or ObjectId>}: every
         # query here is a full scan there, whatever the indexes (see explain_queries).
