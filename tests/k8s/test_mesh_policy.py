@@ -24,6 +24,7 @@ USER = str(uuid.uuid4())
 INTERNAL = f"/followers/user/{USER}/following/ids"  # posts -> followers (the feed)
 POSTS_INTERNAL = "/posts/internal/following-changed"  # followers -> posts (cache drop)
 FOLLOWER_IDS = f"/followers/user/{USER}/followers/ids"  # fan-out worker -> followers
+USER_IDS = "/followers/users/ids"  # posts -> followers (@mentions)
 
 # Requests a client can send through the gateway, per service (path -> owning service).
 PUBLIC_PATHS = {
@@ -110,7 +111,10 @@ def test_internal_route_only_for_the_posts_service_account(overlay: Manifests) -
     policies = _policies(overlay)
     assert allowed(policies, labels, Request("GET", INTERNAL, posts, TOKEN))
     assert allowed(policies, labels, Request("GET", INTERNAL + "/", posts, TOKEN))
+    assert allowed(policies, labels, Request("GET", USER_IDS, posts, TOKEN))
     refused = [
+        Request("GET", USER_IDS, GATEWAY, TOKEN),
+        Request("GET", USER_IDS, followers, TOKEN),
         Request("GET", INTERNAL, GATEWAY, TOKEN),  # from outside, even with a token
         Request("GET", INTERNAL, posts, None),  # posts without the caller's token
         Request("GET", INTERNAL, followers, TOKEN),  # any other workload
@@ -160,7 +164,8 @@ def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -
 
 
 @pytest.mark.parametrize(
-    "path", [INTERNAL, INTERNAL + "/", FOLLOWER_IDS, POSTS_INTERNAL, "/posts/internal"]
+    "path",
+    [INTERNAL, INTERNAL + "/", FOLLOWER_IDS, USER_IDS, POSTS_INTERNAL, "/posts/internal"],
 )
 def test_internal_routes_are_not_routed_publicly(overlay: Manifests, path: str) -> None:
     for method in METHODS:
