@@ -6,6 +6,7 @@ sees it (``liked``, ``bookmarked``, ``likes_count``), the same on a repeat.
 """
 
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet.authentication import caller
-from hornet.errors import InvalidInput
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
 from hornet.timestamps import rfc3339
@@ -51,32 +51,41 @@ def _mark(request: Request, id: str, change: Callable[..., bool]) -> Response:
     return Response(post_out(selectors.post_get(post_id=post_id), viewer))
 
 
+def _mark_schema(operation_id: str, summary: str, description: str, tag: str) -> Any:
+    """The schema of a like or bookmark change: no body, the post back. Likes may answer 409:
+    a concurrent like or unlike of the same post by the same caller outlasted the wait
+    (posts.likes)."""
+    statuses = (400, 404, 409, 429) if tag == "likes" else (400, 404, 429)
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=description + " Answers the post as the caller now sees it.",
+        parameters=[POST_ID],
+        request=None,
+        responses={200: PostOut, **errors(*statuses)},
+        tags=[tag],
+    )
+
+
 class EngagementViewSet(viewsets.ViewSet):
     """Likes and bookmarks of posts, tag and mention timelines."""
 
     schema = PostsAutoSchema()
 
-    @extend_schema(
-        operation_id="posts_like",
-        summary="Like a post",
-        description="Idempotent: liking again changes nothing (`likes_count` counts each user "
-        "once). Answers the post as the caller now sees it.",
-        parameters=[POST_ID],
-        request=None,
-        responses={200: PostOut, **errors(400, 404, 409, 429)},
-        tags=["likes"],
+    @_mark_schema(
+        "posts_like",
+        "Like a post",
+        "Idempotent: liking again changes nothing (`likes_count` counts each user once).",
+        "likes",
     )
     def like(self, request: Request, id: str) -> Response:
         return _mark(request, id, likes.like_add)
 
-    @extend_schema(
-        operation_id="posts_unlike",
-        summary="Remove your like",
-        description="Idempotent: unliking a post you do not like changes nothing.",
-        parameters=[POST_ID],
-        request=None,
-        responses={200: PostOut, **errors(400, 404, 409, 429)},
-        tags=["likes"],
+    @_mark_schema(
+        "posts_unlike",
+        "Remove your like",
+        "Idempotent: unliking a post you do not like changes nothing.",
+        "likes",
     )
     def unlike(self, request: Request, id: str) -> Response:
         return _mark(request, id, likes.like_remove)
@@ -108,27 +117,16 @@ class EngagementViewSet(viewsets.ViewSet):
     def liked(self, request: Request) -> Response:
         return _marked_posts(request, LIKES)
 
-    @extend_schema(
-        operation_id="posts_bookmark",
-        summary="Bookmark a post (private)",
-        description="Idempotent. Bookmarks are seen only by their owner.",
-        parameters=[POST_ID],
-        request=None,
-        responses={200: PostOut, **errors(400, 404, 429)},
-        tags=["bookmarks"],
+    @_mark_schema(
+        "posts_bookmark",
+        "Bookmark a post (private)",
+        "Idempotent. Bookmarks are seen only by their owner.",
+        "bookmarks",
     )
     def bookmark(self, request: Request, id: str) -> Response:
         return _mark(request, id, bookmarks.bookmark_add)
 
-    @extend_schema(
-        operation_id="posts_unbookmark",
-        summary="Remove your bookmark",
-        description="Idempotent.",
-        parameters=[POST_ID],
-        request=None,
-        responses={200: PostOut, **errors(400, 404, 429)},
-        tags=["bookmarks"],
-    )
+    @_mark_schema("posts_unbookmark", "Remove your bookmark", "Idempotent.", "bookmarks")
     def unbookmark(self, request: Request, id: str) -> Response:
         return _mark(request, id, bookmarks.bookmark_remove)
 
@@ -147,7 +145,8 @@ class EngagementViewSet(viewsets.ViewSet):
         summary="A hashtag's posts, newest first",
         description="The tag is matched as stored: normalised (NFKC, case folded), so "
         "`CS101`, `cs101` and their fullwidth forms name the same tag; a leading `#` (sent "
-        "as `%23`) is ignored. Not a possible tag (docs/engagement.md): 400 naming `tag`.",
+        "as `%23`) is ignored. A string no post can carry as a tag (docs/engagement.md) has "
+        "no posts: `[]`.",
         parameters=[
             OpenApiParameter(
                 "tag", OpenApiTypes.STR, OpenApiParameter.PATH, description="The tag."
@@ -159,11 +158,9 @@ class EngagementViewSet(viewsets.ViewSet):
     )
     def tag(self, request: Request, tag: str) -> Response:
         name = normalise_tag(tag.removeprefix("#"))
-        if not valid_tag(name):
-            raise InvalidInput.for_field(
-                "tag", "Letters, digits and underscores (not only digits), 1 to 100."
-            )
         params = page_params(request)
+        if not valid_tag(name):  # not a tag the parser stores: no post has it
+            return page_response(request, [], None)
         hidden = hidden_users(request)
         page = tags.tag_page(tag=name, limit=params.limit, after=params.after, hidden=hidden)
         return _posts_page(request, page)

@@ -16,7 +16,7 @@ def _usernames(request: Request) -> list[str]:
     names = request.query_params.getlist("username")
     if not 1 <= len(names) <= MAX_USERNAMES:
         raise InvalidInput.for_field("username", f"Give 1 to {MAX_USERNAMES} usernames.")
-    if any(not 1 <= len(name) <= USERNAME_MAX_LENGTH or "\x00" in name for name in names):
+    if any(not 1 <= len(name) <= USERNAME_MAX_LENGTH for name in names):
         raise InvalidInput.for_field(
             "username", f"Each username has 1 to {USERNAME_MAX_LENGTH} characters."
         )
@@ -32,7 +32,12 @@ class UsernameViewSet(GraphViewSet):
         parameters=[
             OpenApiParameter(
                 "username",
-                {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 100}},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "minLength": 1, "maxLength": USERNAME_MAX_LENGTH},
+                    "minItems": 1,
+                    "maxItems": MAX_USERNAMES,
+                },
                 OpenApiParameter.QUERY,
                 required=True,
                 explode=True,
