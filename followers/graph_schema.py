@@ -28,6 +28,8 @@ STATEMENTS: list[LiteralString] = [
     "CREATE CONSTRAINT constraint_unique_FOLLOWS_id IF NOT EXISTS "
     "FOR ()-[r:FOLLOWS]-() REQUIRE r.id IS UNIQUE",
     "CREATE INDEX index_User_followers_count IF NOT EXISTS FOR (u:User) ON (u.followers_count)",
+    # @mentions resolved by username (followers.selectors.usernames).
+    "CREATE INDEX index_User_username IF NOT EXISTS FOR (u:User) ON (u.username)",
     # A user's followers / followings in list order (followers.selectors.lists).
     "CREATE RANGE INDEX index_FOLLOWS_receiver_page IF NOT EXISTS "
     "FOR ()-[r:FOLLOWS]-() ON (r.receiver_id, r.created_at, r.id)",

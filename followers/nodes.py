@@ -70,7 +70,7 @@ class User(StructuredNode):
     """A Keycloak user as the graph knows them: ``user_id`` is the token's ``sub``."""
 
     user_id = StringProperty(unique_index=True, required=True)
-    username = StringProperty()
+    username = StringProperty(index=True)  # @mentions (followers.selectors.usernames)
     # Denormalised in-degree, kept in the same transaction as every FOLLOWS change. Only the
     # cold-start suggestions read it (through its range index: "most followed" without a
     # label scan); counts shown to clients come from the node's degree, which is exact.

@@ -15,6 +15,7 @@ from followers.views import (
     SuggestionViewSet,
     UserViewSet,
 )
+from followers.views.usernames import UsernameViewSet
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
 
@@ -37,6 +38,13 @@ urlpatterns: list[URLPattern] = [
         {"get": "list"},
         name="suggestions",
         title="Suggestions",
+    ),
+    *both_slashes(
+        "followers/users/ids",
+        UsernameViewSet,
+        {"get": "ids"},
+        name="user-ids",
+        title="User ids by username (internal)",
     ),
     *both_slashes(
         "followers/suggestions/<str:user_id>",

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -126,6 +126,7 @@ def link_url(path: str, query: str) -> str:
     Never built from the request's ``Host``: a client (or anything between it and us) chooses
     that header, and echoing it would hand out links to any host (issue 13 item 9).
     """
+    path = quote(path, safe="/:@!$&'()*+,;=~")  # a Unicode tag in the path: header is ASCII
     target = f"{path}?{query}" if query else path
     base = settings.HORNET_PUBLIC_BASE_URL
     return base + target if base else target

@@ -1,5 +1,6 @@
-"""The posts service's client for the followers service: the ids a user follows (the feed)
-and the ids of a user's followers (the fan-out worker, posts.fanout).
+"""The posts service's client for the followers service: the ids a user follows (the feed),
+the ids of a user's followers (the fan-out worker, posts.fanout) and the ids of mentioned
+usernames (posts.tags).
 
 - one pooled httpx client per process (built on first use, after gunicorn forks);
 - short connect/read timeouts; a bounded retry (tenacity) only for these idempotent GETs and
@@ -95,6 +96,16 @@ class FollowersClient:
         page_size = settings.FEED_FANOUT_PAGE
         return self._call(self._ids_page, path, page_size, cursor, forward.headers)
 
+    def user_ids(self, forward: Forward, usernames: list[str]) -> dict[str, uuid.UUID]:
+        """The ids of the usernames the followers service knows (up to 50, one call), for
+        ``@mentions``; the caller's headers forwarded. Raises FollowersUnavailable."""
+        return self._call(self._user_ids, usernames, forward.headers)  # type: ignore[no-any-return]
+
+    def _user_ids(self, usernames: list[str], headers: Mapping[str, str]) -> dict[str, uuid.UUID]:
+        response = self._get("/followers/users/ids", {"username": usernames}, headers)
+        self._check(response)
+        return {str(name): uuid.UUID(value) for name, value in response.json().items()}
+
     def _call(self, fn: Any, *args: Any) -> Any:
         try:
             return self.breaker.call(fn, *args)
@@ -112,6 +123,15 @@ class FollowersClient:
         if cursor is not None:
             params["cursor"] = cursor
         response = self._get(path, params, headers)
+        self._check(response)
+        ids = [uuid.UUID(value) for value in response.json()]
+        next_url = response.links.get("next", {}).get("url")
+        next_cursor = httpx.URL(next_url).params.get("cursor") if next_url else None
+        total = response.headers.get("X-Total-Count")
+        return IdsPage(ids, next_cursor or None, int(total) if total is not None else None)
+
+    @staticmethod
+    def _check(response: httpx.Response) -> None:
         if response.status_code >= 500:
             raise _ServerError(response.status_code)
         if response.status_code != 200:
@@ -119,11 +139,6 @@ class FollowersClient:
                 f"The followers service answered {response.status_code}.",
                 code=ErrorCode.FOLLOWERS_REFUSED,
             )
-        ids = [uuid.UUID(value) for value in response.json()]
-        next_url = response.links.get("next", {}).get("url")
-        next_cursor = httpx.URL(next_url).params.get("cursor") if next_url else None
-        total = response.headers.get("X-Total-Count")
-        return IdsPage(ids, next_cursor or None, int(total) if total is not None else None)
 
     @retry(
         retry=retry_if_exception_type((httpx.ConnectError, httpx.ConnectTimeout)),
@@ -132,7 +147,7 @@ class FollowersClient:
         reraise=True,
     )
     def _get(
-        self, path: str, params: Mapping[str, str | int], headers: Mapping[str, str]
+        self, path: str, params: Mapping[str, Any], headers: Mapping[str, str]
     ) -> httpx.Response:
         return self._http.get(path, params=params, headers=headers)  # raw bytes kept
 

@@ -17,6 +17,11 @@ replies whose parent is gone (orphans), and with ``repair``:
    post written by an older version during a rolling update, or by hand); such posts would be
    missing from their timelines and feeds.
 
+Likes count the same way: ``likes_count`` is compared with the ``likes`` documents of the post,
+stale like locks are settled (posts.likes.settle_lock) and drift recounted as above; likes and
+bookmarks whose post is gone (a reply liked while its thread was deleted) are orphans too,
+deleted by ``repair``.
+
 Cost: one pass over the collection plus two grouping aggregations; a maintenance job, not a
 request path.
 """
@@ -27,9 +32,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from posts import intents, threads
+from posts import intents, likes, threads
 from posts.authors import Spans, stored_stats
 from posts.documents import PENDING, posts_collection
+from posts.marks import KINDS, LIKES, Marks
 from posts.services import delete_subtree
 
 COUNTERS = (("replies_count", "parent_post_id"), ("shares_count", "original_post_id"))
@@ -57,10 +63,18 @@ class Report:
     paths_backfilled: int = 0
     uncovered_authors: list[UUID] = field(default_factory=list)  # posts outside their stats
     stats_widened: int = 0
+    orphan_marks: int = 0  # likes and bookmarks of deleted posts
+    orphan_marks_deleted: int = 0
 
     @property
     def clean(self) -> bool:
-        return not (self.drift or self.orphans or self.stale_intents or self.uncovered_authors)
+        return not (
+            self.drift
+            or self.orphans
+            or self.stale_intents
+            or self.uncovered_authors
+            or self.orphan_marks
+        )
 
 
 def _real_counts(reference: str) -> Counter[UUID]:
@@ -69,6 +83,11 @@ def _real_counts(reference: str) -> Counter[UUID]:
         {"$group": {"_id": f"${reference}", "n": {"$sum": 1}}},
     ]
     return Counter({row["_id"]: row["n"] for row in posts_collection().aggregate(pipeline)})
+
+
+def _marks_by_post(kind: Marks) -> Counter[UUID]:
+    pipeline: list[dict[str, Any]] = [{"$group": {"_id": "$p", "n": {"$sum": 1}}}]
+    return Counter({row["_id"]: row["n"] for row in kind.collection().aggregate(pipeline)})
 
 
 def _stale_intents(doc: dict[str, Any], older_than: datetime) -> int:
@@ -84,9 +103,12 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
     report = Report()
     older_than = datetime.now(UTC) - timedelta(seconds=stale_seconds)
     real = {counter: _real_counts(ref) for counter, ref in COUNTERS}
+    marked = {kind: _marks_by_post(kind) for kind in KINDS}
+    real[likes.COUNTER] = marked[LIKES]
     projection = {
         "replies_count": 1,
         "shares_count": 1,
+        likes.COUNTER: 1,
         "parent_post_id": 1,
         "author_id": 1,
         "created_at": 1,
@@ -106,12 +128,15 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
         report.stale_intents += stale
         if stale and repair:
             report.settled += intents.settle_stale(doc, older_than=older_than)
+            report.settled += likes.settle_stale_locks(doc, older_than=older_than)
             doc = posts.find_one({"_id": doc["_id"]}, projection) or doc
-        for counter, _ in COUNTERS:
+        for counter in real:
             stored, actual = int(doc.get(counter) or 0), real[counter].get(doc["_id"], 0)
             if stored != actual and not doc.get(PENDING):
                 report.drift.append(Drift(doc["_id"], counter, stored, actual))
     report.orphans = [reply for reply, parent in replies if parent not in ids]
+    gone = {kind: [p for p in marked[kind] if p not in ids] for kind in KINDS}
+    report.orphan_marks = sum(marked[kind][p] for kind in KINDS for p in gone[kind])
     report.pathless = threads.count_pathless()
     report.uncovered_authors = spans.uncovered(stored_stats())
     if repair:
@@ -122,14 +147,19 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
             report.recounted += _recount(drift)
         for orphan in report.orphans:
             report.orphans_deleted += _delete_orphan(orphan)
+        report.orphan_marks_deleted = sum(
+            kind.delete_for_posts([p for p in gone[kind] if not _exists(p)]) for kind in KINDS
+        )
     return report
 
 
 def _recount(drift: Drift) -> int:
     """Compare-and-set the counter to a fresh count; 0 if anything moved meanwhile."""
-    reference = dict(COUNTERS)[drift.counter]
     posts = posts_collection()
-    actual = posts.count_documents({reference: drift.post_id})
+    if drift.counter == likes.COUNTER:
+        actual = LIKES.collection().count_documents({"p": drift.post_id})
+    else:
+        actual = posts.count_documents({dict(COUNTERS)[drift.counter]: drift.post_id})
     query = {"_id": drift.post_id, drift.counter: drift.stored, **_NO_INTENT}
     return posts.update_one(query, {"$set": {drift.counter: actual}}).matched_count
 
@@ -140,3 +170,7 @@ def _delete_orphan(post_id: UUID) -> int:
     if row is None or posts.count_documents({"_id": row["parent_post_id"]}, limit=1):
         return 0  # gone already, or its parent exists after all
     return delete_subtree(post_id)
+
+
+def _exists(post_id: UUID) -> bool:
+    return posts_collection().count_documents({"_id": post_id}, limit=1) == 1

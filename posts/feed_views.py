@@ -10,7 +10,8 @@ from hornet.authentication import caller, forward
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed
 from posts.openapi import errors
-from posts.serializers import FollowingChangedIn, PostOut, post_json
+from posts.serializers import FollowingChangedIn, PostOut
+from posts.viewer import posts_out
 
 DEGRADED_HEADER = "X-Feed-Degraded"
 
@@ -31,7 +32,7 @@ class FeedView(APIView):
         params = page_params(request)
         result = feed.feed_page(forward=forward(request), limit=params.limit, after=params.after)
         headers = {DEGRADED_HEADER: "true"} if result.degraded else None
-        items = [post_json(row) for row in result.page.items]
+        items = posts_out(result.page.items, caller(request).user_id)
         return page_response(request, items, result.page.next_cursor, headers=headers)
 
 

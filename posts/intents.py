@@ -89,10 +89,16 @@ def close_creation(*, target_id: UUID, post_id: UUID) -> bool:
 
 
 def close_deletion(*, target_id: UUID, post_id: UUID, counter: str) -> None:
-    """Deletion step 3, by the one deleter that removed the post: count it and close, at once."""
+    """Deletion step 3, by the one deleter that removed the post: count it and close, at once.
+
+    Counted whether or not the intent is still there: a losing deleter that had taken the
+    intent over may have withdrawn it (its token) between our delete and this close, and the
+    one deleter that removed the post must count it all the same
+    (tests/reliability/posts/test_concurrency.py,
+    ``test_replies_and_deletes_of_one_reply_race_cleanly``)."""
     key = _key(DELETE, post_id)
     posts = posts_collection()
-    query = {"_id": target_id, key: {"$exists": True}, counter: {"$gt": 0}}
+    query = {"_id": target_id, counter: {"$gt": 0}}
     if not posts.update_one(query, {"$inc": {counter: -1}, "$unset": {key: ""}}).matched_count:
         posts.update_one({"_id": target_id}, {"$unset": {key: ""}})  # already 0 (drift)
 
@@ -106,6 +112,8 @@ def settle_stale(target: dict[str, Any], *, older_than: datetime) -> int:
     posts = posts_collection()
     settled = 0
     for name, intent in (target.get(PENDING) or {}).items():
+        if name[:1] not in (CREATE, DELETE):  # another kind's entry (posts.likes' locks)
+            continue
         if not isinstance(intent, dict) or intent.get("at") is None or intent["at"] >= older_than:
             continue
         post_id = UUID(hex=name[1:])

@@ -43,14 +43,17 @@ class TimeKey(CursorKey):
         return cls(EPOCH + millis * _MS, UUID(hex=raw_id))
 
 
-def after_filter(key: TimeKey | None, descending: bool) -> dict[str, Any]:
-    """Strictly after the cursor's item in list order (nothing when there is no cursor)."""
+def after_filter(
+    key: TimeKey | None, descending: bool, *, time: str = "created_at", tie: str = "_id"
+) -> dict[str, Any]:
+    """Strictly after the cursor's item in list order (nothing when there is no cursor).
+    ``time`` and ``tie`` name the key's fields in lists of other documents (posts.marks)."""
     if key is None:
         return {}
     strict, loose = ("$lt", "$lte") if descending else ("$gt", "$gte")
     return {
-        "created_at": {loose: key.created_at},
-        "$or": [{"created_at": {strict: key.created_at}}, {"_id": {strict: key.id}}],
+        time: {loose: key.created_at},
+        "$or": [{time: {strict: key.created_at}}, {tie: {strict: key.id}}],
     }
 
 

@@ -42,11 +42,16 @@ POST_ID, REPLY_ID = "5e1f7a2c-8d3b-4c6e-9f10-2a4b6c8d0e12", "7c3d9e1f-2a4b-4c6d-
 POST_EXAMPLE = {
     "id": POST_ID,
     "author_id": ALICE,
-    "content": "Exam week: the library stays open until midnight.",
+    "content": "Exam week: the library stays open until midnight. #exams",
     "parent_post_id": None,
     "original_post_id": None,
     "replies_count": 1,
     "shares_count": 0,
+    "likes_count": 3,
+    "mentions": [],
+    "tags": ["exams"],
+    "liked": True,
+    "bookmarked": False,
     "created_at": "2026-11-30T09:15:00.123Z",
     "edited_at": None,
 }
@@ -54,9 +59,13 @@ REPLY_EXAMPLE = {
     **POST_EXAMPLE,
     "id": REPLY_ID,
     "author_id": BOB,
-    "content": "Thanks! See you on the third floor.",
+    "content": "Thanks @alice! See you on the third floor.",
     "parent_post_id": POST_ID,
     "replies_count": 0,
+    "likes_count": 0,
+    "mentions": [ALICE],
+    "tags": [],
+    "liked": False,
     "created_at": "2026-11-30T09:20:41.007Z",
 }
 
@@ -169,6 +178,17 @@ class PostOut(serializers.Serializer):
     )
     replies_count = serializers.IntegerField(min_value=0)
     shares_count = serializers.IntegerField(min_value=0)
+    likes_count = serializers.IntegerField(min_value=0)
+    mentions = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text="Ids of the users the content mentions (`@username` resolved when written).",
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The content's hashtags, normalised (NFKC, case-folded), without `#`.",
+    )
+    liked = serializers.BooleanField(help_text="Whether the caller likes this post.")
+    bookmarked = serializers.BooleanField(help_text="Whether the caller bookmarked this post.")
     created_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
     edited_at = serializers.DateTimeField(allow_null=True)
 
@@ -195,7 +215,8 @@ def _id(value: Any) -> str | None:
 
 
 def post_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored post document (``_id``...) as API JSON; hot path, so no serializer machinery."""
+    """A stored post document (``_id``...) as API JSON; hot path, so no serializer machinery.
+    The caller's ``liked``/``bookmarked`` are added by ``posts.viewer.posts_out``."""
     return {
         "id": str(row["_id"]),
         "author_id": str(row["author_id"]),
@@ -204,6 +225,9 @@ def post_json(row: Mapping[str, Any]) -> dict[str, Any]:
         "original_post_id": _id(row.get("original_post_id")),
         "replies_count": row.get("replies_count", 0),
         "shares_count": row.get("shares_count", 0),
+        "likes_count": row.get("likes_count", 0),
+        "mentions": [str(user) for user in row.get("mentions") or ()],
+        "tags": list(row.get("tags") or ()),
         "created_at": rfc3339(row["created_at"]),
         "edited_at": rfc3339(row.get("edited_at")),
     }

@@ -30,13 +30,15 @@ from pymongo import ReturnDocument
 
 from hornet.errors import Conflict, Forbidden, InvalidInput
 from hornet.text import is_invisible
-from posts import intents, threads
+from posts import intents, marks, threads
 from posts.authors import author_stats_touch
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
 from posts.selectors import Row, post_find, post_get, post_not_found
+from posts.tags import Resolver, engagement_fields, no_resolution, stored_change
 
 _BATCH = 500  # ids per $in when walking a reply subtree
 _MAX_PASSES = 10  # subtree deletes racing new replies; normally 2
+_ID_BATCH = 10_000  # ids of a subtree read in one round trip (the default first batch is 101)
 
 
 def _validate_content(content: str | None, *, is_share: bool) -> str | None:
@@ -59,13 +61,15 @@ def post_create(
     parent_post_id: UUID | None = None,
     original_post_id: UUID | None = None,
     post_id: UUID | None = None,
+    resolve: Resolver = no_resolution,
 ) -> Post:
     """Create a post, a reply (``parent_post_id``) or a share (``original_post_id``).
 
     Raises InvalidInput for bad content or both references at once, and NotFound (naming the
     field) when the referenced post does not exist. With ``post_id`` (an idempotent retry may
     pass the same one again) an existing post of that id by this author is finished and
-    returned instead of created twice.
+    returned instead of created twice. ``resolve`` turns the content's ``@usernames`` into
+    user ids (posts.tags); the content's tags need nothing.
     """
     if parent_post_id is not None and original_post_id is not None:
         raise InvalidInput(
@@ -90,6 +94,8 @@ def post_create(
         earlier = post_find(post_id=post_id)
         if earlier is not None:
             return _resumed(post, earlier)
+    for name, value in engagement_fields(text, resolve).items():
+        setattr(post, name, value or None)  # empty lists are not stored
     if parent_post_id is not None:
         parent = post_find(post_id=parent_post_id)
         if parent is None:
@@ -151,17 +157,21 @@ def _own(post_id: UUID, actor_id: UUID) -> Row:
     return row
 
 
-def post_edit(*, post_id: UUID, actor_id: UUID, content: str | None) -> Row:
-    """Replace the content of the actor's own post and stamp ``edited_at``.
+def post_edit(
+    *, post_id: UUID, actor_id: UUID, content: str | None, resolve: Resolver = no_resolution
+) -> Row:
+    """Replace the content of the actor's own post and stamp ``edited_at``; its mentions and
+    tags are parsed again from the new content (``resolve`` as in post_create).
 
     Content rules are those of creation: required on posts and replies, optional on shares.
     Returns the updated document. Shares of the post keep pointing at it.
     """
     row = _own(post_id, actor_id)
     text = _validate_content(content, is_share=row.get("original_post_id") is not None)
-    change: dict[str, dict[str, object]] = {"$set": {"edited_at": now_ms()}}
+    change = stored_change(engagement_fields(text, resolve))
+    change.setdefault("$set", {})["edited_at"] = now_ms()
     if text is None:
-        change["$unset"] = {"content": ""}
+        change.setdefault("$unset", {})["content"] = ""
     else:
         change["$set"]["content"] = text
     updated: Row | None = posts_collection().find_one_and_update(
@@ -181,6 +191,9 @@ def post_delete(*, post_id: UUID, actor_id: UUID) -> int:
     """
     row = _own(post_id, actor_id)
     posts = posts_collection()
+    # Their likes and bookmarks go too: listed now, while the subtree can still be found.
+    under = posts.find(threads.subtree_filter(post_id), {"_id": 1}, batch_size=_ID_BATCH)
+    doomed = [post_id, *(r["_id"] for r in under)]
     target = _counted_target({f: row.get(f) for f in ("parent_post_id", "original_post_id")})
     intent = None
     if target is not None:
@@ -199,7 +212,9 @@ def post_delete(*, post_id: UUID, actor_id: UUID) -> int:
             intent.withdraw()
     if deleted == 0:
         raise post_not_found(post_id)
-    return 1 + _delete_descendants(post_id)
+    removed = 1 + _delete_descendants(post_id)
+    marks.forget_posts(doomed)  # marks on replies that raced in: check_consistency's orphans
+    return removed
 
 
 def delete_subtree(post_id: UUID) -> int:

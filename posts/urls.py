@@ -7,6 +7,7 @@ from django.urls import URLPattern
 
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
+from posts.engagement_views import EngagementViewSet
 from posts.feed_views import FeedView, FollowingChangedView
 from posts.views import PostViewSet
 
@@ -17,9 +18,12 @@ handler403 = "hornet.views.permission_denied"
 
 POST = "posts/<str:id>"
 POST_ACTIONS = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+LIKE = {"put": "like", "delete": "unlike"}
+BOOKMARK = {"put": "bookmark", "delete": "unbookmark"}
 
 # The shared routes first: /posts/schema and /posts/docs must not be read as post ids; nor
-# must /posts/author/... and /posts/internal/... be read as a post's sub-routes.
+# must /posts/author/..., /posts/internal/..., /posts/liked, /posts/bookmarks... be read as
+# a post's sub-routes.
 urlpatterns: list[URLPattern] = [
     *common_urlpatterns("posts"),
     *dev_urlpatterns(),
@@ -35,7 +39,34 @@ urlpatterns: list[URLPattern] = [
         name="post-author",
         title="Author timeline",
     ),
+    *both_slashes(
+        "posts/liked", EngagementViewSet, {"get": "liked"}, name="post-liked", title="Liked posts"
+    ),
+    *both_slashes(
+        "posts/bookmarks",
+        EngagementViewSet,
+        {"get": "bookmarks"},
+        name="bookmarks",
+        title="Bookmarks",
+    ),
+    *both_slashes(
+        "posts/mentions",
+        EngagementViewSet,
+        {"get": "mentions"},
+        name="mentions",
+        title="Mentions of me",
+    ),
+    *both_slashes(
+        "posts/tags/<str:tag>", EngagementViewSet, {"get": "tag"}, name="post-tag", title="Tag"
+    ),
     *both_slashes(POST, PostViewSet, POST_ACTIONS, name="post-detail", title="Post"),
+    *both_slashes(POST + "/like", EngagementViewSet, LIKE, name="post-like", title="Like"),
+    *both_slashes(
+        POST + "/likes", EngagementViewSet, {"get": "likes"}, name="post-likes", title="Likes"
+    ),
+    *both_slashes(
+        POST + "/bookmark", EngagementViewSet, BOOKMARK, name="post-bookmark", title="Bookmark"
+    ),
     *both_slashes(
         POST + "/context",
         PostViewSet,

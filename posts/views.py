@@ -8,13 +8,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hornet import idempotency
-from hornet.authentication import caller
+from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
-from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut, post_json
+from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut
+from posts.tags import followers_resolver
 from posts.threads import MAX_THREAD_DEPTH
+from posts.viewer import post_out, posts_out
 
 
 def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -45,9 +47,10 @@ class PostViewSet(viewsets.ViewSet):
         post = services.post_create(
             author_id=caller(request).user_id,
             post_id=idempotency.seed(request),
+            resolve=followers_resolver(forward(request)),
             **_valid(PostCreateIn, request),
         )
-        body = post_json(post.to_mongo())
+        body = post_out(post.to_mongo(), caller(request).user_id)
         return Response(body, status.HTTP_201_CREATED, headers={"Location": f"/posts/{post.id}"})
 
     @extend_schema(
@@ -58,7 +61,8 @@ class PostViewSet(viewsets.ViewSet):
         responses={200: PostOut, **errors(400, 404)},
     )
     def retrieve(self, request: Request, id: str) -> Response:
-        return Response(post_json(selectors.post_get(post_id=uuid_arg(id, "id"))))
+        row = selectors.post_get(post_id=uuid_arg(id, "id"))
+        return Response(post_out(row, caller(request).user_id))
 
     @extend_schema(
         operation_id="posts_edit",
@@ -71,8 +75,13 @@ class PostViewSet(viewsets.ViewSet):
     def partial_update(self, request: Request, id: str) -> Response:
         post_id = uuid_arg(id, "id")
         content = _valid(PostEditIn, request)["content"]
-        row = services.post_edit(post_id=post_id, actor_id=caller(request).user_id, content=content)
-        return Response(post_json(row))
+        row = services.post_edit(
+            post_id=post_id,
+            actor_id=caller(request).user_id,
+            content=content,
+            resolve=followers_resolver(forward(request)),
+        )
+        return Response(post_out(row, caller(request).user_id))
 
     @extend_schema(
         operation_id="posts_delete",
@@ -100,7 +109,8 @@ class PostViewSet(viewsets.ViewSet):
         page = selectors.posts_by_author_page(
             author_id=user_id, limit=params.limit, after=params.after
         )
-        return page_response(request, [post_json(r) for r in page.items], page.next_cursor)
+        items = posts_out(page.items, caller(request).user_id)
+        return page_response(request, items, page.next_cursor)
 
     @extend_schema(
         operation_id="posts_replies",
@@ -113,7 +123,8 @@ class PostViewSet(viewsets.ViewSet):
         post_id = uuid_arg(id, "id")
         params = page_params(request)
         page = selectors.replies_page(post_id=post_id, limit=params.limit, after=params.after)
-        return page_response(request, [post_json(r) for r in page.items], page.next_cursor)
+        items = posts_out(page.items, caller(request).user_id)
+        return page_response(request, items, page.next_cursor)
 
     @extend_schema(
         operation_id="posts_context",
@@ -127,11 +138,10 @@ class PostViewSet(viewsets.ViewSet):
         post_id = uuid_arg(id, "id")
         limit = page_params(request).limit
         thread = selectors.post_context(post_id=post_id, limit=limit)
-        body = {
-            "ancestors": [post_json(r) for r in thread.ancestors],
-            "post": post_json(thread.post),
-            "replies": [post_json(r) for r in thread.replies.items],
-        }
+        rows = [*thread.ancestors, thread.post, *thread.replies.items]
+        out = posts_out(rows, caller(request).user_id)  # one page of flags for the thread
+        up = len(thread.ancestors)
+        body = {"ancestors": out[:up], "post": out[up], "replies": out[up + 1 :]}
         replies = f"/posts/{post_id}/replies"
         return page_response(
             request, body, thread.replies.next_cursor, path=replies, query={"limit": limit}

@@ -22,6 +22,7 @@ def test_ensure_schema_is_idempotent_and_names_every_rule():
     assert "constraint_unique_User_user_id: UNIQUENESS NODE User.user_id" in text
     assert "constraint_unique_FOLLOWS_id: RELATIONSHIP_UNIQUENESS RELATIONSHIP FOLLOWS.id" in text
     assert "index_User_followers_count: RANGE INDEX NODE User.followers_count" in text
+    assert "index_User_username: RANGE INDEX NODE User.username" in text
     follows_index = "RANGE INDEX RELATIONSHIP FOLLOWS.{}_id,created_at,id"
     assert "index_FOLLOWS_receiver_page: " + follows_index.format("receiver") in text
     assert "index_FOLLOWS_sender_page: " + follows_index.format("sender") in text
@@ -83,7 +84,7 @@ def test_schema_route_documents_every_operation(api):
         "user_following_count", "user_mutual", "suggestions_list", "suggestion_dismiss",
         "block_create", "block_delete", "blocks_list", "mute_create", "mute_delete",
         "mutes_list", "user_excluded_ids", "me_retrieve", "me_update", "requests_list",
-        "request_accept", "request_reject",
+        "request_accept", "request_reject", "users_ids_by_username",
     }  # fmt: skip
     assert not [p for p in schema["paths"] if p.endswith("/")]  # slash twins stay out
     create = schema["paths"]["/followers"]["post"]

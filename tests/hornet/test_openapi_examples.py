@@ -64,3 +64,22 @@ def test_authorize_asks_for_the_identity_of_the_mode_in_force(settings, mode, sc
     (definition,) = schema["components"]["securitySchemes"].values()
     assert {k: v for k, v in definition.items() if k != "description"} == scheme
     assert ("/dev/act-as" in definition["description"]) == (mode == "dev")
+
+
+def test_response_examples_have_exactly_the_fields_of_their_serializer():
+    """An example that lacks a field the API returns (or shows one it does not) misleads."""
+    from followers import serializers as followers_out
+    from posts import serializers as posts_out
+
+    checked = 0
+    for module in (posts_out, followers_out):
+        for serializer in vars(module).values():
+            annotation = getattr(serializer, "_spectacular_annotation", None)
+            if not isinstance(serializer, type) or not annotation or "examples" not in annotation:
+                continue
+            fields = set(serializer().fields)
+            for example in annotation["examples"]:
+                if example.response_only:
+                    assert set(example.value) == fields, (serializer.__name__, example.name)
+                    checked += 1
+    assert checked > 8

@@ -26,6 +26,7 @@ EXCLUDED = f"/followers/user/{USER}/excluded/ids"  # posts -> followers (blocks 
 POSTS_INTERNAL = "/posts/internal/following-changed"  # followers -> posts (cache drop)
 RELATIONSHIP = "/posts/internal/relationship-changed"  # followers -> posts (block, mute)
 FOLLOWER_IDS = f"/followers/user/{USER}/followers/ids"  # fan-out worker -> followers
+USER_IDS = "/followers/users/ids"  # posts -> followers (@mentions)
 
 # Requests a client can send through the gateway, per service (path -> owning service).
 PUBLIC_PATHS = {
@@ -112,7 +113,7 @@ def test_namespace_denies_by_default(overlay: Manifests) -> None:
     assert nothing, "an allow-nothing AuthorizationPolicy (empty spec) is the namespace baseline"
 
 
-@pytest.mark.parametrize("internal", [INTERNAL, EXCLUDED])
+@pytest.mark.parametrize("internal", [INTERNAL, EXCLUDED, USER_IDS])
 def test_internal_route_only_for_the_posts_service_account(
     overlay: Manifests, internal: str
 ) -> None:
@@ -182,6 +183,7 @@ def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -
         EXCLUDED,
         EXCLUDED + "/",
         FOLLOWER_IDS,
+        USER_IDS,
         POSTS_INTERNAL,
         RELATIONSHIP,
         "/posts/internal",

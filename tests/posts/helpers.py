@@ -23,6 +23,9 @@ V1_FIELDS = {
     "created_at",
     "edited_at",
 }
+# Issue 17 added these (README, "Changes for clients"); v1 clients ignore unknown fields.
+ENGAGEMENT_FIELDS = {"likes_count", "mentions", "tags", "liked", "bookmarked"}
+POST_FIELDS = V1_FIELDS | ENGAGEMENT_FIELDS
 
 
 def create(api: APIClient, user: uuid.UUID, path: str = "/posts", **body: Any) -> Any:

@@ -5,14 +5,14 @@ import uuid
 import pytest
 
 from tests.helpers import RFC3339_UTC_MS, get, headers_for
-from tests.posts.helpers import V1_FIELDS, count, create, created, raw
+from tests.posts.helpers import POST_FIELDS, count, create, created, raw
 
 
 def test_create_post_returns_v1_json(api, alice):
     response = create(api, alice, content="  Hello, Horizon!  ")
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == V1_FIELDS
+    assert set(body) == POST_FIELDS
     assert body["author_id"] == str(alice)
     assert body["content"] == "Hello, Horizon!"  # trimmed
     assert body["parent_post_id"] is None

@@ -12,9 +12,11 @@ from pymongo.errors import NetworkTimeout
 from posts import db
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
+from posts.marks import BOOKMARKS, LIKES
 from posts.serializers import PostOut, post_json
+from posts.viewer import post_out
 from tests.helpers import assert_error_codes_documented
-from tests.posts.helpers import V1_FIELDS, stored
+from tests.posts.helpers import POST_FIELDS, stored
 
 
 def test_schema_validates_without_warnings(tmp_path):
@@ -33,11 +35,13 @@ def test_schema_validates_without_warnings(tmp_path):
     assert {"/feed", "/posts/internal/following-changed"} <= set(paths)
     assert not [p for p in paths if p.endswith("/")]  # slash twins stay out
     assert set(paths["/posts/{id}"]) == {"get", "patch", "delete"}  # no PUT
+    assert set(paths["/posts/{id}/like"]) == set(paths["/posts/{id}/bookmark"]) == {"put", "delete"}
+    assert {"/posts/{id}/likes", "/posts/liked", "/posts/bookmarks"} <= set(paths)
     assert {"201", "400", "401", "404"} <= set(paths["/posts"]["post"]["responses"])
     assert {"403", "404"} <= set(paths["/posts/{id}"]["delete"]["responses"])
     get_author = paths["/posts/author/{author_id}"]["get"]
     assert {p["name"] for p in get_author["parameters"]} >= {"author_id", "limit", "cursor"}
-    assert set(schema["components"]["schemas"]["Post"]["properties"]) == V1_FIELDS
+    assert set(schema["components"]["schemas"]["Post"]["properties"]) == POST_FIELDS
     assert_error_codes_documented(schema)
 
 
@@ -49,7 +53,8 @@ def test_schema_is_served_without_identity(api):
 
 def test_output_builder_matches_declared_output(alice):
     post = stored(alice)
-    assert set(post_json(post.to_mongo())) == set(PostOut().fields) == V1_FIELDS
+    assert set(post_out(post.to_mongo(), alice)) == set(PostOut().fields) == POST_FIELDS
+    assert set(post_json(post.to_mongo())) == POST_FIELDS - {"liked", "bookmarked"}
 
 
 def test_ensure_schema_is_idempotent_and_creates_the_indexes():
@@ -61,6 +66,12 @@ def test_ensure_schema_is_idempotent_and_creates_the_indexes():
     assert indexes["author_timeline"]["key"] == [("author_id", 1), ("created_at", -1), ("_id", -1)]
     assert keys["replies_by_time"] == ["parent_post_id", "created_at", "_id"]
     assert keys["shares_by_original"] == ["original_post_id"]
+    assert keys["tag_timeline"] == ["tags", "created_at", "_id"]
+    assert keys["mention_timeline"] == ["mentions", "created_at", "_id"]
+    likes = LIKES.collection().index_information()
+    assert likes["likes_by_post"]["key"] == [("p", 1), ("t", -1), ("u", -1)]
+    assert likes["likes_by_user"]["key"] == [("u", 1), ("t", -1), ("p", -1)]
+    assert set(BOOKMARKS.collection().index_information()) >= {"bookmarks_by_user"}
 
 
 def test_explain_queries_reports_each_query_and_the_timeline_uses_an_index_on_mongodb():
@@ -72,6 +83,7 @@ def test_explain_queries_reports_each_query_and_the_timeline_uses_an_index_on_mo
     assert {"timeline/feed first window", "timeline/feed next page", "replies next page"} <= set(
         report
     )
+    assert {"tag timeline next page", "likes of a post", "viewer flags of a page"} <= set(report)
     if "FerretDB" in server:
         # FerretDB's SQLite backend pushes down only {_id: <string or ObjectId>}: every
         # query here is a full scan there, whatever the indexes (see explain_queries).

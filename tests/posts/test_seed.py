@@ -10,10 +10,13 @@ from django.core.management.base import CommandError
 
 from hornet.seeding import realm_users, seed_users, user_id_for
 from posts import selectors
+from posts.consistency import check_consistency
 from posts.db import database
 from posts.documents import ANCESTORS, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
+from posts.marks import LIKES
+from posts.mentions import parse
 
 SMALL = ["--users", "50", "--posts", "600", "--seed", "7", "--batch", "100"]
 
@@ -118,3 +121,17 @@ def test_demo_gives_the_keycloak_users_posts():
     authors = {p["author_id"] for p in all_posts()}
     assert len(all_posts()) == 400
     assert {u.user_id for u in realm} <= authors
+
+
+def test_seed_writes_likes_tags_and_mentions_consistently():
+    seed(*SMALL)
+    posts = all_posts()
+    top = [p for p in posts if "parent_post_id" not in p and "original_post_id" not in p]
+    tagged = [p for p in top if p.get("tags")]
+    mentioning = [p for p in top if p.get("mentions")]
+    assert 0.05 * len(top) < len(tagged) < 0.3 * len(top)
+    assert 0 < len(mentioning) < 0.2 * len(top)
+    assert all(parse(p["content"]).tags == p["tags"] for p in tagged)
+    likes = LIKES.collection().count_documents({})
+    assert likes == sum(p.get("likes_count", 0) for p in posts) > len(posts) // 2
+    assert check_consistency().clean

@@ -28,12 +28,14 @@ def clean_posts(posts_schema: None, settings: Any) -> None:
     from posts.authors import stats_collection
     from posts.documents import posts_collection
     from posts.following_cache import COLLECTION as FOLLOWING_CACHE
+    from posts.marks import KINDS
 
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
     posts_collection().delete_many({})
     stats_collection().delete_many({})
     database = posts_collection().database
-    for name in (FOLLOWING_CACHE, timelines.ENTRIES, timelines.OWNERS, timelines.BIG):
+    marks = [kind.collection_name for kind in KINDS]
+    for name in (FOLLOWING_CACHE, timelines.ENTRIES, timelines.OWNERS, timelines.BIG, *marks):
         database[name].delete_many({})
 
 

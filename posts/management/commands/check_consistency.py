@@ -37,12 +37,14 @@ class Command(BaseCommand):
             f"scanned {report.scanned} posts: {len(report.drift)} drifting counters, "
             f"{len(report.orphans)} orphan replies, {report.stale_intents} stale intents, "
             f"{report.pathless} replies without a thread path, "
-            f"{len(report.uncovered_authors)} authors with posts outside their statistics"
+            f"{len(report.uncovered_authors)} authors with posts outside their statistics, "
+            f"{report.orphan_marks} likes and bookmarks of deleted posts"
         )
         if options["repair"]:
             self.stdout.write(
                 f"repaired: {report.settled} intents settled, {report.recounted} counters "
                 f"recounted, {report.orphans_deleted} orphan posts deleted, "
                 f"{report.paths_backfilled} thread paths set, "
-                f"{report.stats_widened} authors' statistics widened"
+                f"{report.stats_widened} authors' statistics widened, "
+                f"{report.orphan_marks_deleted} orphan likes and bookmarks deleted"
             )

@@ -13,6 +13,7 @@ from posts.authors import author_stats_backfill
 from posts.db import command_deadline, database
 from posts.documents import Post
 from posts.idempotency import COLLECTION, ensure_collection
+from posts.marks import KINDS
 from posts.threads import ensure_paths
 
 
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             self.stdout.write(f"posts: collection {COLLECTION!r}, expiry index: {expiry}")
             indexes = timelines.ensure_indexes()
             self.stdout.write(f"posts: home timelines, indexes: {', '.join(indexes)}")
+            for kind in KINDS:
+                indexes = kind.ensure_indexes()
+                self.stdout.write(f"posts: {kind.collection_name}, indexes: {', '.join(indexes)}")
             filled = author_stats_backfill()
             if filled:
                 self.stdout.write(f"posts: {AUTHOR_STATS!r} backfilled for {filled} authors")

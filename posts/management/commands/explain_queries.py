@@ -17,10 +17,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from pymongo.collection import Collection
 
-from posts import timelines
+from posts import marks, tags, timelines
 from posts.authors import stats_collection
 from posts.db import command_deadline
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
+from posts.marks import BOOKMARKS, LIKES
 from posts.queries import ASC, DESC, TimeKey, after_filter, lists_query, planned
 from posts.threads import subtree_filter
 from posts.windows import with_times
@@ -94,6 +95,20 @@ def queries() -> list[Query]:
         ),
         ("timeline work due", timelines.OWNERS, {"due": {"$lte": now}}, [("due", 1)]),
         ("idle readers", timelines.OWNERS, {"read_at": {"$lt": lo}}, None),
+        # Engagement (docs/engagement.md).
+        ("tag timeline page", "posts", tags.page_query({"tags": "cs101"}, None), DESC),
+        ("tag timeline next page", "posts", tags.page_query({"tags": "cs101"}, key), DESC),
+        ("mentions next page", "posts", tags.page_query({"mentions": a}, key), DESC),
+        ("likes of a post", LIKES.collection_name, *marks.page_query({"p": p}, "u", key)),
+        ("posts a user liked", LIKES.collection_name, *marks.page_query({"u": a}, "p", key)),
+        ("bookmarks", BOOKMARKS.collection_name, *marks.page_query({"u": a}, "p", key)),
+        (
+            "viewer flags of a page",
+            LIKES.collection_name,
+            {"_id": {"$in": [marks.mark_id(p, a), marks.mark_id(b, a)]}},
+            None,
+        ),
+        ("marks of deleted posts", LIKES.collection_name, {"p": {"$in": [p, a]}}, None),
     ]
 
 
@@ -169,6 +184,7 @@ class Command(BaseCommand):
                 "author_stats": stats_collection(),
                 timelines.ENTRIES: timelines.entries(),
                 timelines.OWNERS: timelines.owners(),
+                **{kind.collection_name: kind.collection() for kind in marks.KINDS},
             }
             for name, collection, query, sort in queries():
                 explain = collections[collection].find(query, sort=sort, limit=21).explain()

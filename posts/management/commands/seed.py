@@ -3,6 +3,7 @@
 Authors are hornet.seeding's users (the same ids and names as the followers seed of the same
 ``--seed``), picked by the same power law, so a few accounts write most posts. About 10% of
 posts are replies and 5% shares of recent posts; times spread over the last six months.
+Likes, hashtags and mentions come with them (posts.seed_engagement has the proportions).
 
 Bulk path: raw documents with the ``Post`` document's field names and BSON types (binary
 UUIDs, millisecond dates, counters equal to the replies and shares created) through
@@ -40,6 +41,8 @@ from posts.authors import stats_collection
 from posts.documents import ANCESTORS, Post, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
+from posts.marks import KINDS, LIKES
+from posts.seed_engagement import Decorator
 
 REPLY, SHARE = 1, 2
 REPLY_SHARE, SHARE_SHARE = 0.10, 0.05
@@ -160,13 +163,18 @@ def sentences(seed: int, count: int = 2000) -> list[str]:
     return [fake.sentence(nb_words=fake.random_int(4, 16)) for _ in range(count)]
 
 
-def batches(plan: Plan, users: list[seeding.SeedUser], seed: int, size: int) -> Iterator[list]:
+def batches(
+    plan: Plan, users: list[seeding.SeedUser], seed: int, size: int
+) -> Iterator[tuple[list, list]]:
+    """(posts, their likes) in batches of ``size`` posts (posts.seed_engagement)."""
     authors = [Binary(u.user_id.bytes, UUID_SUBTYPE) for u in users]
     texts = sentences(seed)
     rng = random.Random(f"{seed}:contents")
+    engagement = Decorator(seed, users)
     total = len(plan.author)
     for start in range(0, total, size):
-        yield plan.documents(authors, texts, rng, start, min(start + size, total))
+        docs = plan.documents(authors, texts, rng, start, min(start + size, total))
+        yield docs, engagement.decorate(docs)
 
 
 def prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
@@ -192,7 +200,14 @@ def prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
 def wipe() -> None:
     """Drop the posts service's collections and recreate them with their indexes."""
     database = db.database()
-    for name in (Post._get_collection_name(), FOLLOWING_CACHE, IDEMPOTENCY_KEYS, AUTHOR_STATS):
+    marks = [kind.collection_name for kind in KINDS]
+    for name in (
+        Post._get_collection_name(),
+        FOLLOWING_CACHE,
+        IDEMPOTENCY_KEYS,
+        AUTHOR_STATS,
+        *marks,
+    ):
         database.drop_collection(name)
     call_command("ensure_schema", stdout=io.StringIO())
 
@@ -241,11 +256,15 @@ class Command(BaseCommand):
         # Statistics before the posts they describe, as post_create does (posts.authors).
         for updates in seeding.batched(plan.author_stats(users), 1000):
             stats_collection().bulk_write(updates, ordered=False)
+        liked = 0
         try:
             with seeding.progress(count, "post", options["verbosity"]) as bar:
                 bar.set_description("posts")
-                for docs in prefetched(batches(plan, users, seed, options["batch"])):
+                for docs, likes in prefetched(batches(plan, users, seed, options["batch"])):
                     posts.insert_many(docs, ordered=False)
+                    if likes:
+                        LIKES.collection().insert_many(likes, ordered=False)
+                        liked += len(likes)
                     bar.update(len(docs))
         finally:
             inserted = time.perf_counter()
@@ -254,7 +273,8 @@ class Command(BaseCommand):
         finished = time.perf_counter()
         replies, shares = plan.kind.count(REPLY), plan.kind.count(SHARE)
         self.stdout.write(
-            f"posts: {count} posts ({replies} replies, {shares} shares) by {len(users)} users; "
+            f"posts: {count} posts ({replies} replies, {shares} shares, {liked} likes) "
+            f"by {len(users)} users; "
             f"plan {planned - started:.1f}s, insert {inserted - planned:.1f}s "
             f"({count / max(inserted - planned, 1e-9):,.0f}/s)"
             + (f", indexes {finished - inserted:.1f}s" if rebuild else "")

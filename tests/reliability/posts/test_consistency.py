@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.core.management import call_command
 
-from posts import intents, services
+from posts import intents, likes, services
 from posts.consistency import check_consistency
 from posts.documents import now_ms, posts_collection
+from posts.marks import BOOKMARKS, LIKES
 from tests.posts.helpers import stored
 
 
@@ -126,4 +127,71 @@ def test_posts_outside_their_authors_statistics_are_found_and_covered(api, alice
     assert check_consistency(repair=True).stats_widened == 2
     assert str(hidden["_id"]) in timeline(alice)
     assert timeline(bob) == [str(stranger["_id"])]
+    assert check_consistency().clean
+
+
+def test_likes_count_drift_is_found_and_repaired(alice, bob):
+    post = services.post_create(author_id=alice, content="liked")
+    for user in (bob, uuid.uuid4()):
+        likes.like_add(post_id=post.id, user_id=user)
+    assert check_consistency().clean
+    posts_collection().update_one({"_id": post.id}, {"$set": {"likes_count": 9}})
+    assert f"drift: post {post.id} likes_count stored 9 real 2" in run()
+    assert check_consistency(repair=True).recounted == 1
+    assert posts_collection().find_one({"_id": post.id})["likes_count"] == 2
+    assert check_consistency().clean
+
+
+def test_stale_like_locks_are_settled_exactly(alice):
+    """Locks left by likes and unlikes that died at each step (posts.likes): the lock's ``op``
+    and the like document say what happened; nothing is recounted to get there."""
+    post = services.post_create(author_id=alice, content="liked")
+    users = [uuid.uuid4() for _ in range(5)]
+    for user in users[2:]:
+        likes.like_add(post_id=post.id, user_id=user)  # 3 counted likes
+    old = now_ms() - timedelta(minutes=10)
+
+    def lock(user, op, by="dead"):  # type: ignore[no-untyped-def]
+        entry = {"c": "likes_count", "at": old, "by": by, "op": op}
+        posts_collection().update_one({"_id": post.id}, {"$set": {f"_pending.l{user.hex}": entry}})
+
+    lock(users[0], "+")  # 1. a like inserted by the dead attempt, never counted: count it
+    LIKES.insert(post.id, users[0], old, by="dead")
+    lock(users[1], "+")  # 2. a like locked, never inserted: nothing
+    lock(users[2], "+")  # 3. a like that was there before the dead attempt (another by): nothing
+    lock(users[3], "-")  # 4. an unlike that deleted the like, never counted: count it down
+    LIKES.delete(post.id, users[3])
+    lock(users[4], None)  # 5. an unlike that died before it knew the like existed: nothing
+    report = check_consistency(repair=True)
+    assert report.settled == 5
+    assert report.recounted == 0
+    row = posts_collection().find_one({"_id": post.id})
+    assert row["likes_count"] == LIKES.collection().count_documents({"p": post.id}) == 3
+    assert not row.get("_pending")
+    assert check_consistency().clean
+
+
+def test_a_stale_like_lock_is_settled_by_the_users_next_like(alice, bob):
+    post = services.post_create(author_id=alice, content="liked")
+    old = now_ms() - timedelta(minutes=10)
+    entry = {"c": "likes_count", "at": old, "by": "dead", "op": "+"}
+    posts_collection().update_one({"_id": post.id}, {"$set": {f"_pending.l{bob.hex}": entry}})
+    LIKES.insert(post.id, bob, old, by="dead")
+    assert likes.like_remove(post_id=post.id, user_id=bob) is True
+    row = posts_collection().find_one({"_id": post.id})
+    assert row["likes_count"] == 0
+    assert not row.get("_pending")
+
+
+def test_likes_and_bookmarks_of_deleted_posts_are_orphans(alice, bob):
+    kept = services.post_create(author_id=alice, content="kept")
+    likes.like_add(post_id=kept.id, user_id=bob)
+    gone = uuid.uuid4()
+    LIKES.insert(gone, bob, now_ms())
+    BOOKMARKS.insert(gone, bob, now_ms())
+    report = check_consistency()
+    assert report.orphan_marks == 2
+    assert "2 likes and bookmarks of deleted posts" in run()
+    assert check_consistency(repair=True).orphan_marks_deleted == 2
+    assert [r["p"] for r in LIKES.collection().find({})] == [kept.id]
     assert check_consistency().clean

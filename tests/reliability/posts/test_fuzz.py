@@ -22,7 +22,19 @@ def posts() -> Iterator[Service]:
 def test_schemathesis_finds_nothing(posts, tmp_path):
     cursor = encode_cursor({"t": 1_700_000_000_000, "id": uuid.uuid4().hex})
     result = run_schemathesis(
-        posts.url, "/posts/schema", tmp_path, parameters={"query.cursor": cursor}
+        posts.url,
+        "/posts/schema",
+        tmp_path,
+        parameters={"query.cursor": cursor},
+        operations=[
+            # A post's likes stay listable after one caller's DELETE /posts/{id}/like: the
+            # check reads "likes" below "like" (it matches singular and plural) as the deleted
+            # resource.
+            {
+                "include-operation-id": "posts_likes",
+                "checks": {"use_after_free": {"enabled": False}},
+            }
+        ],
     )
     record_numbers("fuzz_posts", {"cases": result.cases, "failures": result.failures})
     assert result.cases > 0, result.output[-3000:]
