@@ -5,6 +5,10 @@ are created per worker (see posts.db / followers.db).
 """
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
 
 from hornet import gunicorn_errors
 
@@ -35,3 +39,30 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+# Prometheus multiprocess mode (hornet/metrics.py): every worker writes its series to files in
+# this folder, so it must be in the environment before a worker imports prometheus_client, i.e.
+# set by the launcher or here, in the master, before any fork. Kubernetes mounts an emptyDir
+# there (the root filesystem is read-only); scripts/launch.py gives each port its own folder;
+# otherwise a fresh folder under the temporary directory is made.
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="hornet-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+
+
+def on_starting(server: Any) -> None:
+    """Empty the metrics folder once per gunicorn start: files of an earlier run's workers
+    would be merged into this run's series (a counter would not start from zero)."""
+    folder = Path(metrics_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker is gone: its live gauges (the circuit breaker's state) stop counting."""
+    from prometheus_client import multiprocess  # here: never imported before the folder is set
+
+    multiprocess.mark_process_dead(worker.pid)

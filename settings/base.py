@@ -26,6 +26,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hornet.metrics.RequestMetricsMiddleware",
     "hornet.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,6 +89,9 @@ HORNET_IDEMPOTENCY_LEASE_SECONDS = env.float("IDEMPOTENCY_LEASE_SECONDS", defaul
 # Absolute Link (rel="next") URLs start with this ("https://api.example.edu"); empty: links are
 # relative ("/posts/author/...?cursor=..."). Never taken from the request's Host header.
 HORNET_PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
+
+# Series computed when /metrics is scraped (hornet.metrics): functions yielding metric families.
+HORNET_METRICS_COLLECTORS: list[str] = []
 
 HORNET_PAGE_DEFAULT = 20
 HORNET_PAGE_MAX = 100

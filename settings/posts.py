@@ -9,6 +9,7 @@ HORNET_READINESS_CHECK = "posts.db.ping"
 # Each service counts its own write budget, even when both share one cache server.
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "hornet-posts"}}
 HORNET_IDEMPOTENCY_STORE = "posts.idempotency.MongoIdempotencyStore"
+HORNET_METRICS_COLLECTORS = ["posts.fanout.lag_metrics"]
 
 MONGO_URI = env.str("MONGO_URI", default="mongodb://127.0.0.1:27117/")
 MONGO_DB = env.str("MONGO_DB", default="hornet")

@@ -160,7 +160,11 @@ def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -
 
 
 @pytest.mark.parametrize(
-    "path", [INTERNAL, INTERNAL + "/", FOLLOWER_IDS, POSTS_INTERNAL, "/posts/internal"]
+    "path",
+    [
+        *(INTERNAL, INTERNAL + "/", FOLLOWER_IDS, POSTS_INTERNAL, "/posts/internal"),
+        *("/metrics", "/metrics/", "/healthz", "/readyz"),
+    ],
 )
 def test_internal_routes_are_not_routed_publicly(overlay: Manifests, path: str) -> None:
     for method in METHODS:
