@@ -4,6 +4,7 @@ The app is not preloaded: each worker imports Django after the fork, so database
 are created per worker (see posts.db / followers.db).
 """
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -32,6 +33,17 @@ control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's own lines in the service's format (hornet.logs: JSON, or console in dev/test): the
+# settings module's LOGGING, read without setting Django up. Each request is logged once by the
+# app (hornet.logs.RequestLogMiddleware), so gunicorn's access log stays off unless asked for.
+logconfig_dict = importlib.import_module(
+    os.environ.get("DJANGO_SETTINGS_MODULE", "settings.posts")
+).LOGGING
+if accesslog is None:  # with a logconfig_dict gunicorn would write its access lines anyway
+    logconfig_dict = {
+        **logconfig_dict,
+        "loggers": {**logconfig_dict["loggers"], "gunicorn.access": {"level": "CRITICAL"}},
+    }
 # Heartbeat files in memory: the container root filesystem is read-only.
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
     "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108

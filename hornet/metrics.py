@@ -34,6 +34,8 @@ from prometheus_client import (
 )
 from prometheus_client.registry import Collector
 
+from hornet.logs import route_template
+
 # Request latencies from 5 ms to 10 s (the mesh's per-request timeout).
 _HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 # Database round trips are shorter: from 0.5 ms.
@@ -83,16 +85,6 @@ THROTTLED = Counter(
 
 BREAKER_STATES = {"closed": 0, "half-open": 1, "open": 2}
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-UNMATCHED = "unmatched"  # no route: 404s, and requests refused before routing (413, 411)
-
-
-def route_template(request: HttpRequest) -> str:
-    """The route the request matched, as declared (``/posts/<str:id>``), both slash twins as
-    one; ``unmatched`` when it matched none. Never the raw path: ids would be labels."""
-    match = getattr(request, "resolver_match", None)
-    if match is None or match.route is None:
-        return UNMATCHED
-    return "/" + match.route.rstrip("/")
 
 
 def method_label(method: str | None) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from hornet.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -26,6 +28,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hornet.logs.RequestLogMiddleware",
     "hornet.metrics.RequestMetricsMiddleware",
     "hornet.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -120,11 +123,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ErrorCode": "hornet.openapi.ERROR_CODE_CHOICES"},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"neo4j": {"level": "WARNING"}, "pymongo": {"level": "WARNING"}},
-}
+# One line per event on stdout: JSON in production, readable in dev/test settings (hornet.logs).
+# gunicorn's master uses the same configuration (hornet/gunicorn_conf.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))

@@ -11,7 +11,14 @@ from tests.support import env
 from tests.support.proxies import RecordingProxy
 from tests.support.services import Service, free_port
 
-TWO_WORKERS = {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}
+# Production's JSON lines, at the most talkative level (what must never be logged is looked
+# for in everything the services write).
+TWO_WORKERS = {
+    "WEB_CONCURRENCY": "2",
+    "GUNICORN_THREADS": "4",
+    "LOG_FORMAT": "json",
+    "LOG_LEVEL": "DEBUG",
+}
 
 
 @pytest.fixture(scope="session")

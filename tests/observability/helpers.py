@@ -1,5 +1,6 @@
 """The observability tests' stack and how they read a service's /metrics."""
 
+import json
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -56,3 +57,19 @@ def metrics_files_pids(service: Service) -> set[int]:
 
 def user() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class LogTail:
+    """What a service writes to its log file from now on, as parsed JSON lines."""
+
+    def __init__(self, service: Service):
+        self.path = service.log
+        self.offset = self.path.stat().st_size
+
+    def text(self) -> str:
+        with self.path.open("rb") as log:
+            log.seek(self.offset)
+            return log.read().decode("utf-8")
+
+    def lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.text().splitlines() if line.strip()]
