@@ -29,6 +29,7 @@ from neo4j.time import DateTime
 
 from followers.db import driver
 from hornet.metrics import NEO4J_SECONDS, timed
+from hornet.telemetry import span
 
 T = TypeVar("T")
 
@@ -59,8 +60,9 @@ def _caller() -> str:
 
 
 def _transaction(name: str, call: Callable[[], T]) -> T:
-    """``call`` (a managed transaction, deadlocks retried) timed under ``name``."""
-    with timed(NEO4J_SECONDS, name):
+    """``call`` (a managed transaction, deadlocks retried) timed and traced under ``name``
+    (the driver has no OpenTelemetry instrumentation of its own)."""
+    with timed(NEO4J_SECONDS, name), span(f"neo4j {name}", **{"db.system": "neo4j"}):
         return _retrying(call)
 
 

@@ -36,21 +36,16 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # gunicorn's own lines in the service's format (hornet.logs: JSON, or console in dev/test): the
 # settings module's LOGGING, read without setting Django up. Each request is logged once by the
 # app (hornet.logs.RequestLogMiddleware), so gunicorn's access log stays off unless asked for.
-logconfig_dict = importlib.import_module(
+_logging = importlib.import_module(
     os.environ.get("DJANGO_SETTINGS_MODULE", "settings.posts")
 ).LOGGING
-if accesslog is None:  # with a logconfig_dict gunicorn would write its access lines anyway
-    logconfig_dict = {
-        **logconfig_dict,
-        "loggers": {**logconfig_dict["loggers"], "gunicorn.access": {"level": "CRITICAL"}},
-    }
-# Heartbeat files in memory: the container root filesystem is read-only.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
-    "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
-)
-limit_request_line = 4094
-limit_request_fields = 100
-limit_request_field_size = 8190
+# With a logconfig_dict gunicorn writes access lines whatever accesslog says: only if asked.
+_access: dict[str, Any] = {
+    "level": "INFO" if accesslog else "CRITICAL",
+    "handlers": [],
+    "propagate": True,
+}
+logconfig_dict = {**_logging, "loggers": {**_logging["loggers"], "gunicorn.access": _access}}
 
 # Prometheus multiprocess mode (hornet/metrics.py): every worker writes its series to files in
 # this folder, so it must be in the environment before a worker imports prometheus_client, i.e.
@@ -78,3 +73,10 @@ def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess  # here: never imported before the folder is set
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """OpenTelemetry in the worker, after the fork (its exporter thread must be the worker's)."""
+    from hornet import telemetry
+
+    telemetry.setup()

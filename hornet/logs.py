@@ -124,9 +124,9 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
             "pymongo": quiet,
             # Django's default handlers (console when DEBUG, mail_admins) would print twice.
             "django": {"level": level.upper(), "handlers": [], "propagate": True},
-            # gunicorn's own loggers, in the master too (their handlers are replaced).
+            # gunicorn's own lines, in the master too (its handlers are replaced); its access
+            # log is hornet/gunicorn_conf.py's to switch on.
             "gunicorn.error": {"level": level.upper(), "handlers": [], "propagate": True},
-            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
         },
     }
 

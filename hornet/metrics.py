@@ -35,6 +35,7 @@ from prometheus_client import (
 from prometheus_client.registry import Collector
 
 from hornet.logs import route_template
+from hornet.telemetry import untraced
 
 # Request latencies from 5 ms to 10 s (the mesh's per-request timeout).
 _HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -168,5 +169,6 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     if functions:
         extra = CollectorRegistry(auto_describe=False)
         extra.register(_Collected(functions))
-        body += generate_latest(extra)
+        with untraced():
+            body += generate_latest(extra)
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

@@ -93,6 +93,14 @@ HORNET_IDEMPOTENCY_LEASE_SECONDS = env.float("IDEMPOTENCY_LEASE_SECONDS", defaul
 # relative ("/posts/author/...?cursor=..."). Never taken from the request's Host header.
 HORNET_PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 
+# OpenTelemetry traces (hornet.telemetry), off unless an OTLP/HTTP endpoint is set
+# (http://collector:4318); the SDK reads its other OTEL_* variables itself (sampler,
+# propagators, batching: README.md). The service's name in traces defaults per service module.
+HORNET_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="") or env.str(
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", default=""
+)
+HORNET_OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="")
+
 # Series computed when /metrics is scraped (hornet.metrics): functions yielding metric families.
 HORNET_METRICS_COLLECTORS: list[str] = []
 

@@ -5,6 +5,7 @@ from settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "posts"]
 ROOT_URLCONF = "posts.urls"
+HORNET_SERVICE_NAME = "hornet-posts"  # in traces (OTEL_SERVICE_NAME overrides it)
 HORNET_READINESS_CHECK = "posts.db.ping"
 # Each service counts its own write budget, even when both share one cache server.
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "hornet-posts"}}

@@ -199,3 +199,14 @@ def test_metrics_are_scraped_from_a_writable_multiprocess_folder(
     mount = next(m for m in container["volumeMounts"] if m["mountPath"] == folder)
     volume = next(v for v in template["spec"]["volumes"] if v["name"] == mount["name"])
     assert volume["emptyDir"]["medium"] == "Memory"  # the root filesystem is read-only
+
+
+def test_mesh_tracing_samples_a_tenth_and_the_services_follow_it(overlay: Manifests) -> None:
+    (telemetry,) = overlay.of("Telemetry")
+    (tracing,) = telemetry["spec"]["tracing"]
+    assert tracing["providers"] == [{"name": "otel-tracing"}]
+    assert tracing["randomSamplingPercentage"] == 10.0
+    app = overlay.configmap("hornet-app")["data"]
+    assert app["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio"  # the sidecar's decision
+    assert float(app["OTEL_TRACES_SAMPLER_ARG"]) == tracing["randomSamplingPercentage"] / 100
+    assert app["LOG_FORMAT"] == "json"

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.observability.otlp import OtlpReceiver
 from tests.support.proxies import RecordingProxy
 from tests.support.services import Service
 
@@ -18,6 +19,7 @@ class Stack:
     posts: Service
     followers: Service
     proxy: RecordingProxy
+    collector: OtlpReceiver
 
 
 Labels = dict[str, str]
