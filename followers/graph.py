@@ -15,6 +15,7 @@ takes no hints, and needs none: it always seeks the uniqueness constraint's inde
 """
 
 import random
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -27,6 +28,8 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.time import DateTime
 
 from followers.db import driver
+from hornet.metrics import NEO4J_SECONDS, timed
+from hornet.telemetry import span
 
 T = TypeVar("T")
 
@@ -57,6 +60,21 @@ def _transient(exc: Exception) -> bool:
     return isinstance(exc, neo4j_errors.TransientError)
 
 
+def _caller() -> str:
+    """The query's name in metrics and traces: the function that called read, write or
+    write_tx (``selectors.lists.followers_page``), a bounded set, with no call site naming it."""
+    frame = sys._getframe(2)  # 0: here, 1: read/write/write_tx, 2: their caller
+    module = str(frame.f_globals.get("__name__", "?")).removeprefix("followers.")
+    return f"{module}.{frame.f_code.co_name}"
+
+
+def _transaction(name: str, call: Callable[[], T]) -> T:
+    """``call`` (a managed transaction, deadlocks retried) timed and traced under ``name``
+    (the driver has no OpenTelemetry instrumentation of its own)."""
+    with timed(NEO4J_SECONDS, name), span(f"neo4j {name}", **{"db.system": "neo4j"}):
+        return _retrying(call)
+
+
 def _retrying(call: Callable[[], T]) -> T:
     for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
         try:
@@ -76,20 +94,22 @@ def _query(text: LiteralString) -> Query:
 
 def read(text: LiteralString, **params: Any) -> list[Record]:
     """Run one read query in a managed read transaction; return all its records."""
-    records, _, _ = _retrying(
+    records, _, _ = _transaction(
+        _caller(),
         lambda: driver().execute_query(
             _query(text), params, routing_=RoutingControl.READ, database_=settings.NEO4J_DB
-        )
+        ),
     )
     return records
 
 
 def write(text: LiteralString, **params: Any) -> list[Record]:
     """Run one write query in a managed write transaction; return all its records."""
-    records, _, _ = _retrying(
+    records, _, _ = _transaction(
+        _caller(),
         lambda: driver().execute_query(
             _query(text), params, routing_=RoutingControl.WRITE, database_=settings.NEO4J_DB
-        )
+        ),
     )
     return records
 
@@ -97,6 +117,7 @@ def write(text: LiteralString, **params: Any) -> list[Record]:
 def write_tx(work: Callable[[ManagedTransaction], T]) -> T:
     """Run ``work`` (several statements) in one managed write transaction, retried as a whole
     on transient errors, so ``work`` must not have side effects outside the transaction."""
+    name = _caller()
     drv = driver()
     configured = unit_of_work(timeout=settings.NEO4J_QUERY_TIMEOUT_SECONDS)(work)
 
@@ -106,7 +127,7 @@ def write_tx(work: Callable[[ManagedTransaction], T]) -> T:
         ) as session:
             return session.execute_write(configured)
 
-    return _retrying(run)
+    return _transaction(name, run)
 
 
 def profile(text: LiteralString, **params: Any) -> neo4j.ResultSummary:

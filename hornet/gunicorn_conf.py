@@ -4,7 +4,12 @@ The app is not preloaded: each worker imports Django after the fork, so database
 are created per worker (see posts.db / followers.db).
 """
 
+import importlib
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
 
 from hornet import gunicorn_errors
 
@@ -28,10 +33,50 @@ control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Heartbeat files in memory: the container root filesystem is read-only.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or (
-    "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
-)
-limit_request_line = 4094
-limit_request_fields = 100
-limit_request_field_size = 8190
+# gunicorn's own lines in the service's format (hornet.logs: JSON, or console in dev/test): the
+# settings module's LOGGING, read without setting Django up. Each request is logged once by the
+# app (hornet.logs.RequestLogMiddleware), so gunicorn's access log stays off unless asked for.
+_logging = importlib.import_module(
+    os.environ.get("DJANGO_SETTINGS_MODULE", "settings.posts")
+).LOGGING
+# With a logconfig_dict gunicorn writes access lines whatever accesslog says: only if asked.
+_access: dict[str, Any] = {
+    "level": "INFO" if accesslog else "CRITICAL",
+    "handlers": [],
+    "propagate": True,
+}
+logconfig_dict = {**_logging, "loggers": {**_logging["loggers"], "gunicorn.access": _access}}
+
+# Prometheus multiprocess mode (hornet/metrics.py): every worker writes its series to files in
+# this folder, so it must be in the environment before a worker imports prometheus_client, i.e.
+# set by the launcher or here, in the master, before any fork. Kubernetes mounts an emptyDir
+# there (the root filesystem is read-only); scripts/launch.py gives each port its own folder;
+# otherwise a fresh folder under the temporary directory is made.
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="hornet-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+
+
+def on_starting(server: Any) -> None:
+    """Empty the metrics folder once per gunicorn start: files of an earlier run's workers
+    would be merged into this run's series (a counter would not start from zero)."""
+    folder = Path(metrics_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker is gone: its live gauges (the circuit breaker's state) stop counting."""
+    from prometheus_client import multiprocess  # here: never imported before the folder is set
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """OpenTelemetry in the worker, after the fork (its exporter thread must be the worker's)."""
+    from hornet import telemetry
+
+    telemetry.setup()

@@ -7,12 +7,13 @@ that may carry text (the username) is turned back into its bytes and decoded as 
 strictly: bytes that are not UTF-8 are an error, never mojibake.
 
 Out: the headers a service forwards on a call made for a caller (identity, the bearer token,
-Istio's trace headers) come from that caller's request, so they are vetted here before any
-outgoing call: a value that is not visible ASCII (or is too long) is dropped, with a warning,
-instead of making the HTTP client raise. The username, the one header that is text, is sent
-as its UTF-8 bytes, the way Envoy writes it. ``forwarded_headers`` is the only builder: a
-view builds a ``Forward`` (``hornet.authentication.forward``) once, hands it to the service,
-and the service's client (posts.clients, followers.clients) sends its headers as they are.
+the trace context and request id of hornet.tracing) come from that caller's request, so they
+are vetted here before any outgoing call: a value that is not visible ASCII (or is too long) is
+dropped, with a warning, instead of making the HTTP client raise. The username, the one header
+that is text, is sent as its UTF-8 bytes, the way Envoy writes it. ``forwarded_headers`` is the
+only builder: a view builds a ``Forward`` (``hornet.authentication.forward``) once, hands it to
+the service, and the service's client (posts.clients, followers.clients) sends its headers as
+they are.
 """
 
 import logging
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 import httpx
 from django.conf import settings
 
-from hornet.tracing import TRACE_HEADERS
+from hornet.tracing import trace_headers
 
 if TYPE_CHECKING:  # hornet.identity reads headers through this module
     from hornet.identity import Identity
@@ -59,10 +60,10 @@ def forwarded_headers(identity: "Identity", incoming: Mapping[str, str]) -> http
     In the mesh the receiving sidecar validates the forwarded token and overwrites the identity
     headers from it; in ``jwt`` mode the receiver verifies the token and requires the header to
     agree; on a loopback dev/test stack (no mesh) the headers are what the receiver reads.
-    Trace headers come from ``incoming`` (the caller's request); any value that could not be
-    sent as is is dropped, so the caller's own request can never make the call fail. The result
-    is an ``httpx.Headers``: it keeps the username's UTF-8 bytes as they are (passed to httpx as
-    a plain dict of str, a non-ASCII value would raise).
+    Trace headers continue the caller's trace (hornet.tracing, from ``incoming``); any value
+    that could not be sent as is is dropped, so the caller's own request can never make the
+    call fail. The result is an ``httpx.Headers``: it keeps the username's UTF-8 bytes as they
+    are (passed to httpx as a plain dict of str, a non-ASCII value would raise).
     """
     headers: dict[str, str | bytes] = {settings.HORNET_IDENTITY_HEADER: str(identity.user_id)}
     if identity.username:
@@ -74,10 +75,7 @@ def forwarded_headers(identity: "Identity", incoming: Mapping[str, str]) -> http
             log.warning("caller's bearer token not forwarded: not a valid header value")
         else:
             headers["Authorization"] = f"Bearer {token}"
-    for name in TRACE_HEADERS:
-        raw = incoming.get(name)
-        if not raw:
-            continue
+    for name, raw in trace_headers(incoming).items():
         value = safe_value(raw)
         if value is None:
             log.warning("trace header %s not forwarded: not a valid header value", name)

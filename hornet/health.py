@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 
 from hornet.error_handler import translate
 from hornet.errors import DomainError, ErrorCode
+from hornet.telemetry import untraced
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -17,7 +18,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """The service's database answers now; 503 with a JSON reason otherwise."""
     check = import_string(settings.HORNET_READINESS_CHECK)
     try:
-        check()
+        with untraced():
+            check()
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         error = translate(exc)
         if error is None or not isinstance(error, DomainError):

@@ -47,6 +47,7 @@ from rest_framework.response import Response
 
 from hornet.errors import Conflict, ErrorCode, InvalidInput, Unauthenticated, Unprocessable
 from hornet.identity import Identity
+from hornet.metrics import IDEMPOTENCY_REPLAYS
 
 log = logging.getLogger(__name__)
 
@@ -296,6 +297,7 @@ def idempotent(view_method: ViewMethod) -> ViewMethod:
         try:
             record = claim(keys, f"{user.user_id}:{key}", fp)
         except Replay as replay:
+            IDEMPOTENCY_REPLAYS.inc()
             return replay.response()
         request.idempotency_seed = uuid.UUID(record.seed)  # type: ignore[attr-defined]
         try:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from hornet.errors import ErrorCode
 from hornet.identity import attach_identity
+from hornet.logs import bind_request_id, reset_request_id
 from hornet.numbers import ascii_int
 from hornet.views import error_response
 
@@ -37,6 +38,13 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        bound = bind_request_id(request.request_id)  # type: ignore[attr-defined]
+        try:
+            return self._answer(request)
+        finally:
+            reset_request_id(bound)
+
+    def _answer(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         refused = _buffer_unsized_body(request, limit)
         if refused is not None:

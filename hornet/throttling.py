@@ -20,6 +20,8 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
+from hornet.metrics import THROTTLED
+
 log = logging.getLogger(__name__)
 
 
@@ -35,7 +37,10 @@ class WriteRateThrottle(ScopedRateThrottle):
         try:
             self.rate = self.get_rate()
             self.num_requests, self.duration = self.parse_rate(self.rate)
-            return bool(SimpleRateThrottle.allow_request(self, request, view))
+            allowed = bool(SimpleRateThrottle.allow_request(self, request, view))
         except Exception:  # the cache backend's own errors (redis, pymemcache, OSError...)
             log.warning("throttle cache unavailable; request not throttled", exc_info=True)
             return True
+        if not allowed:
+            THROTTLED.inc()
+        return allowed

@@ -15,6 +15,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from hornet.health import healthz, readyz
+from hornet.metrics import metrics_view
 
 
 def both_slashes(
@@ -46,11 +47,13 @@ def both_slashes(
 
 
 def common_urlpatterns(prefix: str) -> list[URLPattern]:
-    """Probes at /healthz and /readyz; schema at /<prefix>/schema, UI at /<prefix>/docs."""
+    """Probes at /healthz and /readyz, Prometheus at /metrics (none of them routed by the
+    mesh); schema at /<prefix>/schema, UI at /<prefix>/docs."""
     public: dict[str, Any] = {"authentication_classes": [], "permission_classes": [AllowAny]}
     return [
         path("healthz", healthz, name="healthz"),
         path("readyz", readyz, name="readyz"),
+        path("metrics", metrics_view, name="metrics"),
         *both_slashes(f"{prefix}/schema", SpectacularAPIView, name=f"{prefix}-schema", **public),
         *both_slashes(
             f"{prefix}/docs",

@@ -30,6 +30,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fi
 from hornet.calls import service_http
 from hornet.errors import ErrorCode, ServiceUnavailable
 from hornet.headers import Forward
+from hornet.metrics import breaker_listener
 
 MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call in practice)
 
@@ -163,6 +164,7 @@ def followers_client() -> FollowersClient:
         reset_timeout=settings.FOLLOWERS_BREAKER_RESET_SECONDS,
         name="followers",
         exclude=[_not_the_services_fault],
+        listeners=[breaker_listener("followers")],
     )
     return FollowersClient(
         settings.FOLLOWERS_SERVICE_URL, settings.FOLLOWERS_TIMEOUT_SECONDS, breaker

@@ -13,9 +13,11 @@ import pymongo
 from django.conf import settings
 from django.core.management.base import CommandError
 from pymongo import errors as mongo_errors
+from pymongo import monitoring
 from pymongo.database import Database
 
 from hornet.errors import DatabaseUnavailable, DomainError
+from hornet.metrics import MONGO_SECONDS
 
 ALIAS = "default"
 
@@ -41,7 +43,22 @@ def connect() -> None:
         socketTimeoutMS=settings.MONGO_SOCKET_TIMEOUT_MS,
         w=settings.MONGO_WRITE_CONCERN if settings.MONGO_WRITE_CONCERN != "1" else 1,
         journal=settings.MONGO_JOURNAL,
+        event_listeners=[CommandTimer()],
     )
+
+
+class CommandTimer(monitoring.CommandListener):
+    """Every command's round trip in ``hornet_mongodb_command_duration_seconds`` (by command
+    name: a bounded set), as the driver measured it."""
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        pass
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        MONGO_SECONDS.labels(event.command_name, "ok").observe(event.duration_micros / 1e6)
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        MONGO_SECONDS.labels(event.command_name, "error").observe(event.duration_micros / 1e6)
 
 
 @contextmanager

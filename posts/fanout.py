@@ -22,11 +22,13 @@ import datetime as dt
 import logging
 import os
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from prometheus_client.core import GaugeMetricFamily
 from pymongo import ASCENDING, ReturnDocument
 
 from hornet.headers import Forward
@@ -262,3 +264,29 @@ def expire(now: dt.datetime | None = None, limit: int = 100) -> int:
     """Drop the timelines of readers idle for ``FEED_ACTIVE_DAYS``; returns how many."""
     cutoff = (now or now_ms()) - dt.timedelta(days=settings.FEED_ACTIVE_DAYS)
     return sum(timelines.drop_owner(o, cutoff) for o in timelines.expired_owners(cutoff, limit))
+
+
+QUEUE_READ_MAX = 10_000  # a scrape reads at most this many pending marks
+
+
+def lag_metrics() -> Iterator[GaugeMetricFamily]:
+    """Scrape-time series of the posts service (HORNET_METRICS_COLLECTORS): posts waiting for
+    fan-out (at most QUEUE_READ_MAX counted) and how long the oldest of them has waited, from
+    one indexed range read of the pending marks, whichever process runs the workers."""
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    pending = posts_collection().find(
+        {FANOUT_DUE: {"$gt": epoch}}, {"created_at": 1}, limit=QUEUE_READ_MAX
+    )
+    created = [row["created_at"] for row in pending]
+    oldest = min(created, default=None)
+    lag = (now_ms() - oldest).total_seconds() if oldest is not None else 0.0
+    depth = GaugeMetricFamily(
+        "hornet_fanout_queue_depth", "Posts waiting to be fanned out (counted up to 10,000)."
+    )
+    depth.add_metric([], len(created))
+    yield depth
+    age = GaugeMetricFamily(
+        "hornet_fanout_lag_seconds", "How long the oldest post waiting for fan-out has waited."
+    )
+    age.add_metric([], max(lag, 0.0))
+    yield age

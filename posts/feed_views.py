@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hornet.authentication import caller, forward
+from hornet.metrics import FEED_DEGRADED
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed
 from posts.openapi import errors
@@ -32,6 +33,8 @@ class FeedView(APIView):
         params = page_params(request)
         result = feed.feed_page(forward=forward(request), limit=params.limit, after=params.after)
         headers = {DEGRADED_HEADER: "true"} if result.degraded else None
+        if result.degraded:
+            FEED_DEGRADED.inc()
         items = posts_out(result.page.items, caller(request).user_id)
         return page_response(request, items, result.page.next_cursor, headers=headers)
 

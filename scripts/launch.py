@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,11 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def gunicorn_argv(settings_module: str, port: int | str) -> list[str]:
     """The command that serves ``settings_module`` on 127.0.0.1:``port`` (paths may hold
-    spaces: an argv, never a string for a shell)."""
+    spaces: an argv, never a string for a shell). Its Prometheus folder is one per port (one
+    gunicorn listens on a port at a time), emptied by gunicorn when it starts."""
     return [
         "env",
         f"DJANGO_SETTINGS_MODULE={settings_module}",
         f"BIND=127.0.0.1:{port}",
+        f"PROMETHEUS_MULTIPROC_DIR={Path(tempfile.gettempdir()) / f'hornet-metrics-{port}'}",
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "-c",
         "python:hornet.gunicorn_conf",

@@ -30,6 +30,6 @@ if [[ $suites == posts ]]; then
   "${PYTEST[@]}" --ds=settings.test_posts tests/servers tests/posts tests/feed tests/reliability/posts || rc=$?
   exit $rc
 fi
-"${PYTEST[@]}" --ds=settings.test_posts tests/hornet tests/identity tests/servers tests/posts tests/feed tests/bench tests/reliability/posts || rc=$?
+"${PYTEST[@]}" --ds=settings.test_posts tests/hornet tests/identity tests/servers tests/posts tests/feed tests/observability tests/bench tests/reliability/posts || rc=$?
 "${PYTEST[@]}" --ds=settings.test_followers tests/followers tests/reliability/followers || rc=$?
 exit $rc

@@ -9,14 +9,25 @@ and hornet.apps refuses to start with a mode its settings module does not allow.
 from pathlib import Path
 from typing import Any
 
+from hornet.logs import logging_config
 from settings.base import BASE_DIR, env
 
-__all__ = ["DEBUG", "HORNET_ALLOWED_AUTH_MODES", "HORNET_AUTH_MODE", "SECRET_KEY"]
+__all__ = [
+    "DEBUG",
+    "HORNET_ALLOWED_AUTH_MODES",
+    "HORNET_AUTH_MODE",
+    "LOGGING",
+    "LOG_FORMAT",
+    "SECRET_KEY",
+]
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-secret-key-not-for-production")
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 HORNET_AUTH_MODE = env.str("HORNET_AUTH_MODE", default="dev")
 HORNET_ALLOWED_AUTH_MODES = ("mesh", "jwt", "dev")
+# `make run` and the tests' logs stay readable; LOG_FORMAT=json gives production's lines.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
 
 
 def local_caches(caches: dict[str, Any], stack: str) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from hornet.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -26,6 +28,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hornet.logs.RequestLogMiddleware",
+    "hornet.metrics.RequestMetricsMiddleware",
     "hornet.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +93,17 @@ HORNET_IDEMPOTENCY_LEASE_SECONDS = env.float("IDEMPOTENCY_LEASE_SECONDS", defaul
 # relative ("/posts/author/...?cursor=..."). Never taken from the request's Host header.
 HORNET_PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 
+# OpenTelemetry traces (hornet.telemetry), off unless an OTLP/HTTP endpoint is set
+# (http://collector:4318); the SDK reads its other OTEL_* variables itself (sampler,
+# propagators, batching: README.md). The service's name in traces defaults per service module.
+HORNET_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="") or env.str(
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", default=""
+)
+HORNET_OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="")
+
+# Series computed when /metrics is scraped (hornet.metrics): functions yielding metric families.
+HORNET_METRICS_COLLECTORS: list[str] = []
+
 HORNET_PAGE_DEFAULT = 20
 HORNET_PAGE_MAX = 100
 
@@ -116,11 +131,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ErrorCode": "hornet.openapi.ERROR_CODE_CHOICES"},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"neo4j": {"level": "WARNING"}, "pymongo": {"level": "WARNING"}},
-}
+# One line per event on stdout: JSON in production, readable in dev/test settings (hornet.logs).
+# gunicorn's master uses the same configuration (hornet/gunicorn_conf.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))

@@ -5,6 +5,7 @@ from settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "followers"]
 ROOT_URLCONF = "followers.urls"
+HORNET_SERVICE_NAME = "hornet-followers"  # in traces (OTEL_SERVICE_NAME overrides it)
 HORNET_READINESS_CHECK = "followers.db.ping"
 # Each service counts its own write budget, even when both share one cache server.
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "hornet-followers"}}

@@ -5,10 +5,12 @@ from settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "posts"]
 ROOT_URLCONF = "posts.urls"
+HORNET_SERVICE_NAME = "hornet-posts"  # in traces (OTEL_SERVICE_NAME overrides it)
 HORNET_READINESS_CHECK = "posts.db.ping"
 # Each service counts its own write budget, even when both share one cache server.
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "hornet-posts"}}
 HORNET_IDEMPOTENCY_STORE = "posts.idempotency.MongoIdempotencyStore"
+HORNET_METRICS_COLLECTORS = ["posts.fanout.lag_metrics"]
 
 MONGO_URI = env.str("MONGO_URI", default="mongodb://127.0.0.1:27117/")
 MONGO_DB = env.str("MONGO_DB", default="hornet")

@@ -43,13 +43,40 @@ def test_forwarded_headers_carry_the_caller_and_the_trace(settings):
         "x" * 4097,
     ],
 )
-@pytest.mark.parametrize(
-    "name", ["traceparent", "tracestate", "x-request-id", "b3", "x-b3-traceid", "x-b3-flags"]
-)
+@pytest.mark.parametrize("name", ["traceparent", "tracestate", "x-request-id"])
 def test_a_trace_header_that_cannot_be_sent_is_dropped(name, value):
-    headers = sent(Identity(user_id=ALICE), {name: value, "x-b3-sampled": "1"})
+    incoming = {"traceparent": TRACE, "x-request-id": "r-1", name: value}
+    headers = sent(Identity(user_id=ALICE), incoming)
     assert name not in headers
-    assert headers["x-b3-sampled"] == b"1"  # the others still go
+    for other in {"traceparent", "x-request-id"} - {name}:  # the others still go
+        assert headers[other] == incoming[other].encode()
+
+
+def test_the_trace_is_continued_with_w3c_headers_only_unless_b3_is_configured():
+    """W3C trace context by default (OTEL_PROPAGATORS); B3 headers are neither copied nor
+    written unless a B3 propagator is configured (a Zipkin tracing provider)."""
+    from opentelemetry import propagate
+    from opentelemetry.propagators.b3 import B3MultiFormat
+    from opentelemetry.propagators.composite import CompositePropagator
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    b3 = {"x-b3-traceid": TRACE[3:35], "x-b3-spanid": TRACE[36:52], "x-b3-sampled": "1"}
+    incoming = {"traceparent": TRACE, "tracestate": "vendor=1", **b3}
+    headers = sent(Identity(user_id=ALICE), incoming)
+    assert headers["traceparent"] == TRACE.encode()
+    assert headers["tracestate"] == b"vendor=1"
+    assert not any(name.startswith("x-b3") or name == "b3" for name in headers)
+    default = propagate.get_global_textmap()
+    propagate.set_global_textmap(
+        CompositePropagator([TraceContextTextMapPropagator(), B3MultiFormat()])
+    )
+    try:
+        headers = sent(Identity(user_id=ALICE), {"traceparent": TRACE})
+    finally:
+        propagate.set_global_textmap(default)
+    assert headers["traceparent"] == TRACE.encode()
+    assert headers["x-b3-traceid"] == TRACE[3:35].encode()  # the same trace, in B3 too
+    assert headers["x-b3-spanid"] == TRACE[36:52].encode()
 
 
 def test_a_token_that_cannot_be_sent_is_dropped():
@@ -67,7 +94,7 @@ def test_the_username_goes_as_utf8_bytes_like_envoy_writes_it(settings):
 def test_every_forwarded_value_is_sendable_by_httpx():
     import httpx
 
-    hostile = {name: "\xff\u2603" for name in ("traceparent", "x-request-id", "b3")}
+    hostile = {name: "\xff\u2603" for name in ("traceparent", "x-request-id", "tracestate")}
     identity = Identity(user_id=ALICE, username="José", token="t\xff")
     with httpx.Client() as client:
         client.headers.update({"User-Agent": "t"})

@@ -103,12 +103,17 @@ def settings_defaults() -> dict[str, Any]:
     return env_defaults(ROOT / "settings" / "base.py")
 
 
+# The OpenTelemetry SDK's own variables that HorNet documents (README.md's configuration table).
+OTEL_SDK_ENV = {"OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "OTEL_PROPAGATORS"}
+
+
 @pytest.fixture(scope="session")
 def settings_names() -> dict[str, set[str]]:
     """Environment variable names each service reads (settings + gunicorn config)."""
     common = set(env_defaults(ROOT / "settings" / "base.py"))
     common |= set(env_defaults(ROOT / "hornet" / "gunicorn_conf.py"))
     common |= {"DJANGO_SETTINGS_MODULE", "PORT", "BIND"}
+    common |= OTEL_SDK_ENV  # read by the OpenTelemetry SDK itself (hornet/telemetry.py)
     return {
         service: common | set(env_defaults(ROOT / "settings" / f"{service}.py"))
         for service in ("posts", "followers")

@@ -187,6 +187,7 @@ def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -
         POSTS_INTERNAL,
         RELATIONSHIP,
         "/posts/internal",
+        *("/metrics", "/metrics/", "/healthz", "/readyz"),
     ],
 )
 def test_internal_routes_are_not_routed_publicly(overlay: Manifests, path: str) -> None:

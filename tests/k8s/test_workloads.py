@@ -150,7 +150,7 @@ def test_environment_matches_what_the_settings_read(
         missing = (REQUIRED_ENV[service] | IDENTITY_ENV) - set(env)
         assert not missing, f"{service}/{container['name']}: missing {sorted(missing)}"
         literal = {k: v for k, v in env.items() if v == "literal"}
-        assert literal.keys() <= {"DJANGO_SETTINGS_MODULE", "PORT"}, literal
+        assert literal.keys() <= {"DJANGO_SETTINGS_MODULE", "PORT", "PROMETHEUS_MULTIPROC_DIR"}
         for secret in ("DJANGO_SECRET_KEY", "MONGO_URI", "NEO4J_URI", "NEO4J_PASSWORD"):
             if secret in env:
                 assert env[secret].startswith("secret:"), f"{secret} must come from a Secret"
@@ -183,3 +183,30 @@ def test_production_secrets_are_referenced_not_shipped(prod: Manifests) -> None:
                 if "valueFrom" in var:
                     referenced.add(var["valueFrom"]["secretKeyRef"]["name"])
     assert referenced == {"hornet-django", "hornet-mongodb", "hornet-neo4j", "hornet-fanout-client"}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_metrics_are_scraped_from_a_writable_multiprocess_folder(
+    overlay: Manifests, service: str
+) -> None:
+    template = overlay.one("Deployment", f"hornet-{service}")["spec"]["template"]
+    annotations = template["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/path"] == "/metrics"
+    (container,) = template["spec"]["containers"]
+    assert annotations["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
+    folder = next(v["value"] for v in container["env"] if v["name"] == "PROMETHEUS_MULTIPROC_DIR")
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == folder)
+    volume = next(v for v in template["spec"]["volumes"] if v["name"] == mount["name"])
+    assert volume["emptyDir"]["medium"] == "Memory"  # the root filesystem is read-only
+
+
+def test_mesh_tracing_samples_a_tenth_and_the_services_follow_it(overlay: Manifests) -> None:
+    (telemetry,) = overlay.of("Telemetry")
+    (tracing,) = telemetry["spec"]["tracing"]
+    assert tracing["providers"] == [{"name": "otel-tracing"}]
+    assert tracing["randomSamplingPercentage"] == 10.0
+    app = overlay.configmap("hornet-app")["data"]
+    assert app["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio"  # the sidecar's decision
+    assert float(app["OTEL_TRACES_SAMPLER_ARG"]) == tracing["randomSamplingPercentage"] / 100
+    assert app["LOG_FORMAT"] == "json"

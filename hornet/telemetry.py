@@ -1,0 +1,70 @@
+"""OpenTelemetry traces of both services: off unless an OTLP endpoint is configured.
+
+``setup()`` runs in each gunicorn worker right after the fork (hornet/gunicorn_conf.py,
+``post_fork``): the SDK's exporter thread and connections must belong to the worker, never be
+inherited from the master. With ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``..._TRACES_ENDPOINT``) set
+it installs a tracer provider exporting over OTLP/HTTP in batches, sampled as
+``OTEL_TRACES_SAMPLER`` / ``OTEL_TRACES_SAMPLER_ARG`` say (parent-based, always on by
+default; ``parentbased_traceidratio`` with ``0.1`` keeps one trace in ten), and instruments
+Django (server spans; ``/healthz``, ``/readyz`` and ``/metrics`` excluded), httpx (the calls to
+the other service, which carry ``traceparent``) and pymongo (command spans, without the
+command documents: no post contents). The neo4j driver has no instrumentation:
+followers.graph opens a span per transaction with ``span``. Unset, nothing is installed and
+``span`` costs a no-op context manager.
+
+Propagation (hornet.tracing) follows ``OTEL_PROPAGATORS``: W3C ``traceparent``/``tracestate``
+and ``baggage`` by default; add ``b3multi`` (or ``b3``) when the mesh's tracing provider is
+Zipkin.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+# Never traced: the probes and the scrape (every few seconds, and nothing to learn).
+EXCLUDED_URLS = r"^https?://[^/]+/(healthz|readyz|metrics)/?(\?|$)"
+
+_tracer = trace.get_tracer("hornet")
+
+
+def enabled() -> bool:
+    return bool(settings.HORNET_OTLP_ENDPOINT)
+
+
+def setup() -> None:
+    """Install the SDK and the instrumentations in this process, when traces are configured."""
+    if not enabled():
+        return
+    # Imported here: a service without traces never loads the SDK.
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.instrumentation.django import DjangoInstrumentor
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    name = settings.HORNET_OTEL_SERVICE_NAME or settings.HORNET_SERVICE_NAME
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    DjangoInstrumentor().instrument(excluded_urls=EXCLUDED_URLS)
+    HTTPXClientInstrumentor().instrument()
+    PymongoInstrumentor().instrument()
+
+
+@contextmanager
+def span(name: str, **attributes: str) -> Iterator[None]:
+    """A client span named ``name`` around the block (an exception is recorded on it)."""
+    with _tracer.start_as_current_span(name, kind=trace.SpanKind.CLIENT, attributes=attributes):
+        yield
+
+
+def untraced() -> Any:
+    """A block whose database calls make no spans: the readiness probe's ping and the scrape's
+    fan-out read would otherwise each start a trace of their own every few seconds."""
+    return suppress_instrumentation()

@@ -1,0 +1,128 @@
+"""OpenTelemetry traces (hornet/telemetry.py, set up in each gunicorn worker after the fork):
+one feed request is one trace from the posts service through its call to the followers service
+(W3C traceparent, hornet.tracing) down to MongoDB commands and Neo4j transactions, exported
+over OTLP by both services' real exporters, 2 workers each; probes and scrapes are not traced;
+log lines carry the trace and span ids."""
+
+import uuid
+
+import httpx
+
+from tests.helpers import wait_for
+from tests.observability.helpers import LogTail, Stack, user
+from tests.observability.otlp import CLIENT, SERVER, Span
+
+IDS_ROUTE = "followers/user/<str:user_id>/following/ids"  # Django's route template
+
+
+def _feed(stack: Stack, reader: uuid.UUID, **headers: str) -> httpx.Response:
+    response = httpx.get(
+        f"{stack.posts.url}/feed", headers={"X-User-ID": str(reader), **headers}, timeout=5
+    )
+    assert response.status_code == 200
+    assert response.headers.get("X-Feed-Degraded") is None
+    return response
+
+
+def _server_span(spans: list[Span], service: str, route: str) -> Span | None:
+    return next(
+        (
+            s
+            for s in spans
+            if s.service == service and s.kind == SERVER and s.attributes.get("http.route") == route
+        ),
+        None,
+    )
+
+
+def _whole_feed_trace(stack: Stack, trace_id: str) -> list[Span] | None:
+    spans = stack.collector.trace(trace_id)
+    followers = _server_span(spans, "hornet-followers", IDS_ROUTE)
+    posts = _server_span(spans, "hornet-posts", "feed")
+    neo4j = [s for s in spans if s.name.startswith("neo4j ")]
+    return spans if followers and posts and neo4j else None
+
+
+def test_a_feed_request_is_one_trace_across_both_services(stack: Stack):
+    wait_for(
+        lambda: (
+            httpx.get(f"{stack.posts.url}/feed", headers={"X-User-ID": str(user())}).headers.get(
+                "X-Feed-Degraded"
+            )
+            is None
+        ),
+        15,
+    )  # a breaker opened by another test
+    # The caller's own trace context (Envoy's, in the mesh) is continued, not replaced.
+    trace_id = uuid.uuid4().hex
+    parent = uuid.uuid4().hex[:16]
+    _feed(stack, user(), traceparent=f"00-{trace_id}-{parent}-01")
+    spans = wait_for(lambda: _whole_feed_trace(stack, trace_id), 15)
+    posts = _server_span(spans, "hornet-posts", "feed")
+    followers = _server_span(spans, "hornet-followers", IDS_ROUTE)
+    assert posts is not None
+    assert followers is not None
+    assert posts.parent_id == parent
+    # posts' server span -> its httpx client span -> followers' server span -> a Neo4j span.
+    (call,) = [s for s in spans if s.kind == CLIENT and s.span_id == followers.parent_id]
+    assert call.service == "hornet-posts"
+    assert call.parent_id == posts.span_id
+    neo4j = [s for s in spans if s.name.startswith("neo4j ")]
+    assert all(s.service == "hornet-followers" for s in neo4j)
+    assert any(s.parent_id == followers.span_id for s in neo4j)
+    assert all(s.attributes.get("db.system") == "neo4j" for s in neo4j)
+    mongo = [
+        s
+        for s in spans
+        if s.service == "hornet-posts" and s.attributes.get("db.system") == "mongodb"
+    ]
+    assert mongo
+    # Commands are named, their documents (post contents) never recorded.
+    for s in mongo:
+        statement = str(s.attributes["db.statement"])
+        assert statement.isalpha()
+        assert s.name.endswith(f".{statement}")
+
+
+def test_every_feed_is_traced_whichever_worker_serves_it(stack: Stack):
+    ids = []
+    for _ in range(8):
+        trace_id = uuid.uuid4().hex
+        _feed(stack, user(), traceparent=f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01")
+        ids.append(trace_id)
+    for trace_id in ids:
+        wait_for(lambda trace_id=trace_id: _whole_feed_trace(stack, trace_id), 15)
+
+
+def test_probes_and_scrapes_are_not_traced(stack: Stack):
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert httpx.get(f"{stack.posts.url}{path}").status_code == 200
+    trace_id = uuid.uuid4().hex
+    _feed(stack, user(), traceparent=f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01")
+    # Spans are exported in the order they end: once the later feed is in, the probes would be.
+    wait_for(lambda: _whole_feed_trace(stack, trace_id), 15)
+    routes = {s.attributes.get("http.route") for s in stack.collector.all() if s.kind == SERVER}
+    assert not {"healthz", "readyz", "metrics"} & routes
+    assert not [s for s in stack.collector.all() if s.attributes.get("db.statement") == "ping"]
+    targets = [
+        str(s.attributes.get("http.target") or s.attributes.get("url.path"))
+        for s in stack.collector.all()
+    ]
+    assert not [t for t in targets if t.startswith(("/healthz", "/readyz", "/metrics"))]
+
+
+def test_log_lines_carry_the_trace_and_span_ids(stack: Stack):
+    tail = LogTail(stack.posts)
+    trace_id = uuid.uuid4().hex
+    response = _feed(stack, user(), traceparent=f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01")
+    spans = wait_for(lambda: _whole_feed_trace(stack, trace_id), 15)
+    posts = _server_span(spans, "hornet-posts", "feed")
+    assert posts is not None
+    (line,) = [
+        line
+        for line in tail.lines()
+        if line["logger"] == "hornet.request"
+        and line.get("request_id") == response.headers["X-Request-ID"]
+    ]
+    assert line["trace_id"] == trace_id
+    assert line["span_id"] == posts.span_id
