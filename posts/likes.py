@@ -24,6 +24,7 @@ being deleted finds the post gone when it counts, and removes itself (NotFound).
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -38,7 +39,7 @@ COUNTER = "likes_count"
 LOCK_KIND = "l"  # posts.intents leaves these entries to settle_lock
 LOCK_STALE = timedelta(seconds=30)  # longer than any request may live
 _WAIT_SECONDS = 0.005
-_TRIES = 600  # about 3 s of waiting for another attempt by the same user
+_WAIT_LIMIT = 5.0  # seconds of waiting for another attempt by the same user, then Conflict
 
 
 def _name(user_id: UUID) -> str:
@@ -69,13 +70,18 @@ class _Lock:
         return self._update(change, **{COUNTER: {"$gt": 0}}) or self.release()  # 0: drift
 
 
-def _acquire(post_id: UUID, user_id: UUID, op: str | None) -> _Lock:
-    """The (post, user) lock; NotFound without the post, Conflict if another attempt by the
-    same user holds it for seconds (a live one: stale locks are settled and taken)."""
+def _acquire(
+    post_id: UUID, user_id: UUID, op: str | None, done: Callable[[], bool]
+) -> _Lock | None:
+    """The (post, user) lock; None if, while another attempt by the same user held it,
+    ``done()`` became true (the like is there, or gone, as this call wants: nothing to do).
+    NotFound without the post; Conflict if a live attempt holds it for ``_WAIT_LIMIT``
+    (stale locks are settled and taken)."""
     posts = posts_collection()
     name = _name(user_id)
     key = f"{PENDING}.{name}"
-    for _ in range(_TRIES):
+    deadline = time.monotonic() + _WAIT_LIMIT
+    while time.monotonic() < deadline:
         token = uuid4().hex
         lock = {"c": COUNTER, "at": now_ms(), "by": token, "op": op}
         if posts.update_one(
@@ -89,6 +95,8 @@ def _acquire(post_id: UUID, user_id: UUID, op: str | None) -> _Lock:
         if isinstance(held, dict) and held.get("at") and held["at"] < now_ms() - LOCK_STALE:
             settle_lock(post_id, name, held)
             continue
+        if done():
+            return None
         time.sleep(_WAIT_SECONDS)
     raise Conflict("Another like or unlike of this post by you is in progress; retry.")
 
@@ -97,7 +105,9 @@ def like_add(*, post_id: UUID, user_id: UUID) -> bool:
     """Like the post (idempotent); True if this call liked it. NotFound if there is no post."""
     if LIKES.find(post_id, user_id) is not None:
         return False
-    lock = _acquire(post_id, user_id, "+")
+    lock = _acquire(post_id, user_id, "+", lambda: LIKES.find(post_id, user_id) is not None)
+    if lock is None:
+        return False
     if not LIKES.insert(post_id, user_id, now_ms(), by=lock.token):
         lock.release()
         return False
@@ -115,7 +125,9 @@ def like_remove(*, post_id: UUID, user_id: UUID) -> bool:
         if post_find(post_id=post_id) is None:
             raise post_not_found(post_id)
         return False
-    lock = _acquire(post_id, user_id, None)
+    lock = _acquire(post_id, user_id, None, lambda: LIKES.find(post_id, user_id) is None)
+    if lock is None:
+        return False
     if LIKES.find(post_id, user_id) is None or not lock.set_op("-"):
         lock.release()
         return False
