@@ -1,5 +1,6 @@
-"""The posts service's client for the followers service: the ids a user follows (the feed)
-and the ids of a user's followers (the fan-out worker, posts.fanout).
+"""The posts service's client for the followers service: the ids a user follows (the feed),
+the ids a user excludes (blocked, blocked by, muted: every read, posts.safety) and the ids of a
+user's followers (the fan-out worker, posts.fanout).
 
 - one pooled httpx client per process (built on first use, after gunicorn forks);
 - short connect/read timeouts; a bounded retry (tenacity) only for these idempotent GETs and
@@ -38,6 +39,28 @@ class IdsPage:
     ids: list[uuid.UUID]
     next_cursor: str | None
     total: int | None  # the followers service's X-Total-Count, when it sends one
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Whom a user excludes (``GET /followers/user/{id}/excluded/ids``): the users they block,
+    the users who block them, the users they mute now."""
+
+    LISTS = ("blocked", "blocked_by", "muted")
+
+    blocked: frozenset[uuid.UUID] = frozenset()
+    blocked_by: frozenset[uuid.UUID] = frozenset()
+    muted: frozenset[uuid.UUID] = frozenset()
+
+    @property
+    def hidden(self) -> frozenset[uuid.UUID]:
+        """A block either way: their posts are hidden from every read of this user."""
+        return self.blocked | self.blocked_by
+
+    @property
+    def quiet(self) -> frozenset[uuid.UUID]:
+        """Hidden or muted: left out of this user's feed and of the replies they read."""
+        return self.hidden | self.muted
 
 
 class FollowersUnavailable(ServiceUnavailable):
@@ -95,6 +118,11 @@ class FollowersClient:
         page_size = settings.FEED_FANOUT_PAGE
         return self._call(self._ids_page, path, page_size, cursor, forward.headers)
 
+    def excluded_ids(self, forward: Forward) -> Exclusions:
+        """Whom the caller excludes (one call, no paging). Raises FollowersUnavailable."""
+        path = f"/followers/user/{forward.identity.user_id}/excluded/ids"
+        return self._call(self._exclusions, path, forward.headers)  # type: ignore[no-any-return]
+
     def _call(self, fn: Any, *args: Any) -> Any:
         try:
             return self.breaker.call(fn, *args)
@@ -111,19 +139,17 @@ class FollowersClient:
         params: dict[str, str | int] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        response = self._get(path, params, headers)
-        if response.status_code >= 500:
-            raise _ServerError(response.status_code)
-        if response.status_code != 200:
-            raise FollowersUnavailable(
-                f"The followers service answered {response.status_code}.",
-                code=ErrorCode.FOLLOWERS_REFUSED,
-            )
+        response = _ok(self._get(path, params, headers))
         ids = [uuid.UUID(value) for value in response.json()]
         next_url = response.links.get("next", {}).get("url")
         next_cursor = httpx.URL(next_url).params.get("cursor") if next_url else None
         total = response.headers.get("X-Total-Count")
         return IdsPage(ids, next_cursor or None, int(total) if total is not None else None)
+
+    def _exclusions(self, path: str, headers: Mapping[str, str]) -> Exclusions:
+        body = _ok(self._get(path, {}, headers)).json()
+        lists = {name: frozenset(uuid.UUID(v) for v in body[name]) for name in Exclusions.LISTS}
+        return Exclusions(**lists)
 
     @retry(
         retry=retry_if_exception_type((httpx.ConnectError, httpx.ConnectTimeout)),
@@ -138,6 +164,18 @@ class FollowersClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _ok(response: httpx.Response) -> httpx.Response:
+    """The 200 answer; a 5xx counts for the breaker, any other status is a refusal."""
+    if response.status_code >= 500:
+        raise _ServerError(response.status_code)
+    if response.status_code != 200:
+        raise FollowersUnavailable(
+            f"The followers service answered {response.status_code}.",
+            code=ErrorCode.FOLLOWERS_REFUSED,
+        )
+    return response
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from hornet.serializers import (
 from hornet.text import VISIBLE_CHAR
 from hornet.timestamps import rfc3339
 from posts.documents import CONTENT_MAX
+from posts.safety import CHANGES
 
 # One character that shows: not whitespace, not a zero-width or other invisible character
 # (hornet.text, the table post_create checks content against).
@@ -99,10 +100,24 @@ class PostEditIn(StrictFieldsSerializer):
 @extend_schema_serializer(component_name="FollowingChanged")
 class FollowingChangedIn(StrictFieldsSerializer):
     """The followers service's signal: whom the caller followed or unfollowed (both optional:
-    without them the caller's timeline is rebuilt)."""
+    without them the caller's timeline is rebuilt). With ``follower_id`` the caller (a locked
+    user) accepted that user's follow request: the change is the follower's, and
+    ``followee_id`` must be the caller."""
 
     followee_id = StrictUUIDField(required=False)
     following = StrictBooleanField(required=False)
+    follower_id = StrictUUIDField(
+        required=False, help_text="The requester whose follow the caller accepted."
+    )
+
+
+@extend_schema_serializer(component_name="RelationshipChanged")
+class RelationshipChangedIn(StrictFieldsSerializer):
+    """The followers service's signal: the caller blocked, unblocked, muted or unmuted
+    ``user_id``."""
+
+    user_id = StrictUUIDField(help_text="The other user.")
+    change = serializers.ChoiceField(choices=list(CHANGES))
 
 
 @extend_schema_serializer(component_name="Post")

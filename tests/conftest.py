@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.support.databases"]
+pytest_plugins = ["tests.support.databases", "tests.support.followers"]
 
 
 @pytest.fixture

@@ -33,7 +33,13 @@ def clean_posts(posts_schema: None, settings: Any) -> None:
     posts_collection().delete_many({})
     stats_collection().delete_many({})
     database = posts_collection().database
-    for name in (FOLLOWING_CACHE, timelines.ENTRIES, timelines.OWNERS, timelines.BIG):
+    for name in (
+        FOLLOWING_CACHE,
+        timelines.ENTRIES,
+        timelines.OWNERS,
+        timelines.BIG,
+        timelines.BLOCKS,
+    ):
         database[name].delete_many({})
 
 
