@@ -121,15 +121,15 @@ def feed_page(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> 
     nothing is cached), the page holds only the caller's own posts (fail closed), degraded."""
     identity = forward.identity
     now = now_ms()
+    owner = timelines.owner_get(identity.user_id)
+    if owner is None:
+        timelines.owner_request(identity.user_id, now)
     graph = graph_get(identity.user_id)  # one read: whom they follow and whom they exclude
     excluding, stale = known_exclusions(forward=forward, cached=graph.excluded, now=now)
     if excluding is None:
         own = feed_rows(author_ids=[identity.user_id], limit=limit, after=after)
         return Feed(page=own, degraded=True)
     reader = _Reader(forward, graph.following, Hide(excluding.quiet), stale)
-    owner = timelines.owner_get(identity.user_id)
-    if owner is None:
-        timelines.owner_request(identity.user_id, now)
     # Until the timeline is built, and while fan-out lags (stored timelines may miss posts),
     # the feed is pulled: correct, only dearer.
     if owner is None or owner.state != timelines.READY or _fanout_behind(now):
