@@ -1,6 +1,8 @@
 """HTTP for the home feed and for the followers service's signals: "following changed" and
 "relationship changed" (blocks and mutes)."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -39,21 +41,31 @@ class FeedView(APIView):
         return page_response(request, items, result.page.next_cursor, headers=headers)
 
 
+def _signal_schema(operation_id: str, summary: str, description: str, request: type) -> Any:
+    """The schema of a followers → posts signal: an internal POST answered 204."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary=f"Internal: {summary}",
+        description=f"{description} Only the followers service may call it in production (mesh "
+        "AuthorizationPolicy).",
+        request=request,
+        responses={204: OpenApiResponse(description="Noted."), **errors(400)},
+        tags=["internal"],
+    )
+
+
 class FollowingChangedView(APIView):
-    @extend_schema(
-        operation_id="following_changed",
-        summary="Internal: the caller's following list changed",
-        description="Called by the followers service after the caller follows or unfollows "
+    @_signal_schema(
+        "following_changed",
+        "the caller's following list changed",
+        "Called by the followers service after the caller follows or unfollows "
         "`followee_id` (`following` true or false), so the caller's next feed page reflects it "
         "at once: the cached following list is dropped and the stored timeline gets the "
         "followee's latest posts, or loses them. Without a body the timeline is rebuilt. With "
         "`follower_id` the caller (a locked user) accepted that user's follow request: the "
         "change applies to the follower's cache and timeline, and `followee_id` must be the "
-        "caller (else 400 naming `followee_id`). Only the followers service may call it in "
-        "production (mesh AuthorizationPolicy).",
-        request=FollowingChangedIn,
-        responses={204: OpenApiResponse(description="Noted."), **errors(400)},
-        tags=["internal"],
+        "caller (else 400 naming `followee_id`).",
+        FollowingChangedIn,
     )
     def post(self, request: Request) -> Response:
         data = FollowingChangedIn(data=request.data or {})
@@ -74,17 +86,14 @@ class FollowingChangedView(APIView):
 
 
 class RelationshipChangedView(APIView):
-    @extend_schema(
-        operation_id="relationship_changed",
-        summary="Internal: the caller blocked, unblocked, muted or unmuted a user",
-        description="Called by the followers service after the change is stored. Both users' "
+    @_signal_schema(
+        "relationship_changed",
+        "the caller blocked, unblocked, muted or unmuted a user",
+        "Called by the followers service after the change is stored. Both users' "
         "cached exclusions are dropped (each read asks afresh); on a `block` both users' "
         "cached following lists are dropped too and each user's stored home timeline loses "
-        "the other's posts. Only the followers service may call it in production (mesh "
-        "AuthorizationPolicy).",
-        request=RelationshipChangedIn,
-        responses={204: OpenApiResponse(description="Noted."), **errors(400)},
-        tags=["internal"],
+        "the other's posts.",
+        RelationshipChangedIn,
     )
     def post(self, request: Request) -> Response:
         data = RelationshipChangedIn(data=request.data)
