@@ -1,4 +1,5 @@
-"""The followers service's one call to the posts service: "this user's following changed".
+"""The followers service's calls to the posts service: "this user's following changed" and
+"this user's blocks or mutes changed" (docs/safety.md).
 
 After a follow or unfollow, the posts service drops its cached following list for the caller
 (posts.following_cache), so the caller's next feed page shows the change. The call is best
@@ -13,6 +14,7 @@ The follow services send it (followers.services.follows), with the ``Forward`` t
 
 import functools
 import logging
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -36,20 +38,38 @@ def _posts_http() -> httpx.Client:
     )
 
 
-def notify_following_changed(forward: Forward, *, followee_id: UUID, following: bool) -> None:
-    """Tell the posts service that the caller now follows (or no longer follows)
-    ``followee_id``; never raises (a failure only delays the feed: docs/feed.md)."""
+def _signal(forward: Forward, path: str, body: dict[str, Any]) -> None:
+    """POST ``body`` to the posts service's internal ``path`` as the caller; never raises."""
     if not settings.POSTS_SERVICE_URL:
         return
     try:
-        response = _posts_http().post(
-            "/posts/internal/following-changed",
-            headers=forward.headers,
-            json={"followee_id": str(followee_id), "following": following},
-        )
+        response = _posts_http().post(path, headers=forward.headers, json=body)
         if response.status_code >= 400:
-            log.warning("posts service answered %s to following-changed", response.status_code)
+            log.warning("posts service answered %s to %s", response.status_code, path)
     except httpx.HTTPError as exc:
-        log.warning("posts service not told of a following change: %s", type(exc).__name__)
+        log.warning("posts service not told (%s): %s", path, type(exc).__name__)
     except Exception:  # the write is saved; nothing here may turn it into a 500
-        log.exception("posts service not told of a following change")
+        log.exception("posts service not told (%s)", path)
+
+
+def notify_following_changed(
+    forward: Forward, *, followee_id: UUID, following: bool, follower_id: UUID | None = None
+) -> None:
+    """Tell the posts service that the caller now follows (or no longer follows)
+    ``followee_id``; never raises (a failure only delays the feed: docs/feed.md).
+
+    ``follower_id``: the follow is someone else's, ``follower_id`` -> the caller (the caller
+    accepted their follow request), so posts updates the requester's feed, not the caller's."""
+    body: dict[str, Any] = {"followee_id": str(followee_id), "following": following}
+    if follower_id is not None:
+        body["follower_id"] = str(follower_id)
+    _signal(forward, "/posts/internal/following-changed", body)
+
+
+def notify_relationship_changed(forward: Forward, *, user_id: UUID, change: str) -> None:
+    """Tell the posts service that the caller blocked, unblocked, muted or unmuted ``user_id``
+    (``change``), so it drops its cached exclusions (and, for a block, the timelines' entries
+    between the two); never raises (a failure only delays it until the cache expires)."""
+    _signal(
+        forward, "/posts/internal/relationship-changed", {"user_id": str(user_id), "change": change}
+    )

@@ -120,3 +120,8 @@ def native(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
     raise TypeError(f"expected a DateTime, got {type(value).__name__}")
+
+
+def native_or_none(value: Any) -> datetime | None:
+    """``native`` of an optional DateTime (an expiry that may be unset)."""
+    return None if value is None else native(value)

@@ -33,6 +33,11 @@ STATEMENTS: list[LiteralString] = [
     "FOR ()-[r:FOLLOWS]-() ON (r.receiver_id, r.created_at, r.id)",
     "CREATE RANGE INDEX index_FOLLOWS_sender_page IF NOT EXISTS "
     "FOR ()-[r:FOLLOWS]-() ON (r.sender_id, r.created_at, r.id)",
+    # A user's blocks and mutes in list order (followers.selectors.blocks).
+    "CREATE RANGE INDEX index_BLOCKS_sender_page IF NOT EXISTS "
+    "FOR ()-[r:BLOCKS]-() ON (r.sender_id, r.created_at, r.id)",
+    "CREATE RANGE INDEX index_MUTES_sender_page IF NOT EXISTS "
+    "FOR ()-[r:MUTES]-() ON (r.sender_id, r.created_at, r.id)",
     # Idempotency-Key records (followers.idempotency): one per caller and key; purged by expiry.
     "CREATE CONSTRAINT constraint_unique_IdempotencyKey_id IF NOT EXISTS "
     "FOR (k:IdempotencyKey) REQUIRE k.id IS UNIQUE",

@@ -6,7 +6,10 @@ serializers here exist so ``@extend_schema`` can describe those dicts exactly.
 
 from rest_framework import serializers
 
-from hornet.serializers import StrictFieldsSerializer, StrictUUIDField
+from hornet.serializers import StrictFieldsSerializer, StrictIntegerField, StrictUUIDField
+
+MUTE_MIN_SECONDS = 60
+MUTE_MAX_SECONDS = 365 * 24 * 3600
 
 
 class FollowIn(StrictFieldsSerializer):
@@ -47,3 +50,38 @@ class SuggestionOut(serializers.Serializer):
         min_value=0, help_text="How many people you follow follow this user (0: cold start)."
     )
     mutuals = UserRefOut(many=True, help_text="Up to 3 of those people.")
+
+
+class MuteIn(StrictFieldsSerializer):
+    duration_seconds = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=MUTE_MIN_SECONDS,
+        max_value=MUTE_MAX_SECONDS,
+        help_text="How long the mute lasts, 60 s to 365 days; omitted or null: until unmuted.",
+    )
+
+
+class BlockOut(serializers.Serializer):
+    user_id = serializers.UUIDField(help_text="The blocked (or muted) user.")
+    username = serializers.CharField(allow_null=True, help_text="Null until the user is seen.")
+    created_at = serializers.DateTimeField(help_text="Since when (RFC 3339, UTC).")
+
+
+class MuteOut(BlockOut):
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the mute ends; null: until unmuted."
+    )
+
+
+class ExcludedIdsOut(serializers.Serializer):
+    blocked = serializers.ListField(
+        child=serializers.UUIDField(), help_text="Users this user blocks (at most 5000)."
+    )
+    blocked_by = serializers.ListField(
+        child=serializers.UUIDField(), help_text="Users who block this user (at most 5000)."
+    )
+    muted = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text="Users this user mutes now, expired mutes left out (at most 5000).",
+    )

@@ -73,3 +73,30 @@ class Suggestion:
             "mutual_count": self.mutual_count,
             "mutuals": [m.as_dict() for m in self.mutuals],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A user the caller blocks, and since when."""
+
+    user_id: UUID
+    username: str | None
+    created_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "username": self.username,
+            "created_at": rfc3339(self.created_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Mute(Block):
+    """A user the caller mutes, since when and until when (None: for ever)."""
+
+    expires_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        expires = rfc3339(self.expires_at) if self.expires_at is not None else None
+        return {**Block.as_dict(self), "expires_at": expires}

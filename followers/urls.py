@@ -5,7 +5,14 @@ Every route answers with and without a trailing slash (hornet.urls.both_slashes)
 
 from django.urls import URLPattern
 
-from followers.views import FollowViewSet, SuggestionViewSet, UserViewSet
+from followers.views import (
+    BlockViewSet,
+    ExcludedIdsViewSet,
+    FollowViewSet,
+    MuteViewSet,
+    SuggestionViewSet,
+    UserViewSet,
+)
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
 
@@ -29,6 +36,24 @@ urlpatterns: list[URLPattern] = [
     ),
     *both_slashes(
         "followers/following/<str:user_id>", FollowViewSet, {"delete": "unfollow"}, name="unfollow"
+    ),
+    # Before followers/<follow_id>, which would take "blocks" and "mutes" for follow ids.
+    *both_slashes("followers/blocks", BlockViewSet, {"get": "list"}, name="blocks"),
+    *both_slashes(
+        "followers/blocks/<str:user_id>",
+        BlockViewSet,
+        {"post": "create", "delete": "destroy"},
+        name="block",
+    ),
+    *both_slashes("followers/mutes", MuteViewSet, {"get": "list"}, name="mutes"),
+    *both_slashes(
+        "followers/mutes/<str:user_id>",
+        MuteViewSet,
+        {"post": "create", "delete": "destroy"},
+        name="mute",
+    ),
+    *both_slashes(
+        USER + "/excluded/ids", ExcludedIdsViewSet, {"get": "retrieve"}, name="excluded-ids"
     ),
     *both_slashes(USER, UserViewSet, {"get": "retrieve"}, name="user-relationship"),
     *both_slashes(USER + "/followers", UserViewSet, {"get": "followers"}, name="user-followers"),

@@ -6,6 +6,7 @@
   ``hornet.openapi.StrictFieldsExtension`` (``additionalProperties: false``).
 - ``StrictCharField``: only JSON strings (DRF would turn 12 into "12").
 - ``StrictBooleanField``: only JSON ``true``/``false`` (DRF would take 0, 1, "yes", "off").
+- ``StrictIntegerField``: only JSON integers (DRF would take "60", 60.0 and true).
 - ``StrictUUIDField``: only UUID strings in ASCII (DRF would take the integer 42, and
   ``uuid.UUID`` takes ``+``, ``_`` and non-ASCII digits; hornet.numbers). Its error is the one a
   malformed id in a path gets (hornet.ids): code ``invalid_uuid``, "Must be a valid UUID."
@@ -51,6 +52,15 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
         return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """Only JSON integers: DRF would otherwise read "60", 60.0 or true as one."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
 
 
 class StrictUUIDField(serializers.UUIDField):

@@ -22,6 +22,11 @@ Three details keep that plan:
 - A composite index is only used when every one of its properties has a predicate, hence
   ``r.id IS NOT NULL``; ``USING INDEX SEEK`` pins the plan on a tiny graph (followers.graph).
 
+A viewer's blocks (followers.selectors.visibility) leave users out of the followers and following
+pages with a filter on the edge's copy of the other endpoint's id (``*_PAGE_HIDING``: ``NOT
+r.sender_id IN $hidden``): the same plan, the filter reading a property of each edge it
+already reads. Viewers without blocks (almost all) run the queries without that filter.
+
 The cursor predicate starts strictly after the last item shown, so follows added between two
 page fetches never shift or repeat an item. The mutual list walks from the caller (see
 MUTUAL_PAGE): its cost is the caller's following count, whatever the user's follower count.
@@ -37,39 +42,49 @@ from followers.cursors import FollowKey, follow_params
 from followers.types import Follow, UserRef
 from hornet.pagination import Page
 
-# The cursor: a range the index seek starts from, and a filter on the cursor's millisecond.
-_AFTER: LiteralString = """
+# The cursor: a range the index seek starts from, and a filter on the cursor's millisecond
+# (also the block and mute lists', followers.selectors.blocks).
+AFTER: LiteralString = """
   AND r.created_at <= coalesce($after_t, datetime('+999999999-12-31T23:59:59.999999999Z'))
   AND ($after_t IS NULL OR r.created_at < $after_t OR r.id < $after_id)
   AND r.id IS NOT NULL
 """
 
-FOLLOWERS_PAGE: LiteralString = (
+_FOLLOWERS: LiteralString = (
     """
 MATCH (s)-[r:FOLLOWS]->()
 USING INDEX SEEK r:FOLLOWS(receiver_id, created_at, id)
 WHERE r.receiver_id = $user_id"""
-    + _AFTER
-    + """
+    + AFTER
+)
+_FOLLOWERS_RETURN: LiteralString = """
 RETURN r.id AS id, s.user_id AS sender_id, r.receiver_id AS receiver_id,
        r.created_at AS created_at
 ORDER BY r.receiver_id DESC, r.created_at DESC, r.id DESC
 LIMIT $limit
 """
+FOLLOWERS_PAGE: LiteralString = _FOLLOWERS + _FOLLOWERS_RETURN
+# The same for a viewer who blocks or is blocked by some users: they are left out.
+FOLLOWERS_PAGE_HIDING: LiteralString = (
+    _FOLLOWERS + "  AND NOT r.sender_id IN $hidden" + _FOLLOWERS_RETURN
 )
 
-FOLLOWING_PAGE: LiteralString = (
+_FOLLOWING: LiteralString = (
     """
 MATCH ()-[r:FOLLOWS]->(t)
 USING INDEX SEEK r:FOLLOWS(sender_id, created_at, id)
 WHERE r.sender_id = $user_id"""
-    + _AFTER
-    + """
+    + AFTER
+)
+_FOLLOWING_RETURN: LiteralString = """
 RETURN r.id AS id, r.sender_id AS sender_id, t.user_id AS receiver_id,
        r.created_at AS created_at
 ORDER BY r.sender_id DESC, r.created_at DESC, r.id DESC
 LIMIT $limit
 """
+FOLLOWING_PAGE: LiteralString = _FOLLOWING + _FOLLOWING_RETURN
+FOLLOWING_PAGE_HIDING: LiteralString = (
+    _FOLLOWING + "  AND NOT r.receiver_id IN $hidden" + _FOLLOWING_RETURN
 )
 
 # The posts service's feed: only the ids (compact), same order and cursor as the list above.
@@ -78,7 +93,7 @@ FOLLOWING_IDS_PAGE: LiteralString = (
 MATCH ()-[r:FOLLOWS]->(t)
 USING INDEX SEEK r:FOLLOWS(sender_id, created_at, id)
 WHERE r.sender_id = $user_id"""
-    + _AFTER
+    + AFTER
     + """
 RETURN t.user_id AS user_id, r.created_at AS created_at, r.id AS id
 ORDER BY r.sender_id DESC, r.created_at DESC, r.id DESC
@@ -93,7 +108,7 @@ FOLLOWER_IDS_PAGE: LiteralString = (
 MATCH (s)-[r:FOLLOWS]->()
 USING INDEX SEEK r:FOLLOWS(receiver_id, created_at, id)
 WHERE r.receiver_id = $user_id"""
-    + _AFTER
+    + AFTER
     + """
 RETURN s.user_id AS user_id, r.created_at AS created_at, r.id AS id
 ORDER BY r.receiver_id DESC, r.created_at DESC, r.id DESC
@@ -102,15 +117,17 @@ LIMIT $limit
 )
 
 # People the caller follows who follow the user, most recently followed by the caller first,
-# and how many there are, in one round trip. The walk starts from the caller (bounded by whom
-# they follow) and checks each followee's edge to the user with Expand(Into); left to itself
-# the planner would expand the user's followers instead, which is O(1M) for a celebrity.
+# and how many there are, in one round trip. People who hide their network are left out: their
+# follow of the user is theirs to show (docs/safety.md). The walk starts from the caller
+# (bounded by whom they follow) and checks each followee's edge to the user with Expand(Into);
+# left to itself the planner would expand the user's followers instead, which is O(1M) for a
+# celebrity.
 MUTUAL_PAGE: LiteralString = """
 MATCH (me:User {user_id: $me}), (t:User {user_id: $user_id})
 USING INDEX SEEK me:User(user_id) USING INDEX SEEK t:User(user_id)
 CALL (me, t) {
   MATCH (me)-[r:FOLLOWS]->(x:User)
-  WHERE EXISTS { (x)-[:FOLLOWS]->(t) }
+  WHERE EXISTS { (x)-[:FOLLOWS]->(t) } AND NOT coalesce(x.hide_network, false)
   RETURN x, r ORDER BY r.created_at DESC, r.id DESC
 }
 WITH collect({user_id: x.user_id, username: x.username, created_at: r.created_at, id: r.id})
@@ -121,7 +138,9 @@ RETURN size(found) AS total,
 """
 
 
-def _next(rows: list[Any], limit: int) -> dict[str, Any] | None:
+def next_key(rows: list[Any], limit: int) -> dict[str, Any] | None:
+    """The cursor payload after row ``limit`` (rows carry ``created_at`` and ``id``), or None
+    when the page read no extra row (the last page)."""
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
@@ -137,30 +156,46 @@ def _follow(record: Record) -> Follow:
     )
 
 
-def _follows_page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> Page[Follow]:
+def _follows_page(
+    query: LiteralString, user_id: UUID, limit: int, after: Any, hidden: list[str] | None = None
+) -> Page[Follow]:
     key = FollowKey.parse(after)
-    records = graph.read(query, user_id=str(user_id), limit=limit + 1, **follow_params(key))
-    return Page([_follow(r) for r in records[:limit]], _next(records, limit))
+    records = graph.read(
+        query, user_id=str(user_id), limit=limit + 1, hidden=hidden, **follow_params(key)
+    )
+    return Page([_follow(r) for r in records[:limit]], next_key(records, limit))
 
 
 def followers_page(
-    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+    *,
+    user_id: UUID,
+    limit: int,
+    after: dict[str, Any] | None = None,
+    hidden: list[str] | None = None,
 ) -> Page[Follow]:
-    """Follows received by ``user_id``, newest first. Unknown user: an empty page."""
-    return _follows_page(FOLLOWERS_PAGE, user_id, limit, after)
+    """Follows received by ``user_id``, newest first, leaving out followers whose ids are in
+    ``hidden`` (the viewer's blocks: followers.selectors.visibility). Unknown user: empty."""
+    query = FOLLOWERS_PAGE_HIDING if hidden else FOLLOWERS_PAGE
+    return _follows_page(query, user_id, limit, after, hidden)
 
 
 def following_page(
-    *, user_id: UUID, limit: int, after: dict[str, Any] | None = None
+    *,
+    user_id: UUID,
+    limit: int,
+    after: dict[str, Any] | None = None,
+    hidden: list[str] | None = None,
 ) -> Page[Follow]:
-    """Follows made by ``user_id``, newest first. Unknown user: an empty page."""
-    return _follows_page(FOLLOWING_PAGE, user_id, limit, after)
+    """Follows made by ``user_id``, newest first, leaving out followees whose ids are in
+    ``hidden``. Unknown user: an empty page."""
+    query = FOLLOWING_PAGE_HIDING if hidden else FOLLOWING_PAGE
+    return _follows_page(query, user_id, limit, after, hidden)
 
 
 def _ids_page(query: LiteralString, user_id: UUID, limit: int, after: Any) -> Page[str]:
     key = FollowKey.parse(after)
     records = graph.read(query, user_id=str(user_id), limit=limit + 1, **follow_params(key))
-    return Page([r["user_id"] for r in records[:limit]], _next(records, limit))
+    return Page([r["user_id"] for r in records[:limit]], next_key(records, limit))
 
 
 def following_ids_page(
@@ -194,4 +229,4 @@ def mutual_page(
         return Page([], None, total=0)
     rows = records[0]["rows"]
     items = [UserRef(UUID(row["user_id"]), row["username"]) for row in rows[:limit]]
-    return Page(items, _next(rows, limit), total=int(records[0]["total"]))
+    return Page(items, next_key(rows, limit), total=int(records[0]["total"]))

@@ -1,9 +1,9 @@
 """Friend suggestions: users followed by the people the caller follows.
 
 Ranking: more mutual connections first; ties go to the user with more followers, then to the
-smaller user id (a total order, so the cursor is exact). The caller, anyone they follow and
-anyone they dismissed never appear. Each item names up to 3 of the mutual connections
-(smallest user ids first, so the answer is stable).
+smaller user id (a total order, so the cursor is exact). The caller, anyone they follow or
+dismissed, and anyone they block or are blocked by never appear. Each item names up to 3 of the
+mutual connections (smallest user ids first, so the answer is stable).
 
 Fan-out cap: the walk reads at most ``FOLLOWERS_SUGGEST_MAX_FOLLOWEES`` of the caller's
 followees and at most ``FOLLOWERS_SUGGEST_PER_FOLLOWEE`` followees of each (settings; 200 and
@@ -11,10 +11,19 @@ followees and at most ``FOLLOWERS_SUGGEST_PER_FOLLOWEE`` followees of each (sett
 however connected the neighbourhood is. Under the caps the counts are exact; past them they
 count the sample.
 
-Exclusion: the caller's followees and dismissed users are collected once and each candidate is
-checked against that list, rather than one pattern check per candidate (two ``Expand(Into)``),
-so the exclusion costs one read of two short lists, not two probes per candidate
-(bench/README.md has the PROFILE numbers).
+Exclusion: the caller's followees, dismissed users, and the users the caller blocks or is
+blocked by are collected once and each candidate is checked against that list, rather than one
+pattern check per candidate (two ``Expand(Into)``), so the exclusion costs one read of a few
+short lists, not probes per candidate (bench/README.md has the PROFILE numbers).
+
+Safety and privacy (docs/safety.md): a block either way keeps each user out of the other's
+suggestions (the exclusion list above, and the cold start's). A follow edge of someone who hides
+their network never shows: the walk skips followees who hide theirs (their followees would be
+named as "followed by" them) and candidates who hide theirs (naming who follows them), each a
+filter on one property of a node the walk reads anyway, so the plan keeps its shape. Those
+candidates can still come up in the cold start, which names nobody. The mutuals an item names
+are people the caller follows, and a block removes follows both ways, so they are never users
+the caller blocks or is blocked by.
 
 Cold start: when that walk finds nobody (the caller follows no one, or only people who follow
 no one new), the most-followed users instead, read in order from the range index on
@@ -35,10 +44,14 @@ from hornet.pagination import Page
 FRIENDS_OF_FRIENDS: LiteralString = """
 MATCH (me:User {user_id: $me})
 USING INDEX SEEK me:User(user_id)
-OPTIONAL MATCH (me)-[:FOLLOWS|DISMISSED]->(x:User)
+OPTIONAL MATCH (me)-[:FOLLOWS|DISMISSED|BLOCKS]->(x:User)
 WITH me, collect(x) AS excluded
+OPTIONAL MATCH (me)<-[:BLOCKS]-(y:User)
+WITH me, excluded, collect(y) AS blockers
+WITH me, excluded + blockers AS excluded
 CALL (me) {
   MATCH (me)-[:FOLLOWS]->(friend:User)
+  WHERE NOT coalesce(friend.hide_network, false)
   WITH friend LIMIT $max_followees
   CALL (friend) {
     MATCH (friend)-[:FOLLOWS]->(cand:User)
@@ -47,7 +60,7 @@ CALL (me) {
   RETURN friend, cand
 }
 WITH me, excluded, cand, collect(friend) AS via
-WHERE cand <> me AND NOT cand IN excluded
+WHERE cand <> me AND NOT cand IN excluded AND NOT coalesce(cand.hide_network, false)
 WITH cand, via, size(via) AS mutual_count, COUNT { (cand)<-[:FOLLOWS]-() } AS followers
 WHERE $after_m IS NULL OR mutual_count < $after_m
    OR (mutual_count = $after_m
@@ -69,9 +82,10 @@ ORDER BY mutual_count DESC, followers DESC, user_id ASC
 # sort every user with a follower; this way it reads the index in order and stops after the
 # page (plus the users tied with the last one: PartialTop).
 EXCLUDED: LiteralString = """
-MATCH (me:User {user_id: $me})-[:FOLLOWS|DISMISSED]->(x:User)
+MATCH (me:User {user_id: $me})
 USING INDEX SEEK me:User(user_id)
-RETURN collect(x.user_id) AS excluded
+RETURN COLLECT { MATCH (me)-[:FOLLOWS|DISMISSED|BLOCKS]->(x:User) RETURN x.user_id }
+       + COLLECT { MATCH (me)<-[:BLOCKS]-(x:User) RETURN x.user_id } AS excluded
 """
 
 # $max_followers bounds the index range: the cursor's count, or no bound on the first page.
@@ -122,7 +136,8 @@ def _friends_of_friends(me: str, limit: int, key: SuggestionKey | None) -> list[
 
 
 def _most_followed(me: str, limit: int, key: SuggestionKey | None) -> list[Record]:
-    excluded = graph.read(EXCLUDED, me=me)[0]["excluded"]
+    records = graph.read(EXCLUDED, me=me)
+    excluded = records[0]["excluded"] if records else []
     return graph.read(
         MOST_FOLLOWED,
         me=me,

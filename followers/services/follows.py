@@ -16,6 +16,10 @@ the follow lists find a page of a user's follows through indexes on them
 when the MERGE created the edge; removals first write-lock the receiver and only then look
 for the edge, so two concurrent unfollows of one pair cannot both decrement.
 
+A follow and a block of the same pair exclude each other: both write-lock the two users first
+(followers.services.blocks.lock_pair), so no follow survives a block
+(tests/followers/test_block_races.py).
+
 After the transaction commits, a follow that created an edge and every unfollow tell the posts
 service that the caller's following changed (followers.clients, best effort, never raises), so
 the caller's next feed page shows it (tests/followers/test_notify.py).
@@ -24,9 +28,10 @@ the caller's next feed page shows it (tests/followers/test_notify.py).
 from typing import Any, LiteralString
 from uuid import UUID, uuid4
 
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, Record
 
 from followers import clients, graph
+from followers.services.blocks import lock_pair, refuse_if_blocked
 from followers.services.users import SET_USERNAME
 from followers.types import Follow
 from hornet.errors import ErrorCode, Forbidden, InvalidInput, NotFound
@@ -95,7 +100,9 @@ def follow_create(
 ) -> tuple[Follow, bool]:
     """Make the caller follow ``receiver_id``; return the follow and whether it is new.
 
-    Idempotent: following again returns the existing follow with ``False``. Both users are
+    Idempotent: following again returns the existing follow with ``False``. A block between
+    the two, either way, refuses it (403 ``blocked``): the follow write-locks both users before
+    it looks, as a block does (followers.services.blocks). Both users are
     upserted; the caller's username is refreshed when given. ``follow_id`` (from an
     Idempotency-Key) names a new edge, so a retry of a follow that was created reports it as
     created (the first answer) rather than as found. Only a new edge is signalled to posts.
@@ -105,14 +112,16 @@ def follow_create(
         raise InvalidInput.for_field(
             "receiver_id", "You cannot follow yourself.", ErrorCode.SELF_FOLLOW
         )
-    new_id = str(follow_id or uuid4())
-    record = graph.write(
-        FOLLOW,
-        sender_id=str(sender_id),
-        receiver_id=str(receiver_id),
-        username=caller.identity.username,
-        new_id=new_id,
-    )[0]
+    me, them, new_id = str(sender_id), str(receiver_id), str(follow_id or uuid4())
+
+    def work(tx: ManagedTransaction) -> Record:
+        lock_pair(tx, me, them)
+        refuse_if_blocked(tx, me, them)
+        return tx.run(
+            FOLLOW, sender_id=me, receiver_id=them, username=caller.identity.username, new_id=new_id
+        ).single(strict=True)
+
+    record = graph.write_tx(work)
     follow = Follow(
         id=UUID(record["id"]),
         sender_id=sender_id,

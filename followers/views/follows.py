@@ -20,13 +20,14 @@ class FollowViewSet(GraphViewSet):
         operation_id="follow_create",
         summary="Follow a user",
         description="Idempotent: following someone you already follow returns that follow "
-        "with 200. Following yourself is a 400. Safe to retry with an `Idempotency-Key`.",
+        "with 200. Following yourself is a 400; a block between the two users, either way, "
+        "is a 403 `blocked`. Safe to retry with an `Idempotency-Key`.",
         parameters=[idempotency.IDEMPOTENCY_PARAMETER],
         request=FollowIn,
         responses={
             201: OpenApiResponse(FollowOut, description="Now following."),
             200: OpenApiResponse(FollowOut, description="Already following: the existing follow."),
-            **errors(400, 409, 422, 429),
+            **errors(400, 403, 409, 422, 429),
         },
         tags=TAGS,
     )

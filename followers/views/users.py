@@ -44,6 +44,11 @@ FOLLOWERS_TOTAL_HEADER = OpenApiParameter(
     response=[200],
     description="How many follow the user (first page only).",
 )
+VISIBILITY = (
+    "A block between the caller and the user, either way, is a 403 `blocked`; a user who hides "
+    "their network answers others 403 `network_hidden` (the counts stay public). Users the "
+    "caller blocks or is blocked by are left out of the list."
+)
 IDS_SCHEMA = {"type": "array", "items": {"type": "string", "format": "uuid"}}
 
 
@@ -61,9 +66,12 @@ def _ids_response(request: Request, page_of: Callable[..., Page[str]], user_id: 
 def _follows_response(
     request: Request, page_of: Callable[..., Page[Follow]], user_id: str
 ) -> Response:
-    """A page of follows (either direction) as the v1 JSON array with a ``Link`` header."""
+    """A page of follows (either direction) as the v1 JSON array with a ``Link`` header, as
+    the caller may see it (followers.selectors.visibility)."""
+    wanted = uuid_arg(user_id, "user_id")
     params = page_params(request)
-    page = page_of(user_id=uuid_arg(user_id, "user_id"), limit=params.limit, after=params.after)
+    hidden = selectors.network_view(caller_id=caller(request).user_id, user_id=wanted)
+    page = page_of(user_id=wanted, limit=params.limit, after=params.after, hidden=hidden)
     return page_response(request, [f.as_dict() for f in page.items], page.next_cursor)
 
 
@@ -86,8 +94,9 @@ class UserViewSet(GraphViewSet):
     @extend_schema(
         operation_id="user_followers",
         summary="Who follows the user",
+        description=VISIBILITY,
         parameters=LIST_PARAMETERS,
-        responses={200: paged(FollowOut, "Follows received, newest first."), **errors(400)},
+        responses={200: paged(FollowOut, "Follows received, newest first."), **errors(400, 403)},
         tags=TAGS,
     )
     def followers(self, request: Request, user_id: str) -> Response:
@@ -96,8 +105,9 @@ class UserViewSet(GraphViewSet):
     @extend_schema(
         operation_id="user_following",
         summary="Whom the user follows",
+        description=VISIBILITY,
         parameters=LIST_PARAMETERS,
-        responses={200: paged(FollowOut, "Follows made, newest first."), **errors(400)},
+        responses={200: paged(FollowOut, "Follows made, newest first."), **errors(400, 403)},
         tags=TAGS,
     )
     def following(self, request: Request, user_id: str) -> Response:
@@ -166,16 +176,18 @@ class UserViewSet(GraphViewSet):
         operation_id="user_mutual",
         summary="People the caller follows who follow the user",
         description="Most recently followed by the caller first; `X-Total-Count` gives the "
-        "number of them in all.",
+        "number of them in all. People who hide their network are left out. " + VISIBILITY,
         parameters=[*LIST_PARAMETERS, TOTAL_HEADER],
-        responses={200: paged(UserRefOut, "Mutual follows."), **errors(400)},
+        responses={200: paged(UserRefOut, "Mutual follows."), **errors(400, 403)},
         tags=TAGS,
     )
     def mutual(self, request: Request, user_id: str) -> Response:
+        me, wanted = caller(request).user_id, uuid_arg(user_id, "user_id")
         params = page_params(request)
+        selectors.network_view(caller_id=me, user_id=wanted)  # or its 403
         page = selectors.mutual_page(
-            caller_id=caller(request).user_id,
-            user_id=uuid_arg(user_id, "user_id"),
+            caller_id=me,
+            user_id=wanted,
             limit=params.limit,
             after=params.after,
         )

@@ -26,6 +26,10 @@ def follow(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID | str, **extra
     )
 
 
+def block(api: APIClient, blocker: uuid.UUID, blocked: uuid.UUID | str, **extra: Any) -> Any:
+    return api.post(f"/followers/blocks/{blocked}", **headers_for(blocker), **extra)
+
+
 def followed(api: APIClient, sender: uuid.UUID, receiver: uuid.UUID) -> dict[str, Any]:
     response = follow(api, sender, receiver)
     assert response.status_code == 201, response.content
@@ -62,3 +66,12 @@ def stored_counts() -> dict[str, tuple[int, int]]:
         "COUNT { (u)<-[:FOLLOWS]-() } AS degree"
     )
     return {r["id"]: (r["stored"], r["degree"]) for r in records}
+
+
+def expire_mute(muted: uuid.UUID) -> None:
+    """Make every mute of ``muted`` one that ended a second ago."""
+    graph.write(
+        "MATCH ()-[m:MUTES {receiver_id: $id}]->() "
+        "SET m.expires_at = datetime() - duration('PT1S')",
+        id=str(muted),
+    )

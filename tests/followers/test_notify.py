@@ -67,3 +67,19 @@ def test_a_refused_removal_is_not_signalled(posts, alice, bob):
     with pytest.raises(NotFound):
         services.follow_remove(follow_id=uuid.uuid4(), caller=acting(alice))
     assert signals(posts) == []
+
+
+RELATIONSHIP = "/posts/internal/relationship-changed"
+
+
+def test_blocks_and_mutes_are_signalled_as_the_caller(posts, alice, bob):
+    me = acting(alice, traceparent=TRACE)
+    services.block_create(caller=me, user_id=bob)
+    services.block_remove(caller=me, user_id=bob)
+    services.mute_create(caller=me, user_id=bob, duration_seconds=None)
+    services.mute_remove(caller=me, user_id=bob)
+    calls = posts.calls(RELATIONSHIP)
+    assert [(method, headers["x-user-id"]) for method, _, headers in calls] == [
+        ("POST", str(alice))
+    ] * 4
+    assert all(headers["traceparent"] == TRACE for _, _, headers in calls)

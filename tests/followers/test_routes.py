@@ -18,6 +18,8 @@ GETS = [
     "/followers/user/{u}/following/ids",
     "/followers/user/{u}/mutual",
     "/followers/suggestions",
+    "/followers/blocks",
+    "/followers/mutes",
 ]
 
 
@@ -31,7 +33,14 @@ def test_every_read_route_answers_with_and_without_slash(api, alice, bob, route,
 
 
 @pytest.mark.parametrize(
-    "path", ["/followers/following/{u}", "/followers/suggestions/{u}", "/followers/{f}"]
+    "path",
+    [
+        "/followers/following/{u}",
+        "/followers/suggestions/{u}",
+        "/followers/{f}",
+        "/followers/blocks/{u}",
+        "/followers/mutes/{u}",
+    ],
 )
 @pytest.mark.parametrize("slash", ["", "/"])
 def test_every_delete_route_answers_with_and_without_slash(api, alice, bob, path, slash):

@@ -81,6 +81,8 @@ def test_schema_route_documents_every_operation(api):
         "user_followers", "user_following", "user_following_ids", "user_follower_ids",
         "user_followers_count",
         "user_following_count", "user_mutual", "suggestions_list", "suggestion_dismiss",
+        "block_create", "block_delete", "blocks_list", "mute_create", "mute_delete",
+        "mutes_list", "user_excluded_ids",
     }  # fmt: skip
     assert not [p for p in schema["paths"] if p.endswith("/")]  # slash twins stay out
     create = schema["paths"]["/followers"]["post"]
