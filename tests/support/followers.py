@@ -6,6 +6,7 @@ that run beside one followers gunicorn on the test Neo4j, started once per sessi
 use, so their reads filter against a real graph as in production."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ def followers_url() -> Iterator[str]:
     service = Service(
         "settings.test_followers",
         free_port(),
-        {"HORNET_AUTH_MODE": "mesh", "POSTS_SERVICE_URL": ""},
+        {"HORNET_AUTH_MODE": "mesh", "POSTS_SERVICE_URL": "", "GUNICORN_THREADS": "16"},
         env.logs_dir() / "posts-tests-followers.log",
     )
     try:
@@ -29,10 +30,15 @@ def followers_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def with_followers(followers_url: str, settings: object) -> None:
-    """This process's posts code calls that followers service."""
+def with_followers(followers_url: str, settings: Any) -> None:
+    """This process's posts code calls that followers service, with a test budget: many first
+    reads at once (tests/posts/test_concurrency.py) each ask it, on a 2-core box."""
     from posts.clients import followers_client
 
-    if followers_url != settings.FOLLOWERS_SERVICE_URL:  # type: ignore[attr-defined]
-        settings.FOLLOWERS_SERVICE_URL = followers_url  # type: ignore[attr-defined]
+    wanted = {"FOLLOWERS_SERVICE_URL": followers_url, "FOLLOWERS_TIMEOUT_SECONDS": 5.0}
+    if any(getattr(settings, k) != v for k, v in wanted.items()):
+        if followers_client.cache_info().currsize:
+            followers_client().close()
+        for name, value in wanted.items():
+            setattr(settings, name, value)
         followers_client.cache_clear()
