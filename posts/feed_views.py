@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hornet.authentication import caller, forward
-from hornet.errors import InvalidInput
+from hornet.errors import Forbidden, InvalidInput
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed, safety
 from posts.openapi import errors
@@ -41,7 +41,13 @@ class FeedView(APIView):
         return page_response(request, items, result.page.next_cursor, headers=headers)
 
 
-def _signal_schema(operation_id: str, summary: str, description: str, request: type) -> Any:
+def _signal_schema(
+    operation_id: str,
+    summary: str,
+    description: str,
+    request: type,
+    refused: dict[int, str] | None = None,
+) -> Any:
     """The schema of a followers → posts signal: an internal POST answered 204."""
     return extend_schema(
         operation_id=operation_id,
@@ -49,7 +55,10 @@ def _signal_schema(operation_id: str, summary: str, description: str, request: t
         description=f"{description} Only the followers service may call it in production (mesh "
         "AuthorizationPolicy).",
         request=request,
-        responses={204: OpenApiResponse(description="Noted."), **errors(400)},
+        responses={
+            204: OpenApiResponse(description="Noted."),
+            **errors(400, *(refused or {}), described=refused),
+        },
         tags=["internal"],
     )
 
@@ -63,9 +72,11 @@ class FollowingChangedView(APIView):
         "at once: the cached following list is dropped and the stored timeline gets the "
         "followee's latest posts, or loses them. Without a body the timeline is rebuilt. With "
         "`follower_id` the caller (a locked user) accepted that user's follow request: the "
-        "change applies to the follower's cache and timeline, and `followee_id` must be the "
-        "caller (else 400 naming `followee_id`).",
+        "change applies to the follower's cache and timeline, and `followee_id` is required "
+        "and must be the caller (else 403 `forbidden` naming `followee_id`: only the followee "
+        "accepts a request).",
         FollowingChangedIn,
+        refused={403: "`follower_id` with a `followee_id` that is not the caller."},
     )
     def post(self, request: Request) -> Response:
         data = FollowingChangedIn(data=request.data or {})
@@ -74,9 +85,9 @@ class FollowingChangedView(APIView):
         followee = data.validated_data.get("followee_id")
         follower = data.validated_data.get("follower_id")
         if follower is not None and followee != me:
-            raise InvalidInput.for_field(
-                "followee_id", "With follower_id, the followee must be the caller."
-            )
+            # Who the caller is, not the body's shape: a 403 (the schema cannot say it).
+            message = "With follower_id, the followee must be the caller."
+            raise Forbidden(message, details={"followee_id": [message]})
         feed.following_changed(
             user_id=follower or me,
             followee=followee,

@@ -26,10 +26,11 @@ _ERRORS = {
 }
 
 
-def errors(*statuses: int) -> dict[int, OpenApiResponse]:
+def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
     """Error responses for these statuses, plus those every route may answer
-    (hornet.openapi.error_responses: 401, 503 and the server's own 414 and 431)."""
-    return error_responses(statuses, _ERRORS)
+    (hornet.openapi.error_responses: 401, 503 and the server's own 414 and 431); ``described``
+    replaces the usual text of a status where a route means something else by it."""
+    return error_responses(statuses, {**_ERRORS, **(described or {})})
 
 
 POST_ID = uuid_path("id", "The post's id.")

@@ -110,6 +110,16 @@ class FollowingChangedIn(StrictFieldsSerializer):
         required=False, help_text="The requester whose follow the caller accepted."
     )
 
+    # With follower_id, followee_id is required (and is the caller: a 403 otherwise).
+    openapi_rules = {
+        "anyOf": [{"not": {"required": ["follower_id"]}}, {"required": ["followee_id"]}]
+    }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "follower_id" in attrs and "followee_id" not in attrs:
+            raise serializers.ValidationError({"followee_id": ["Required with follower_id."]})
+        return attrs
+
 
 @extend_schema_serializer(component_name="RelationshipChanged")
 class RelationshipChangedIn(StrictFieldsSerializer):

@@ -7,10 +7,12 @@ the caller's exclusions (``GET /followers/user/{id}/excluded/ids``)."""
 
 import uuid
 
+import httpx
 import pytest
 
 from tests.feed.helpers import Stack, feed, follow, post
 from tests.feed.test_fanout import activate, catch_up, stored_posts, worker
+from tests.helpers import wait_for
 
 
 def relate(stack: Stack, actor: uuid.UUID, kind: str, other: uuid.UUID, on: bool = True) -> None:
@@ -34,10 +36,18 @@ def ids(items: "list | dict | int") -> list[str]:
 
 
 def feed_ids(stack: Stack, user: uuid.UUID) -> list[str]:
-    response = feed(stack, user)
-    assert response.status_code == 200, response.text
-    assert response.headers.get("X-Feed-Degraded") is None
-    return [p["id"] for p in response.json()]
+    """The first page, as answered when the followers service was asked in time (on a loaded
+    box one of its calls can outrun the stack's 0.5 s budget: a degraded page is not what these
+    tests look at, so it is asked again)."""
+    pages: list[httpx.Response] = []
+
+    def answered() -> bool:
+        pages.append(feed(stack, user))
+        assert pages[-1].status_code == 200, pages[-1].text
+        return pages[-1].headers.get("X-Feed-Degraded") is None
+
+    wait_for(answered, 10)
+    return [p["id"] for p in pages[-1].json()]
 
 
 @pytest.fixture(params=["me", "them"])

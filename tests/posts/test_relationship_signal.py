@@ -140,9 +140,14 @@ def test_an_accepted_follow_request_changes_the_followers_cache_not_the_callers(
     assert _following_stamp(alice) == now
 
 
-@pytest.mark.parametrize("followee", [None, "other"])
-def test_a_follower_id_needs_the_caller_as_the_followee(api, alice, bob, followee):
+def test_a_follower_id_without_a_followee_id_is_a_400(api, alice, bob):
     body = {"following": True, "follower_id": str(bob)}
-    if followee == "other":
-        body["followee_id"] = str(uuid.uuid4())
     assert_refused(signal(api, alice, body, FOLLOWING), "followee_id")
+
+
+def test_a_follower_id_needs_the_caller_as_the_followee(api, alice, bob):
+    body = {"followee_id": str(uuid.uuid4()), "following": True, "follower_id": str(bob)}
+    response = signal(api, alice, body, FOLLOWING)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert "followee_id" in response.json()["details"]
