@@ -1,6 +1,7 @@
 """The posts service's client for the followers service: the ids a user follows (the feed),
-the ids of a user's followers (the fan-out worker, posts.fanout) and the ids of mentioned
-usernames (posts.tags).
+the ids a user excludes (blocked, blocked by, muted: every read, posts.safety), the ids of a
+user's followers (the fan-out worker, posts.fanout) and the ids of mentioned usernames
+(posts.tags).
 
 - one pooled httpx client per process (built on first use, after gunicorn forks);
 - short connect/read timeouts; a bounded retry (tenacity) only for these idempotent GETs and
@@ -40,6 +41,28 @@ class IdsPage:
     ids: list[uuid.UUID]
     next_cursor: str | None
     total: int | None  # the followers service's X-Total-Count, when it sends one
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Whom a user excludes (``GET /followers/user/{id}/excluded/ids``): the users they block,
+    the users who block them, the users they mute now."""
+
+    LISTS = ("blocked", "blocked_by", "muted")
+
+    blocked: frozenset[uuid.UUID] = frozenset()
+    blocked_by: frozenset[uuid.UUID] = frozenset()
+    muted: frozenset[uuid.UUID] = frozenset()
+
+    @property
+    def hidden(self) -> frozenset[uuid.UUID]:
+        """A block either way: their posts are hidden from every read of this user."""
+        return self.blocked | self.blocked_by
+
+    @property
+    def quiet(self) -> frozenset[uuid.UUID]:
+        """Hidden or muted: left out of this user's feed and of the replies they read."""
+        return self.hidden | self.muted
 
 
 class FollowersUnavailable(ServiceUnavailable):
@@ -97,14 +120,18 @@ class FollowersClient:
         page_size = settings.FEED_FANOUT_PAGE
         return self._call(self._ids_page, path, page_size, cursor, forward.headers)
 
+    def excluded_ids(self, forward: Forward) -> Exclusions:
+        """Whom the caller excludes (one call, no paging). Raises FollowersUnavailable."""
+        path = f"/followers/user/{forward.identity.user_id}/excluded/ids"
+        return self._call(self._exclusions, path, forward.headers)  # type: ignore[no-any-return]
+
     def user_ids(self, forward: Forward, usernames: list[str]) -> dict[str, uuid.UUID]:
         """The ids of the usernames the followers service knows (up to 50, one call), for
         ``@mentions``; the caller's headers forwarded. Raises FollowersUnavailable."""
         return self._call(self._user_ids, usernames, forward.headers)  # type: ignore[no-any-return]
 
     def _user_ids(self, usernames: list[str], headers: Mapping[str, str]) -> dict[str, uuid.UUID]:
-        response = self._get("/followers/users/ids", {"username": usernames}, headers)
-        self._check(response)
+        response = _ok(self._get("/followers/users/ids", {"username": usernames}, headers))
         return {str(name): uuid.UUID(value) for name, value in response.json().items()}
 
     def _call(self, fn: Any, *args: Any) -> Any:
@@ -123,23 +150,17 @@ class FollowersClient:
         params: dict[str, str | int] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
-        response = self._get(path, params, headers)
-        self._check(response)
+        response = _ok(self._get(path, params, headers))
         ids = [uuid.UUID(value) for value in response.json()]
         next_url = response.links.get("next", {}).get("url")
         next_cursor = httpx.URL(next_url).params.get("cursor") if next_url else None
         total = response.headers.get("X-Total-Count")
         return IdsPage(ids, next_cursor or None, int(total) if total is not None else None)
 
-    @staticmethod
-    def _check(response: httpx.Response) -> None:
-        if response.status_code >= 500:
-            raise _ServerError(response.status_code)
-        if response.status_code != 200:
-            raise FollowersUnavailable(
-                f"The followers service answered {response.status_code}.",
-                code=ErrorCode.FOLLOWERS_REFUSED,
-            )
+    def _exclusions(self, path: str, headers: Mapping[str, str]) -> Exclusions:
+        body = _ok(self._get(path, {}, headers)).json()
+        lists = {name: frozenset(uuid.UUID(v) for v in body[name]) for name in Exclusions.LISTS}
+        return Exclusions(**lists)
 
     @retry(
         retry=retry_if_exception_type((httpx.ConnectError, httpx.ConnectTimeout)),
@@ -154,6 +175,18 @@ class FollowersClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _ok(response: httpx.Response) -> httpx.Response:
+    """The 200 answer; a 5xx counts for the breaker, any other status is a refusal."""
+    if response.status_code >= 500:
+        raise _ServerError(response.status_code)
+    if response.status_code != 200:
+        raise FollowersUnavailable(
+            f"The followers service answered {response.status_code}.",
+            code=ErrorCode.FOLLOWERS_REFUSED,
+        )
+    return response
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hornet.authentication import caller
+from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
 from hornet.openapi import BOB, example
 from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
@@ -24,18 +24,18 @@ from posts import bookmarks, likes, selectors, tags
 from posts.marks import BOOKMARKS, LIKES, Marks
 from posts.mentions import normalise_tag, valid_tag
 from posts.openapi import POST_ID, PostsAutoSchema, errors
+from posts.safety import exclusions_for, refuse_blocked
 from posts.selectors import Row
 from posts.serializers import PostOut
 from posts.viewer import post_out, posts_out
 
 
 def hidden_users(request: Request) -> frozenset[UUID]:
-    """Users whose likes, mentions and tagged posts the caller must not see.
-
-    The one place blocks apply to engagement (issue 16): today nobody is hidden. With blocks,
-    this returns the users the caller blocked, and every list below already leaves them out
-    (likers here; tag and mention timelines by author in posts.tags)."""
-    return frozenset()
+    """Users whose likes, mentions and tagged posts the caller must not see: those the caller
+    blocks or is blocked by (posts.safety; fail closed, 503, when none are known). The one
+    place blocks apply to engagement; every list below leaves them out (likers here; tag and
+    mention timelines by author in posts.tags)."""
+    return exclusions_for(forward=forward(request)).hidden
 
 
 @extend_schema_serializer(
@@ -48,9 +48,16 @@ class LikeOut(serializers.Serializer):
     liked_at = serializers.DateTimeField(help_text="RFC 3339, UTC, millisecond precision.")
 
 
-def _mark(request: Request, id: str, change: Callable[..., bool]) -> Response:
+def _mark(
+    request: Request, id: str, change: Callable[..., bool], *, across_blocks: bool = True
+) -> Response:
+    """``change`` the caller's like or bookmark of the post; without ``across_blocks``, a
+    block either way between the caller and the post's author is a 403 ``blocked``."""
     post_id = uuid_arg(id, "id")
     viewer = caller(request).user_id
+    if not across_blocks:
+        author = selectors.post_get(post_id=post_id)["author_id"]
+        refuse_blocked(author, exclusions_for(forward=forward(request)))
     change(post_id=post_id, user_id=viewer)
     return Response(post_out(selectors.post_get(post_id=post_id), viewer))
 
@@ -59,7 +66,7 @@ def _mark_schema(operation_id: str, summary: str, description: str, tag: str) ->
     """The schema of a like or bookmark change: no body, the post back. Likes may answer 409:
     a concurrent like or unlike of the same post by the same caller outlasted the wait
     (posts.likes)."""
-    statuses = (400, 404, 409, 429) if tag == "likes" else (400, 404, 429)
+    statuses = (400, 403, 404, 409, 429) if tag == "likes" else (400, 404, 429)
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
@@ -83,7 +90,7 @@ class EngagementViewSet(viewsets.ViewSet):
         "likes",
     )
     def like(self, request: Request, id: str) -> Response:
-        return _mark(request, id, likes.like_add)
+        return _mark(request, id, likes.like_add, across_blocks=False)
 
     @_mark_schema(
         "posts_unlike",

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 FANOUT_BY = "fanout_by"
 FANOUT_AFTER = "fanout_after"
 FANNED_AT = "fanned_at"
+# Margin between the clocks of the pod that noted a block and the worker's.
+CLOCK_SKEW = dt.timedelta(seconds=60)
 RETRY_AFTER = dt.timedelta(seconds=2)  # the followers service failed: try this post again then
 Row = dict[str, Any]
 
@@ -146,12 +148,17 @@ def fan_out(post: Row, worker: str, client: FollowersClient) -> bool:
     try:
         forward = calls_about(author)
         while True:
+            asked = now_ms()
             page = client.follower_ids_page(author, cursor, forward)
             if page.total is not None and page.total > settings.FEED_FANOUT_MAX_FOLLOWERS:
                 _become_big(author, page.total, page.ids, page.next_cursor, client, forward)
                 _finish(post, worker)
                 return True
-            _deliver(timelines.active_owners(page.ids), post)
+            owners = timelines.active_owners(page.ids)
+            _deliver(owners, post)
+            # A block made after the followers call may have purged the timelines before this
+            # delivery: take the post back from them (docs/feed.md, "Blocks").
+            timelines.take_back_blocked(post, owners, since=asked - CLOCK_SKEW)
             if page.next_cursor is None:
                 _finish(post, worker)
                 return True
@@ -205,7 +212,7 @@ def _following(user_id: UUID, client: FollowersClient) -> list[UUID]:
     read, which has just asked), else the followers service."""
     cached = following_cache_get(user_id)
     if cached is not None and cached.fetched_at is not None:  # not dropped by a change since
-        return cached.ids
+        return cached.value
     return client.following_ids(calls_about(user_id), user_id=user_id)
 
 

@@ -1,4 +1,7 @@
-"""HTTP for the home feed and for the followers service's "following changed" signal."""
+"""HTTP for the home feed and for the followers service's signals: "following changed" and
+"relationship changed" (blocks and mutes)."""
+
+from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -7,11 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hornet.authentication import caller, forward
+from hornet.errors import Forbidden, InvalidInput
 from hornet.metrics import FEED_DEGRADED
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
-from posts import feed
+from posts import feed, safety
 from posts.openapi import errors
-from posts.serializers import FollowingChangedIn, PostOut
+from posts.serializers import FollowingChangedIn, PostOut, RelationshipChangedIn
 from posts.viewer import posts_out
 
 DEGRADED_HEADER = "X-Feed-Degraded"
@@ -22,9 +26,11 @@ class FeedView(APIView):
         operation_id="feed",
         summary="The caller's home feed",
         description="Posts and shares by the people the caller follows and by the caller, "
-        "newest first; replies excluded. When the followers service cannot be reached the "
-        f"feed still answers (the caller's own posts plus the last known following list) "
-        f"with the header `{DEGRADED_HEADER}: true`.",
+        "newest first; replies excluded; nothing by (or shared from) a user the caller blocks, "
+        "is blocked by or mutes. When the followers service cannot be reached the "
+        "feed still answers (the caller's own posts plus the last known following list, "
+        "filtered by the last known blocks and mutes; only the caller's own posts when no "
+        f"blocks are known) with the header `{DEGRADED_HEADER}: true`.",
         parameters=PAGE_PARAMETERS,
         responses={200: paged(PostOut, "Feed posts."), **errors(400)},
         tags=["feed"],
@@ -39,25 +45,80 @@ class FeedView(APIView):
         return page_response(request, items, result.page.next_cursor, headers=headers)
 
 
+def _signal_schema(
+    operation_id: str,
+    summary: str,
+    description: str,
+    request: type,
+    refused: dict[int, str] | None = None,
+) -> Any:
+    """The schema of a followers → posts signal: an internal POST answered 204."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary=f"Internal: {summary}",
+        description=f"{description} Only the followers service may call it in production (mesh "
+        "AuthorizationPolicy).",
+        request=request,
+        responses={
+            204: OpenApiResponse(description="Noted."),
+            **errors(400, *(refused or {}), described=refused),
+        },
+        tags=["internal"],
+    )
+
+
 class FollowingChangedView(APIView):
-    @extend_schema(
-        operation_id="following_changed",
-        summary="Internal: the caller's following list changed",
-        description="Called by the followers service after the caller follows or unfollows "
+    @_signal_schema(
+        "following_changed",
+        "the caller's following list changed",
+        "Called by the followers service after the caller follows or unfollows "
         "`followee_id` (`following` true or false), so the caller's next feed page reflects it "
         "at once: the cached following list is dropped and the stored timeline gets the "
-        "followee's latest posts, or loses them. Without a body the timeline is rebuilt. Only "
-        "the followers service may call it in production (mesh AuthorizationPolicy).",
-        request=FollowingChangedIn,
-        responses={204: OpenApiResponse(description="Noted."), **errors(400)},
-        tags=["internal"],
+        "followee's latest posts, or loses them. Without a body the timeline is rebuilt. With "
+        "`follower_id` the caller (a locked user) accepted that user's follow request: the "
+        "change applies to the follower's cache and timeline, and `followee_id` is required "
+        "and must be the caller (else 403 `forbidden` naming `followee_id`: only the followee "
+        "accepts a request).",
+        FollowingChangedIn,
+        refused={403: "`follower_id` with a `followee_id` that is not the caller."},
     )
     def post(self, request: Request) -> Response:
         data = FollowingChangedIn(data=request.data or {})
         data.is_valid(raise_exception=True)
+        me = caller(request).user_id
+        followee = data.validated_data.get("followee_id")
+        follower = data.validated_data.get("follower_id")
+        if follower is not None and followee != me:
+            # Who the caller is, not the body's shape: a 403 (the schema cannot say it).
+            message = "With follower_id, the followee must be the caller."
+            raise Forbidden(message, details={"followee_id": [message]})
         feed.following_changed(
-            user_id=caller(request).user_id,
-            followee=data.validated_data.get("followee_id"),
+            user_id=follower or me,
+            followee=followee,
             following=data.validated_data.get("following"),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RelationshipChangedView(APIView):
+    @_signal_schema(
+        "relationship_changed",
+        "the caller blocked, unblocked, muted or unmuted a user",
+        "Called by the followers service after the change is stored. Both users' "
+        "cached exclusions are dropped (each read asks afresh); on a `block` both users' "
+        "cached following lists are dropped too and each user's stored home timeline loses "
+        "the other's posts.",
+        RelationshipChangedIn,
+    )
+    def post(self, request: Request) -> Response:
+        data = RelationshipChangedIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        me, other = caller(request).user_id, data.validated_data["user_id"]
+        if other == me:
+            raise InvalidInput.for_field("user_id", "Must be another user than the caller.")
+        safety.relationship_changed(
+            user_id=me,
+            other=other,
+            change=data.validated_data["change"],
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,51 +1,161 @@
-"""The feed's cache of "whom does this user follow", shared by every posts worker and pod.
+"""What the posts service knows of a user's follow graph, cached in MongoDB and shared by every
+posts worker and pod: whom the user follows (the feed) and whom they exclude (issue 16: the
+users they block, who block them, and whom they mute; every read filters with them).
 
-It lives in MongoDB (collection ``following_cache``, one small document per user) rather than
-in process memory so that (a) an invalidation reaches every worker at once: the followers
-service calls ``POST /posts/internal/following-changed`` after the caller follows or unfollows,
-so that follow shows in the caller's next feed page; and (b) when the followers service is
-down, the last known list (however old) still builds a degraded feed.
+One small document per user (collection ``following_cache``), so one indexed read gives both:
+
+    {_id: "<user id>", ids: [...], fetched_at: <when>,          # whom they follow
+     excluded: {blocked: [...], blocked_by: [...], muted: [...]}, excluded_at: <when>}
+
+Each part is fresh for ``FEED_FOLLOWING_CACHE_SECONDS`` after it was fetched. It lives in
+MongoDB rather than in process memory so that (a) an invalidation reaches every worker at once:
+the followers service calls ``POST /posts/internal/following-changed`` after a follow or an
+unfollow and ``POST /posts/internal/relationship-changed`` after a block, unblock, mute or
+unmute, so the change shows in the caller's next read; and (b) when the followers service is
+down, the last known part (however old) still serves: a degraded feed, and exclusions that
+keep hiding what they hid (``posts.safety``).
 """
 
 import datetime as dt
+import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from pymongo.collection import Collection
 
-from posts.db import database
+from posts.clients import Exclusions, FollowersUnavailable
+from posts.db import database, query_ms
+
+log = logging.getLogger(__name__)
 
 COLLECTION = "following_cache"
+T = TypeVar("T")
+
+
+class Part(Enum):
+    """A cached part of the user's document: (field of its value, field of its fetch time)."""
+
+    FOLLOWING = ("ids", "fetched_at")
+    EXCLUDED = ("excluded", "excluded_at")
+
+    @property
+    def field(self) -> str:
+        return self.value[0]
+
+    @property
+    def stamp(self) -> str:
+        return self.value[1]
 
 
 @dataclass(frozen=True)
-class CachedFollowing:
-    ids: list[uuid.UUID]
-    fetched_at: dt.datetime | None  # None once invalidated
+class Cached(Generic[T]):
+    value: T
+    fetched_at: dt.datetime | None  # None once invalidated: stale, yet kept for a degraded read
 
     def is_fresh(self, now: dt.datetime, ttl_seconds: float) -> bool:
         return self.fetched_at is not None and (now - self.fetched_at).total_seconds() < ttl_seconds
+
+
+@dataclass(frozen=True)
+class UserGraph:
+    """Both cached parts of one user, from one read; a part never fetched is None."""
+
+    following: Cached[list[uuid.UUID]] | None
+    excluded: Cached[Exclusions] | None
 
 
 def _collection() -> Collection:
     return database()[COLLECTION]
 
 
-def following_cache_get(user_id: uuid.UUID) -> CachedFollowing | None:
-    doc = _collection().find_one({"_id": str(user_id)})
-    if doc is None:
+def _ids(values: list[str]) -> list[uuid.UUID]:
+    return [uuid.UUID(v) for v in values]
+
+
+def _part(doc: dict[str, Any], part: Part, decode: Callable[[Any], T]) -> Cached[T] | None:
+    if part.field not in doc:
         return None
-    return CachedFollowing(ids=[uuid.UUID(v) for v in doc["ids"]], fetched_at=doc.get("fetched_at"))
+    return Cached(decode(doc[part.field]), doc.get(part.stamp))
 
 
-def following_cache_put(user_id: uuid.UUID, ids: list[uuid.UUID], now: dt.datetime) -> None:
-    _collection().replace_one(
-        {"_id": str(user_id)},
-        {"_id": str(user_id), "ids": [str(v) for v in ids], "fetched_at": now},
-        upsert=True,
+def _exclusions(value: dict[str, list[str]]) -> Exclusions:
+    return Exclusions(**{name: frozenset(_ids(value.get(name) or [])) for name in Exclusions.LISTS})
+
+
+def graph_get(user_id: uuid.UUID) -> UserGraph:
+    """Both parts of the user's document: one ``_id`` read."""
+    doc = _collection().find_one({"_id": str(user_id)}, max_time_ms=query_ms()) or {}
+    return UserGraph(
+        following=_part(doc, Part.FOLLOWING, _ids),
+        excluded=_part(doc, Part.EXCLUDED, _exclusions),
     )
 
 
+def fresh_or_fetched(
+    cached: Cached[T] | None,
+    fetch: Callable[[], T],
+    put: Callable[[T], None],
+    *,
+    now: dt.datetime,
+    what: str,
+) -> tuple[T | None, bool]:
+    """A part's value and whether it is stale: the cached value while fresh, else ``fetch()``
+    (one followers-service call) stored with ``put``; when that call fails, the last known
+    value (however old), or None when there is none, and True."""
+    if cached is not None and cached.is_fresh(now, settings.FEED_FOLLOWING_CACHE_SECONDS):
+        return cached.value, False
+    try:
+        value = fetch()
+    except FollowersUnavailable as exc:
+        log.warning("%s: followers service unavailable: %s", what, exc.message)
+        return (cached.value if cached is not None else None), True
+    put(value)
+    return value, False
+
+
+def following_cache_get(user_id: uuid.UUID) -> Cached[list[uuid.UUID]] | None:
+    return graph_get(user_id).following
+
+
+def _put(user_id: uuid.UUID, part: Part, value: Any, now: dt.datetime) -> None:
+    _collection().update_one(
+        {"_id": str(user_id)}, {"$set": {part.field: value, part.stamp: now}}, upsert=True
+    )
+
+
+def following_cache_put(user_id: uuid.UUID, ids: list[uuid.UUID], now: dt.datetime) -> None:
+    _put(user_id, Part.FOLLOWING, [str(v) for v in ids], now)
+
+
+def exclusions_cache_put(user_id: uuid.UUID, exclusions: Exclusions, now: dt.datetime) -> None:
+    value = {name: sorted(str(v) for v in getattr(exclusions, name)) for name in Exclusions.LISTS}
+    _put(user_id, Part.EXCLUDED, value, now)
+
+
+def cache_invalidate(user_id: uuid.UUID, *parts: Part) -> None:
+    """Mark these parts stale but keep their values: they still serve a degraded read."""
+    _collection().update_one({"_id": str(user_id)}, {"$set": {part.stamp: None for part in parts}})
+
+
 def following_cache_invalidate(user_id: uuid.UUID) -> None:
-    """Mark the entry stale but keep the ids: they still serve a degraded feed."""
-    _collection().update_one({"_id": str(user_id)}, {"$set": {"fetched_at": None}})
+    cache_invalidate(user_id, Part.FOLLOWING)
+
+
+def exclusions_cache_change(
+    user_id: uuid.UUID, name: str, other: uuid.UUID, *, present: bool
+) -> None:
+    """A known change to one list of the user's cached exclusions (``other`` now in it, or no
+    longer): the part is made stale (the next read asks afresh) AND corrected, so that while
+    the followers service is down the last known exclusions already hold the change (a new
+    block hides at once). Only a part that was fetched whole is corrected: a document without
+    one gains no partial list that could pass for the whole."""
+    assert name in Exclusions.LISTS
+    op = "$addToSet" if present else "$pull"
+    _collection().update_one(
+        {"_id": str(user_id), Part.EXCLUDED.field: {"$exists": True}},
+        {op: {f"{Part.EXCLUDED.field}.{name}": str(other)}, "$set": {Part.EXCLUDED.stamp: None}},
+    )

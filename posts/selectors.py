@@ -1,5 +1,9 @@
 """Reads of posts. They return raw documents as stored (``_id``, UUIDs, datetimes), which
 ``posts.serializers.post_json`` turns into API JSON without building mongoengine objects.
+
+Every read a caller makes takes the caller's ``Exclusions`` (posts.safety): a block either way
+hides the other's posts and shares of them everywhere (a hidden post answers 404 as if absent),
+a mute hides the muted user's posts from the feed (posts.feed) and from replies only.
 """
 
 from collections.abc import Sequence
@@ -11,9 +15,11 @@ from hornet.errors import NotFound
 from hornet.pagination import Page
 from posts import threads
 from posts.authors import author_stats_get
+from posts.clients import Exclusions
 from posts.db import query_ms
 from posts.documents import ANCESTORS, now_ms, posts_collection
 from posts.queries import ASC, DESC, TimeKey, after_filter, lists_query
+from posts.safety import NOTHING, Hide
 from posts.windows import (
     Bound,
     Finder,
@@ -39,12 +45,17 @@ def post_find(*, post_id: UUID) -> Row | None:
     return row
 
 
-def post_get(*, post_id: UUID) -> Row:
-    """The post with this id; NotFound otherwise."""
+def post_get(*, post_id: UUID, hide: Hide = NOTHING) -> Row:
+    """The post with this id; NotFound otherwise, or when ``hide`` hides it."""
     row = post_find(post_id=post_id)
-    if row is None:
+    if row is None or not hide.shows(row):
         raise post_not_found(post_id)
     return row
+
+
+def post_seen(*, post_id: UUID, excluding: Exclusions) -> Row:
+    """The post as the caller may see it: NotFound when a block either way hides it."""
+    return post_get(post_id=post_id, hide=Hide(excluding.hidden))
 
 
 def posts_by_ids(ids: Sequence[UUID]) -> dict[UUID, Row]:
@@ -89,7 +100,12 @@ def cursor_bound(after: dict[str, Any] | None, *, descending: bool) -> Bound | N
 
 
 def newest_by_authors(
-    *, author_ids: Sequence[UUID], need: int, bound: Bound | None, top_level_only: bool = False
+    *,
+    author_ids: Sequence[UUID],
+    need: int,
+    bound: Bound | None,
+    top_level_only: bool = False,
+    hide: Hide = NOTHING,
 ) -> list[Row]:
     """Up to ``need`` posts by these authors, newest first, after ``bound``.
 
@@ -100,47 +116,59 @@ def newest_by_authors(
     SecantusDB reads far more of (bench/README.md). ``top_level_only`` (the feed)
     drops replies here rather than with ``parent_post_id: null`` in the query, which made
     SecantusDB read by the replies index instead. bench/README.md has the measurements.
+    ``hide``: the hidden authors' lists are not read at all, and shares of their posts are
+    dropped by the finder, which reads on until the page is full.
     """
-    stats = author_stats_get(author_ids)
-    streams = [
-        Stream.of({"author_id": a}, stats[a]) for a in dict.fromkeys(author_ids) if a in stats
-    ]
+    authors = [a for a in dict.fromkeys(author_ids) if a not in hide.authors]
+    stats = author_stats_get(authors)
+    streams = [Stream.of({"author_id": a}, stats[a]) for a in authors if a in stats]
     find = _finder(DESC)
-    if top_level_only:
-        find = keeping(find, _top_level)
+    if top_level_only or hide.authors:
+        find = keeping(find, lambda rows: hide.rows(_top_level(rows) if top_level_only else rows))
     return newest_first(find, streams, need=need, bound=bound)
 
 
-def _top_level(row: Row) -> bool:
-    return row.get("parent_post_id") is None
+def _top_level(rows: list[Row]) -> list[Row]:
+    return [row for row in rows if row.get("parent_post_id") is None]
 
 
 def posts_by_authors_page(
-    *, author_ids: Sequence[UUID], limit: int, after: dict[str, Any] | None = None
+    *,
+    author_ids: Sequence[UUID],
+    limit: int,
+    after: dict[str, Any] | None = None,
+    hide: Hide = NOTHING,
 ) -> Page[Row]:
     """Posts (including replies and shares) by any of these authors, newest first."""
     if not author_ids:
         return Page([], None)
     bound = cursor_bound(after, descending=True)
-    return page_of(newest_by_authors(author_ids=author_ids, need=limit + 1, bound=bound), limit)
+    rows = newest_by_authors(author_ids=author_ids, need=limit + 1, bound=bound, hide=hide)
+    return page_of(rows, limit)
 
 
 def posts_by_author_page(
-    *, author_id: UUID, limit: int, after: dict[str, Any] | None = None
+    *,
+    author_id: UUID,
+    limit: int,
+    after: dict[str, Any] | None = None,
+    excluding: Exclusions | None = None,
 ) -> Page[Row]:
-    """One user's posts, newest first. An unknown user simply has none."""
-    return posts_by_authors_page(author_ids=[author_id], limit=limit, after=after)
+    """One user's posts, newest first. An unknown user simply has none, and so has a user a
+    block either way hides from the caller; shares of a hidden author's post are left out."""
+    hide = Hide(excluding.hidden) if excluding is not None else NOTHING
+    return posts_by_authors_page(author_ids=[author_id], limit=limit, after=after, hide=hide)
 
 
-def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page[Row]:
+def _replies(post: Row, limit: int, after: dict[str, Any] | None, hide: Hide) -> Page[Row]:
     """A page of a post's direct replies, oldest first, read in windows from the post's time
-    sized by its reply count."""
+    sized by its reply count. Replies are never shares, so ``hide`` is all in the query."""
     now = now_ms()
     age = max((now - post["created_at"]).total_seconds(), 1.0)
     rate = max(post.get("replies_count") or 0, 1) / age
     rows = oldest_first(
         _finder(ASC),
-        Stream({"parent_post_id": post["_id"]}, first=post["created_at"]),
+        Stream({"parent_post_id": post["_id"], **hide.query()}, first=post["created_at"]),
         need=limit + 1,
         width=first_width(limit + 1, rate),
         bound=cursor_bound(after, descending=False),
@@ -149,10 +177,19 @@ def _replies(post: Row, limit: int, after: dict[str, Any] | None) -> Page[Row]:
     return page_of(rows, limit)
 
 
-def replies_page(*, post_id: UUID, limit: int, after: dict[str, Any] | None = None) -> Page[Row]:
-    """Direct replies to a post, oldest first; NotFound if the post does not exist (also on
-    later pages, so a thread deleted while it is paged answers 404, not [])."""
-    return _replies(post_get(post_id=post_id), limit, after)
+def replies_page(
+    *,
+    post_id: UUID,
+    limit: int,
+    after: dict[str, Any] | None = None,
+    excluding: Exclusions | None = None,
+) -> Page[Row]:
+    """Direct replies to a post, oldest first; NotFound if the post does not exist or a block
+    hides it (also on later pages, so a thread deleted while it is paged answers 404, not []).
+    Replies by users the caller blocks, is blocked by or mutes are left out."""
+    excluding = excluding or Exclusions()
+    post = post_seen(post_id=post_id, excluding=excluding)
+    return _replies(post, limit, after, Hide(excluding.quiet))
 
 
 @dataclass(frozen=True)
@@ -162,14 +199,17 @@ class Context:
     replies: Page[Row]
 
 
-def post_context(*, post_id: UUID, limit: int) -> Context:
+def post_context(*, post_id: UUID, limit: int, excluding: Exclusions | None = None) -> Context:
     """A thread around a post: its ancestors up to the root and its first page of replies.
+    What the caller's exclusions hide is left out: the post itself (NotFound), ancestors by
+    a user a block hides, replies as in ``replies_page``.
 
     Three queries whatever the depth: the post, its ancestors by the path it stores
     (posts.threads), the replies. If an ancestor has just been deleted, the chain stops there
     (its subtree, including this post, is being deleted too).
     """
-    post = post_get(post_id=post_id)
-    ancestors = threads.ancestors_of(post)
-    replies = _replies(post, limit, None)
+    excluding = excluding or Exclusions()
+    post = post_seen(post_id=post_id, excluding=excluding)
+    ancestors = Hide(excluding.hidden).rows(threads.ancestors_of(post))
+    replies = _replies(post, limit, None, Hide(excluding.quiet))
     return Context(ancestors=ancestors, post=post, replies=replies)

@@ -21,6 +21,7 @@ from hornet.serializers import (
 from hornet.text import VISIBLE_CHAR
 from hornet.timestamps import rfc3339
 from posts.documents import CONTENT_MAX
+from posts.safety import CHANGES
 
 # One character that shows: not whitespace, not a zero-width or other invisible character
 # (hornet.text, the table post_create checks content against).
@@ -156,10 +157,37 @@ class PostEditIn(StrictFieldsSerializer):
 )
 class FollowingChangedIn(StrictFieldsSerializer):
     """The followers service's signal: whom the caller followed or unfollowed (both optional:
-    without them the caller's timeline is rebuilt)."""
+    without them the caller's timeline is rebuilt). With ``follower_id`` the caller (a locked
+    user) accepted that user's follow request: the change is the follower's, and
+    ``followee_id`` must be the caller."""
 
     followee_id = StrictUUIDField(required=False)
     following = StrictBooleanField(required=False)
+    follower_id = StrictUUIDField(
+        required=False, help_text="The requester whose follow the caller accepted."
+    )
+
+    # With follower_id, followee_id is required (and is the caller: a 403 otherwise).
+    openapi_rules = {
+        "anyOf": [{"not": {"required": ["follower_id"]}}, {"required": ["followee_id"]}]
+    }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "follower_id" in attrs and "followee_id" not in attrs:
+            raise serializers.ValidationError({"followee_id": ["Required with follower_id."]})
+        return attrs
+
+
+@extend_schema_serializer(
+    component_name="RelationshipChanged",
+    examples=[example("Blocked bob", {"user_id": BOB, "change": "block"}, request=True)],
+)
+class RelationshipChangedIn(StrictFieldsSerializer):
+    """The followers service's signal: the caller blocked, unblocked, muted or unmuted
+    ``user_id``."""
+
+    user_id = StrictUUIDField(help_text="The other user.")
+    change = serializers.ChoiceField(choices=list(CHANGES))
 
 
 @extend_schema_serializer(

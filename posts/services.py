@@ -32,7 +32,9 @@ from hornet.errors import Conflict, Forbidden, InvalidInput
 from hornet.text import is_invisible
 from posts import intents, marks, threads
 from posts.authors import author_stats_touch
+from posts.clients import Exclusions
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
+from posts.safety import refuse_blocked
 from posts.selectors import Row, post_find, post_get, post_not_found
 from posts.tags import Resolver, engagement_fields, no_resolution, stored_change
 
@@ -62,14 +64,17 @@ def post_create(
     original_post_id: UUID | None = None,
     post_id: UUID | None = None,
     resolve: Resolver = no_resolution,
+    excluding: Exclusions | None = None,
 ) -> Post:
     """Create a post, a reply (``parent_post_id``) or a share (``original_post_id``).
 
-    Raises InvalidInput for bad content or both references at once, and NotFound (naming the
-    field) when the referenced post does not exist. With ``post_id`` (an idempotent retry may
-    pass the same one again) an existing post of that id by this author is finished and
-    returned instead of created twice. ``resolve`` turns the content's ``@usernames`` into
-    user ids (posts.tags); the content's tags need nothing.
+    Raises InvalidInput for bad content or both references at once, NotFound (naming the
+    field) when the referenced post does not exist, and Forbidden (``blocked``) when a block
+    either way stands between the author and the referenced post's author (``excluding``: the
+    author's exclusions, posts.safety). With ``post_id`` (an idempotent retry may pass the same
+    one again) an existing post of that id by this author is finished and returned instead of
+    created twice. ``resolve`` turns the content's ``@usernames`` into user ids (posts.tags);
+    the content's tags need nothing.
     """
     if parent_post_id is not None and original_post_id is not None:
         raise InvalidInput(
@@ -100,7 +105,13 @@ def post_create(
         parent = post_find(post_id=parent_post_id)
         if parent is None:
             raise post_not_found(parent_post_id, "parent_post_id")
+        if excluding is not None:
+            refuse_blocked(parent["author_id"], excluding)
         post.ancestor_ids = threads.reply_path(parent)  # InvalidInput if too deep
+    if original_post_id is not None and excluding is not None and excluding.hidden:
+        original = post_find(post_id=original_post_id)
+        if original is not None:  # a missing one is the intent's NotFound below
+            refuse_blocked(original["author_id"], excluding)
     target = _counted_target(post)
     if target is None:
         _insert(post)

@@ -14,12 +14,16 @@ Three collections (docs/feed.md has the design):
   pulled), ``due`` (work for the worker: a rebuild or a trim, claimed with a lease).
 - ``big_authors``: authors with more followers than ``FEED_FANOUT_MAX_FOLLOWERS``, whose
   posts are never fanned out.
+- ``timeline_blocks``: one document per recent block (``u`` the two users, ``at`` when posts
+  heard of it), so that a fan-out page fetched before a block and delivered after its purge is
+  taken back (``take_back_blocked``; docs/feed.md, "Blocks"). Kept for ``BLOCK_MEMORY``.
 
 Only owners in state ``building`` or ``ready`` receive fan-out (``active_owners``), so a rebuild
 can clear an old timeline first without racing the worker (posts.fanout.rebuild).
 """
 
 import datetime as dt
+from collections.abc import Collection as Collection_
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +40,9 @@ from posts.queries import TimeKey
 ENTRIES = "home_timeline"
 OWNERS = "feed_owners"
 BIG = "big_authors"
+BLOCKS = "timeline_blocks"
+# Far longer than a fan-out page takes between its followers call and its insert.
+BLOCK_MEMORY = dt.timedelta(days=1)
 NEW, BUILDING, READY = "new", "building", "ready"
 _DUPLICATE_KEY = 11000
 # A reader's ``read_at`` is rewritten at most this often (a feed read is otherwise read-only);
@@ -57,15 +64,28 @@ def big_authors() -> Collection:
     return database()[BIG]
 
 
+def blocks() -> Collection:
+    return database()[BLOCKS]
+
+
 def ensure_indexes() -> list[str]:
-    """The indexes of the three collections (``manage.py ensure_schema``)."""
+    """The indexes of the four collections (``manage.py ensure_schema``)."""
     entries().create_index(
         [("o", ASCENDING), ("t", DESCENDING), ("p", DESCENDING)], name="timeline_by_owner"
     )
     entries().create_index([("o", ASCENDING), ("a", ASCENDING)], name="timeline_by_author")
     owners().create_index([("due", ASCENDING)], name="owner_work_due")
     owners().create_index([("read_at", ASCENDING)], name="owner_read_at")
-    return ["timeline_by_owner", "timeline_by_author", "owner_work_due", "owner_read_at"]
+    blocks().create_index([("u", ASCENDING), ("at", ASCENDING)], name="blocks_by_user")
+    blocks().create_index([("at", ASCENDING)], name="blocks_by_time")
+    return [
+        "timeline_by_owner",
+        "timeline_by_author",
+        "owner_work_due",
+        "owner_read_at",
+        "blocks_by_user",
+        "blocks_by_time",
+    ]
 
 
 def entry_id(owner: UUID, post_id: UUID) -> str:
@@ -158,12 +178,17 @@ def claim_owner(now: dt.datetime, lease: dt.timedelta) -> Owner | None:
 ORDER = [("t", DESCENDING), ("p", DESCENDING)]
 
 
-def timeline_filter(owner: UUID, after: TimeKey | None, horizon: Any) -> dict[str, Any]:
+def timeline_filter(
+    owner: UUID, after: TimeKey | None, horizon: Any, hide: Collection_[UUID] = ()
+) -> dict[str, Any]:
     """One reader's entries strictly after ``after`` (in feed order) and not before
-    ``horizon``: a bounded range of ``timeline_by_owner``. The cursor's tie-break sits in an
-    ``$and`` beside the indexed fields, as in ``posts.queries.planned``."""
+    ``horizon``, none by the authors in ``hide``: a bounded range of ``timeline_by_owner``.
+    The cursor's tie-break sits in an ``$and`` beside the indexed fields, as in
+    ``posts.queries.planned``."""
     time: dict[str, Any] = {}
     query: dict[str, Any] = {"o": owner}
+    if hide:
+        query["a"] = {"$nin": sorted(hide)}
     if horizon is not None:
         time["$gte"] = horizon
     if after is not None:
@@ -174,10 +199,17 @@ def timeline_filter(owner: UUID, after: TimeKey | None, horizon: Any) -> dict[st
     return query
 
 
-def timeline_rows(owner: UUID, *, need: int, after: TimeKey | None, horizon: Any) -> list[Row]:
+def timeline_rows(
+    owner: UUID,
+    *,
+    need: int,
+    after: TimeKey | None,
+    horizon: Any,
+    hide: Collection_[UUID] = (),
+) -> list[Row]:
     """Up to ``need`` entries, newest first (``timeline_filter``)."""
     found = entries().find(
-        timeline_filter(owner, after, horizon),
+        timeline_filter(owner, after, horizon, hide),
         {"t": 1, "p": 1, "a": 1},
         sort=ORDER,
         limit=need,
@@ -214,6 +246,31 @@ def remove_author(owner: UUID, author: UUID) -> None:
     """``owner`` unfollowed ``author``: their entries go, and so does the read-time merge."""
     owners().update_one({"_id": owner}, {"$pull": {"big": author}})
     entries().delete_many({"o": owner, "a": author})
+
+
+def note_block(one: UUID, other: UUID, now: dt.datetime | None = None) -> None:
+    """Remember a block for ``BLOCK_MEMORY`` (written before the timelines are purged), and
+    forget the blocks older than that."""
+    now = now or dt.datetime.now(dt.UTC)
+    pair = sorted([one, other])
+    blocks().update_one(
+        {"_id": pair[0].hex + pair[1].hex}, {"$set": {"u": pair, "at": now}}, upsert=True
+    )
+    blocks().delete_many({"at": {"$lt": now - BLOCK_MEMORY}})
+
+
+def take_back_blocked(post: Row, owner_ids: Sequence[UUID], since: dt.datetime) -> int:
+    """After a fan-out page was delivered: remove the post from the timelines of those owners
+    who blocked its author, or were blocked by them, since ``since`` (the page's followers
+    call). One indexed read; a delete only when there is something to take back."""
+    author = post["author_id"]
+    found = blocks().find({"u": author, "at": {"$gte": since}}, {"u": 1})
+    others = {user for doc in found for user in doc["u"] if user != author}
+    back = others.intersection(owner_ids)
+    if not back:
+        return 0
+    ids = [entry_id(owner, post["_id"]) for owner in back]
+    return int(entries().delete_many({"_id": {"$in": ids}}).deleted_count)
 
 
 def add_big(owners_ids: Sequence[UUID], author: UUID) -> None:

@@ -8,7 +8,7 @@ from django.urls import URLPattern
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
 from posts.engagement_views import EngagementViewSet
-from posts.feed_views import FeedView, FollowingChangedView
+from posts.feed_views import FeedView, FollowingChangedView, RelationshipChangedView
 from posts.views import PostViewSet
 
 handler404 = "hornet.views.not_found"
@@ -30,6 +30,11 @@ urlpatterns: list[URLPattern] = [
     *both_slashes("feed", FeedView, name="feed"),
     *both_slashes(
         "posts/internal/following-changed", FollowingChangedView, name="following-changed"
+    ),
+    *both_slashes(
+        "posts/internal/relationship-changed",
+        RelationshipChangedView,
+        name="relationship-changed",
     ),
     *both_slashes("posts", PostViewSet, {"post": "create"}, name="post-list", title="Posts"),
     *both_slashes(

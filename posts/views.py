@@ -13,6 +13,7 @@ from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
+from posts.safety import exclusions_for
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut
 from posts.tags import followers_resolver
 from posts.threads import MAX_THREAD_DEPTH
@@ -36,19 +37,23 @@ class PostViewSet(viewsets.ViewSet):
         description="A reply sets `parent_post_id` (replies to replies are allowed, up to "
         f"{MAX_THREAD_DEPTH} levels: deeper is a 400 `thread_too_deep` naming "
         "`parent_post_id`); a share "
-        "sets `original_post_id` and may omit `content`. Unknown fields are refused (400). "
-        "Safe to retry with an `Idempotency-Key`.",
+        "sets `original_post_id` and may omit `content`. Replying to or sharing a post whose "
+        "author blocks the caller, or whom the caller blocks, is a 403 `blocked`. Unknown "
+        "fields are refused (400). Safe to retry with an `Idempotency-Key`.",
         parameters=[idempotency.IDEMPOTENCY_PARAMETER],
         request=PostCreateIn,
-        responses={201: PostOut, **errors(400, 404, 409, 422, 429)},
+        responses={201: PostOut, **errors(400, 403, 404, 409, 422, 429)},
     )
     @idempotency.idempotent
     def create(self, request: Request) -> Response:
+        body = _valid(PostCreateIn, request)
+        refers = body.get("parent_post_id") or body.get("original_post_id")
         post = services.post_create(
             author_id=caller(request).user_id,
             post_id=idempotency.seed(request),
             resolve=followers_resolver(forward(request)),
-            **_valid(PostCreateIn, request),
+            excluding=exclusions_for(forward=forward(request)) if refers else None,
+            **body,
         )
         body = post_out(post.to_mongo(), caller(request).user_id)
         return Response(body, status.HTTP_201_CREATED, headers={"Location": f"/posts/{post.id}"})
@@ -56,12 +61,15 @@ class PostViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="posts_retrieve",
         summary="Get a post",
-        description="Any authenticated caller may read any post.",
+        description="Any authenticated caller may read any post, except the posts (and shares "
+        "of the posts) of a user they block or who blocks them: 404 as if absent.",
         parameters=[POST_ID],
         responses={200: PostOut, **errors(400, 404)},
     )
     def retrieve(self, request: Request, id: str) -> Response:
-        row = selectors.post_get(post_id=uuid_arg(id, "id"))
+        post_id = uuid_arg(id, "id")
+        excluding = exclusions_for(forward=forward(request))
+        row = selectors.post_seen(post_id=post_id, excluding=excluding)
         return Response(post_out(row, caller(request).user_id))
 
     @extend_schema(
@@ -99,7 +107,9 @@ class PostViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="posts_by_author",
         summary="A user's posts, newest first",
-        description="Posts, replies and shares by the user. An unknown user has none: `[]`.",
+        description="Posts, replies and shares by the user. An unknown user has none: `[]`; "
+        "nor has a user the caller blocks or is blocked by. Shares of their posts are left "
+        "out of every timeline.",
         parameters=[uuid_path("author_id", "The author's user id."), *PAGE_PARAMETERS],
         responses={200: paged(PostOut, "The user's posts; [] if none."), **errors(400)},
     )
@@ -107,7 +117,10 @@ class PostViewSet(viewsets.ViewSet):
         user_id = uuid_arg(author_id, "author_id")
         params = page_params(request)
         page = selectors.posts_by_author_page(
-            author_id=user_id, limit=params.limit, after=params.after
+            author_id=user_id,
+            limit=params.limit,
+            after=params.after,
+            excluding=exclusions_for(forward=forward(request)),
         )
         items = posts_out(page.items, caller(request).user_id)
         return page_response(request, items, page.next_cursor)
@@ -115,14 +128,21 @@ class PostViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="posts_replies",
         summary="Direct replies to a post, oldest first",
-        description="Replies arriving while you page appear on later pages, never twice.",
+        description="Replies arriving while you page appear on later pages, never twice. "
+        "Replies by users the caller blocks, is blocked by or mutes are left out; the post of "
+        "a user the caller blocks or is blocked by answers 404.",
         parameters=[POST_ID, *PAGE_PARAMETERS],
         responses={200: paged(PostOut, "Replies."), **errors(400, 404)},
     )
     def replies(self, request: Request, id: str) -> Response:
         post_id = uuid_arg(id, "id")
         params = page_params(request)
-        page = selectors.replies_page(post_id=post_id, limit=params.limit, after=params.after)
+        page = selectors.replies_page(
+            post_id=post_id,
+            limit=params.limit,
+            after=params.after,
+            excluding=exclusions_for(forward=forward(request)),
+        )
         items = posts_out(page.items, caller(request).user_id)
         return page_response(request, items, page.next_cursor)
 
@@ -130,14 +150,16 @@ class PostViewSet(viewsets.ViewSet):
         operation_id="posts_context",
         summary="A post's thread: ancestors to the root and the first replies",
         description="`limit` sizes the replies; when there are more, the `Link` header "
-        '(rel="next") points at the next page of `/posts/{id}/replies`.',
+        '(rel="next") points at the next page of `/posts/{id}/replies`. What blocks and mutes '
+        "hide is left out as in `GET /posts/{id}` and its replies.",
         parameters=[POST_ID, PAGE_PARAMETERS[0]],
         responses={200: PostContextOut, **errors(400, 404)},
     )
     def context(self, request: Request, id: str) -> Response:
         post_id = uuid_arg(id, "id")
         limit = page_params(request).limit
-        thread = selectors.post_context(post_id=post_id, limit=limit)
+        excluding = exclusions_for(forward=forward(request))
+        thread = selectors.post_context(post_id=post_id, limit=limit, excluding=excluding)
         rows = [*thread.ancestors, thread.post, *thread.replies.items]
         out = posts_out(rows, caller(request).user_id)  # one page of flags for the thread
         up = len(thread.ancestors)

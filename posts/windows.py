@@ -149,17 +149,18 @@ def _meets(stream: Stream, near: dt.datetime, far: dt.datetime | None, back: boo
     return not (stream.last is not None and oldest is not None and stream.last < oldest)
 
 
-def keeping(find: Finder, keep: Callable[[Row], bool], *, back: bool = True) -> Finder:
-    """A finder that leaves out the rows ``keep`` refuses (the feed's replies), yet gives
-    ``limit`` rows whenever the slice holds them: where the limit cut the slice, it reads on
-    strictly after the last row it got, inside the same slice."""
+def keeping(find: Finder, select: Callable[[list[Row]], list[Row]], *, back: bool = True) -> Finder:
+    """A finder that leaves out the rows ``select`` drops (the feed's replies, shares of a
+    hidden author's post), yet gives ``limit`` rows whenever the slice holds them: where the
+    limit cut the slice, it reads on strictly after the last row it got, inside the same
+    slice. ``select`` gets each batch whole (it may read once for the batch) and keeps order."""
 
     def find_kept(filters: list[dict[str, Any]], window: dict[str, Any], limit: int) -> list[Row]:
         kept: list[Row] = []
         query = window
         while True:
             raw = find(filters, query, limit)
-            kept.extend(row for row in raw if keep(row))
+            kept.extend(select(raw))
             if len(raw) < limit or len(kept) >= limit:
                 return kept[:limit]
             far = {k: v for k, v in window.get("created_at", {}).items() if k in _FAR[back]}

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.support.databases", "tests.support.browser"]
+pytest_plugins = ["tests.support.databases", "tests.support.browser", "tests.support.followers"]
 
 
 @pytest.fixture

@@ -67,7 +67,13 @@ def clean(stack: Stack) -> None:
         db = mongo[env.mongo_db()]
         db["posts"].delete_many({})
         db["following_cache"].delete_many({})
-        for name in ("author_stats", "home_timeline", "feed_owners", "big_authors"):
+        for name in (
+            "author_stats",
+            "home_timeline",
+            "feed_owners",
+            "big_authors",
+            "timeline_blocks",
+        ):
             db[name].delete_many({})
     with env.neo4j_driver() as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n")

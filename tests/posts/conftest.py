@@ -1,9 +1,10 @@
 """Posts tests run against the real test MongoDB-wire server (settings.test_posts), each from
-empty collections (tests/support/databases.py)."""
+empty collections (tests/support/databases.py), beside a real followers service (reads ask
+it whom the caller blocks: tests/support/followers.py)."""
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _empty_collections(clean_posts: None) -> None:
+def _empty_collections(clean_posts: None, with_followers: None) -> None:
     pass

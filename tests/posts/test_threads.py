@@ -54,7 +54,11 @@ def commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[Commands]:
     listener = Commands()
     connect = mongoengine.connect
     monkeypatch.setattr(
-        mongoengine, "connect", lambda *a, **kw: connect(*a, event_listeners=[listener], **kw)
+        mongoengine,
+        "connect",
+        lambda *a, **kw: connect(
+            *a, **{**kw, "event_listeners": [*kw.get("event_listeners", []), listener]}
+        ),
     )
     db.connect()
     yield listener
@@ -113,11 +117,13 @@ def test_context_of_a_deep_reply_is_a_constant_number_of_queries(api, alice, com
         assert response.status_code == 200
         return dict(response.json())
 
+    context(ids[0])  # the caller's exclusions fetched and cached (issue 16)
     shallow = commands.during(lambda: context(ids[3]))
     deep = commands.during(lambda: context(ids[-1]))
-    # the post, its ancestors, its replies, then the caller's likes and bookmarks among them
-    # (posts.viewer: one query each for the whole thread); nothing per level
-    assert deep == shallow == 5
+    # The caller's cached exclusions, the post, its ancestors, its replies, then the caller's
+    # likes and bookmarks among them (posts.viewer: one query each for the whole thread);
+    # nothing per level.
+    assert deep == shallow == 6
     body = context(ids[-1])
     assert [a["id"] for a in body["ancestors"]] == [str(i) for i in ids[:-1]]
     assert body["post"]["id"] == str(ids[-1])

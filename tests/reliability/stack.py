@@ -19,14 +19,16 @@ MONGO = env.address(env.mongo_uri())
 NEO4J = env.address(env.neo4j_uri())
 
 
-def posts_service(mongo_port: int, name: str, **extra: str) -> Service:
+def posts_service(mongo_port: int, name: str, *, followers: str, **extra: str) -> Service:
+    """A posts service; ``followers`` is the followers service its reads ask whom the caller
+    blocks (the session's, tests/support/followers.py: without one they fail closed)."""
     return Service(
         "settings.test_posts",
         free_port(),
         {
             "HORNET_AUTH_MODE": "mesh",
             "MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/",
-            "FOLLOWERS_SERVICE_URL": "http://127.0.0.1:9",  # feed degrades; not under test
+            "FOLLOWERS_SERVICE_URL": followers,
             **extra,
         },
         env.logs_dir() / f"reliability-{name}.log",

@@ -35,7 +35,14 @@ def clean_posts(posts_schema: None, settings: Any) -> None:
     stats_collection().delete_many({})
     database = posts_collection().database
     marks = [kind.collection_name for kind in KINDS]
-    for name in (FOLLOWING_CACHE, timelines.ENTRIES, timelines.OWNERS, timelines.BIG, *marks):
+    for name in (
+        FOLLOWING_CACHE,
+        timelines.ENTRIES,
+        timelines.OWNERS,
+        timelines.BIG,
+        timelines.BLOCKS,
+        *marks,
+    ):
         database[name].delete_many({})
 
 

@@ -21,8 +21,10 @@ from posts import marks, tags, timelines
 from posts.authors import stats_collection
 from posts.db import command_deadline
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
+from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.marks import BOOKMARKS, LIKES
 from posts.queries import ASC, DESC, TimeKey, after_filter, lists_query, planned
+from posts.safety import Hide
 from posts.threads import subtree_filter
 from posts.windows import with_times
 
@@ -61,6 +63,18 @@ def queries() -> list[Query]:
         ),
         ("replies first page", "posts", with_times({"parent_post_id": p}, _lt(hi)), ASC),
         (
+            "replies first page, blocks and mutes left out",
+            "posts",
+            with_times({"parent_post_id": p, **Hide(frozenset({a, b})).query()}, _lt(hi)),
+            ASC,
+        ),
+        (
+            "shared originals by hidden authors",
+            "posts",
+            {"_id": {"$in": [a, b, c]}, "author_id": {"$in": [a, b]}},
+            None,
+        ),
+        (
             "replies next page",
             "posts",
             planned(with_times({"parent_post_id": p, **older}, _lt(hi))),
@@ -85,7 +99,20 @@ def queries() -> list[Query]:
             timelines.timeline_filter(a, key, lo),
             TL,
         ),
+        (
+            "home timeline page, blocks and mutes left out",
+            timelines.ENTRIES,
+            timelines.timeline_filter(a, None, None, {b, c}),
+            TL,
+        ),
         ("timeline entries of a followee", timelines.ENTRIES, {"o": a, "a": b}, None),
+        (
+            "recent blocks of an author (fan-out)",
+            timelines.BLOCKS,
+            {"u": a, "at": {"$gte": lo}},
+            None,
+        ),
+        ("user's cached graph", FOLLOWING_CACHE, {"_id": str(a)}, None),
         ("pending fan-out (claim)", "posts", {FANOUT_DUE: {"$lte": now}}, [(FANOUT_DUE, 1)]),
         (
             "readers with a timeline (fan-out)",
@@ -185,6 +212,8 @@ class Command(BaseCommand):
                 timelines.ENTRIES: timelines.entries(),
                 timelines.OWNERS: timelines.owners(),
                 **{kind.collection_name: kind.collection() for kind in marks.KINDS},
+                timelines.BLOCKS: timelines.blocks(),
+                FOLLOWING_CACHE: posts.database[FOLLOWING_CACHE],
             }
             for name, collection, query, sort in queries():
                 explain = collections[collection].find(query, sort=sort, limit=21).explain()

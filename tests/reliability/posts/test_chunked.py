@@ -17,9 +17,11 @@ LIMIT = 2048
 
 
 @pytest.fixture(scope="module")
-def posts() -> Iterator[Service]:
+def posts(followers_url: str) -> Iterator[Service]:
     with serving(
-        posts_service(MONGO[1], "chunked-posts", HORNET_MAX_BODY_BYTES=str(LIMIT))
+        posts_service(
+            MONGO[1], "chunked-posts", followers=followers_url, HORNET_MAX_BODY_BYTES=str(LIMIT)
+        )
     ) as service:
         yield service
 

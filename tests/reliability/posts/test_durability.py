@@ -100,7 +100,7 @@ class Writer:
 
 
 @pytest.fixture
-def services() -> Iterator[tuple[Service, Service]]:
+def services(followers_url: str) -> Iterator[tuple[Service, Service]]:
     with env.neo4j_driver() as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n")
     tuning = {
@@ -108,7 +108,13 @@ def services() -> Iterator[tuple[Service, Service]]:
         "HORNET_WRITE_RATE": "100000/min",
         "IDEMPOTENCY_LEASE_SECONDS": "3",  # a claim whose request died is retried soon
     }
-    posts = posts_service(MONGO[1], "durability-posts", MONGO_SOCKET_TIMEOUT_MS="2000", **tuning)
+    posts = posts_service(
+        MONGO[1],
+        "durability-posts",
+        followers=followers_url,
+        MONGO_SOCKET_TIMEOUT_MS="2000",
+        **tuning,
+    )
     followers = followers_service(NEO4J[1], "durability-followers", **tuning)
     try:
         posts.wait_ready()

@@ -46,13 +46,18 @@ class Faults:
 
 
 @pytest.fixture(scope="module")
-def faults() -> Iterator[Faults]:
+def faults(followers_url: str) -> Iterator[Faults]:
     mongo, graph = LatencyProxy(MONGO), LatencyProxy(NEO4J)
     mongo.start()
     graph.start()
     tuning = {"GUNICORN_THREADS": str(THREADS), "HORNET_WRITE_RATE": "100000/min"}
     posts = posts_service(
-        mongo.port, "faults-posts", MONGO_TIMEOUT_MS="500", MONGO_SOCKET_TIMEOUT_MS="1000", **tuning
+        mongo.port,
+        "faults-posts",
+        followers=followers_url,
+        MONGO_TIMEOUT_MS="500",
+        MONGO_SOCKET_TIMEOUT_MS="1000",
+        **tuning,
     )
     followers = followers_service(
         graph.port,

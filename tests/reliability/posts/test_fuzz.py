@@ -14,8 +14,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def posts() -> Iterator[Service]:
-    with serving(posts_service(MONGO[1], "fuzz-posts", HORNET_WRITE_RATE="100000/min")) as service:
+def posts(followers_url: str) -> Iterator[Service]:
+    with serving(
+        posts_service(
+            MONGO[1], "fuzz-posts", followers=followers_url, HORNET_WRITE_RATE="100000/min"
+        )
+    ) as service:
         yield service
 
 

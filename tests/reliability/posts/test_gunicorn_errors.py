@@ -14,9 +14,11 @@ from tests.support.services import Service
 
 
 @pytest.fixture(scope="module")
-def posts() -> Iterator[Service]:
+def posts(followers_url: str) -> Iterator[Service]:
     with serving(
-        posts_service(MONGO[1], "gunicorn-errors", DJANGO_ALLOWED_HOSTS="127.0.0.1")
+        posts_service(
+            MONGO[1], "gunicorn-errors", followers=followers_url, DJANGO_ALLOWED_HOSTS="127.0.0.1"
+        )
     ) as service:
         yield service
 

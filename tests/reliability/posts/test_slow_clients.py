@@ -43,9 +43,15 @@ def start(settings_module: str, name: str, **env: str) -> Service:
 
 
 @pytest.fixture(params=["posts", "followers"])
-def service(request: pytest.FixtureRequest) -> Iterator[tuple[Service, str]]:
-    # A long read deadline: the slow clients must still be connected when we check.
-    svc = start(f"settings.test_{request.param}", request.param, GUNICORN_READ_TIMEOUT="60")
+def service(request: pytest.FixtureRequest, followers_url: str) -> Iterator[tuple[Service, str]]:
+    # A long read deadline: the slow clients must still be connected when we check. Posts
+    # reads ask the followers service whom the caller blocks.
+    svc = start(
+        f"settings.test_{request.param}",
+        request.param,
+        GUNICORN_READ_TIMEOUT="60",
+        FOLLOWERS_SERVICE_URL=followers_url,
+    )
     user = uuid.uuid4()
     read = (
         f"/posts/author/{user}"

@@ -14,11 +14,12 @@ RATE = 5
 
 
 @pytest.fixture(scope="module")
-def posts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+def posts(tmp_path_factory: pytest.TempPathFactory, followers_url: str) -> Iterator[Service]:
     cache = tmp_path_factory.mktemp("throttle-cache")
     service = posts_service(
         MONGO[1],
         "throttle-posts",
+        followers=followers_url,
         WEB_CONCURRENCY="2",
         HORNET_WRITE_RATE=f"{RATE}/min",
         CACHE_URL=f"filecache://{cache}",

@@ -1,0 +1,82 @@
+"""Issue 16: when the followers service cannot say whom the caller blocks, reads use the last
+known exclusions; with none known they fail closed (503, or the feed's own posts only)."""
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from posts.clients import Exclusions, followers_client
+from posts.documents import now_ms
+from posts.following_cache import exclusions_cache_put, following_cache_put
+from posts.services import post_create
+from tests.helpers import get
+from tests.posts.helpers import create, created
+
+
+@pytest.fixture
+def followers_down(with_followers, settings):  # type: ignore[no-untyped-def]
+    settings.FOLLOWERS_SERVICE_URL = "http://127.0.0.1:9"  # nothing listens there
+    followers_client.cache_clear()
+    yield
+    followers_client.cache_clear()
+
+
+def _reads(post_id: str, author: uuid.UUID) -> list[str]:
+    return [
+        f"/posts/{post_id}",
+        f"/posts/{post_id}/replies",
+        f"/posts/{post_id}/context",
+        f"/posts/author/{author}",
+    ]
+
+
+def test_with_no_exclusions_known_every_filtering_read_fails_closed(
+    api, alice, bob, followers_down
+):
+    theirs = created(api, bob)  # a top-level post needs nobody's exclusions
+    for path in _reads(theirs["id"], bob):
+        response = get(api, alice, path)
+        assert response.status_code == 503, path
+        assert response.json()["code"] == "followers_unavailable"
+    for field in ("parent_post_id", "original_post_id"):
+        response = create(api, alice, **{field: theirs["id"], "content": "hi"})
+        assert response.status_code == 503, field
+        assert response.json()["code"] == "followers_unavailable"
+
+
+def test_with_no_exclusions_known_the_feed_shows_only_the_callers_own_posts(
+    api, alice, bob, followers_down
+):
+    following_cache_put(alice, [bob], now_ms())  # whom she follows is known, fresh
+    created(api, bob)
+    mine = created(api, alice)
+    response = get(api, alice, "/feed")
+    assert response.status_code == 200
+    assert response["X-Feed-Degraded"] == "true"
+    assert [p["id"] for p in response.json()] == [mine["id"]]
+
+
+def test_the_last_known_exclusions_are_used_while_the_followers_service_is_down(
+    api, alice, bob, followers_down
+):
+    carol = uuid.uuid4()
+    long_ago = now_ms() - dt.timedelta(hours=1)
+    exclusions_cache_put(alice, Exclusions(blocked_by=frozenset({bob})), long_ago)
+    following_cache_put(alice, [bob, carol], long_ago)
+    by_bob, by_carol = created(api, bob), created(api, carol)
+    # Carol's exclusions are not known either: her share is stored directly.
+    shared = {"id": str(post_create(author_id=carol, original_post_id=uuid.UUID(by_bob["id"])).id)}
+
+    assert get(api, alice, f"/posts/{by_bob['id']}").status_code == 404
+    assert get(api, alice, f"/posts/{shared['id']}").status_code == 404
+    assert get(api, alice, f"/posts/{by_carol['id']}").status_code == 200
+    assert get(api, alice, f"/posts/author/{bob}").json() == []
+    assert [p["id"] for p in get(api, alice, f"/posts/author/{carol}").json()] == [by_carol["id"]]
+    reply = create(api, alice, parent_post_id=by_bob["id"], content="hi")
+    assert reply.status_code == 403
+    assert reply.json()["code"] == "blocked"
+    response = get(api, alice, "/feed")
+    assert response.status_code == 200
+    assert response["X-Feed-Degraded"] == "true"
+    assert [p["id"] for p in response.json()] == [by_carol["id"]]
