@@ -13,6 +13,7 @@ Django's resolver, never the raw path), method (a fixed list, else ``OTHER``) an
 Neo4j transactions by the function that ran them; MongoDB commands by command name.
 """
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +37,8 @@ from prometheus_client.registry import Collector
 
 from hornet.logs import route_template
 from hornet.telemetry import untraced
+
+log = logging.getLogger(__name__)
 
 # Request latencies from 5 ms to 10 s (the mesh's per-request timeout).
 _HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -158,7 +161,12 @@ class _Collected(Collector):
 
     def collect(self) -> Iterable[Any]:
         for function in self.functions:
-            yield from function()
+            try:
+                families = list(function())
+            except Exception:  # a database that is down must not take every series with it
+                log.warning("scrape-time series of %s left out", function.__name__, exc_info=True)
+                continue
+            yield from families
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:

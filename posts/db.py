@@ -5,6 +5,7 @@ the master), and pymongo's ``connect=False`` defers sockets and monitor threads 
 first operation, so nothing is shared across a fork.
 """
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,6 +30,7 @@ _UNAVAILABLE = (
 
 
 def connect() -> None:
+    _time_commands()
     mongoengine.disconnect(alias=ALIAS)
     mongoengine.connect(
         db=settings.MONGO_DB,
@@ -43,8 +45,14 @@ def connect() -> None:
         socketTimeoutMS=settings.MONGO_SOCKET_TIMEOUT_MS,
         w=settings.MONGO_WRITE_CONCERN if settings.MONGO_WRITE_CONCERN != "1" else 1,
         journal=settings.MONGO_JOURNAL,
-        event_listeners=[CommandTimer()],
     )
+
+
+@functools.cache
+def _time_commands() -> None:
+    """Once per process, before its client is built: pymongo gives every client created after
+    a ``monitoring.register`` its listeners."""
+    monitoring.register(CommandTimer())
 
 
 class CommandTimer(monitoring.CommandListener):

@@ -34,6 +34,7 @@ from pymongo import ASCENDING, ReturnDocument
 from hornet.headers import Forward
 from posts import timelines
 from posts.clients import FollowersClient, FollowersUnavailable, followers_client
+from posts.db import query_ms
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import following_cache_get
 from posts.selectors import newest_by_authors
@@ -282,7 +283,10 @@ def lag_metrics() -> Iterator[GaugeMetricFamily]:
     one indexed range read of the pending marks, whichever process runs the workers."""
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     pending = posts_collection().find(
-        {FANOUT_DUE: {"$gt": epoch}}, {"created_at": 1}, limit=QUEUE_READ_MAX
+        {FANOUT_DUE: {"$gt": epoch}},
+        {"created_at": 1},
+        limit=QUEUE_READ_MAX,
+        max_time_ms=query_ms(),
     )
     created = [row["created_at"] for row in pending]
     oldest = min(created, default=None)

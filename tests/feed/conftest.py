@@ -9,42 +9,23 @@ import pytest
 from tests.feed.helpers import CACHE_SECONDS, FOLLOW_BACKFILL, Stack, feed
 from tests.helpers import wait_for
 from tests.support import env
-from tests.support.proxies import RecordingProxy
-from tests.support.services import Service, free_port
+from tests.support.services import posts_and_followers
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    logs = env.logs_dir()
-    posts_port, followers_port, proxy_port = free_port(), free_port(), free_port()
-    followers = Service(
-        "settings.test_followers",
-        followers_port,
-        # A generous signal timeout: the fan-out tests count on every signal arriving.
+    with posts_and_followers(
+        "feed",
         {
-            "POSTS_SERVICE_URL": f"http://127.0.0.1:{posts_port}",
-            "POSTS_NOTIFY_TIMEOUT_SECONDS": "5",
-        },
-        logs / "feed-followers.log",
-    )
-    proxy = RecordingProxy(proxy_port, followers.url)
-    proxy.start()
-    posts = Service(
-        "settings.test_posts",
-        posts_port,
-        {
-            "FOLLOWERS_SERVICE_URL": f"http://127.0.0.1:{proxy_port}",
             "FEED_FOLLOWING_CACHE_SECONDS": str(CACHE_SECONDS),
             "FOLLOWERS_TIMEOUT_SECONDS": "0.5",
             "FOLLOWERS_BREAKER_FAILURES": "3",
             "FOLLOWERS_BREAKER_RESET_SECONDS": "1",
             "FEED_FOLLOW_BACKFILL": str(FOLLOW_BACKFILL),
         },
-        logs / "feed-posts.log",
-    )
-    try:
-        followers.wait_ready()
-        posts.wait_ready()
+        # A generous signal timeout: the fan-out tests count on every signal arriving.
+        {"POSTS_NOTIFY_TIMEOUT_SECONDS": "5"},
+    ) as (posts, followers, proxy):
         # The first Cypher after a (re)started Neo4j is planned and compiled, which can outrun
         # the feed's 0.5 s budget; warm it so the first test sees the steady state.
         warm = uuid.uuid4()
@@ -55,10 +36,6 @@ def stack() -> Iterator[Stack]:
                 timeout=10,
             )
         yield Stack(posts=posts, followers=followers, proxy=proxy)
-    finally:
-        posts.stop()
-        followers.stop()
-        proxy.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,7 @@ import pytest
 from tests.observability.helpers import Stack
 from tests.observability.otlp import OtlpReceiver
 from tests.support import env
-from tests.support.proxies import RecordingProxy
-from tests.support.services import Service, free_port
+from tests.support.services import free_port, posts_and_followers
 
 # Production's JSON lines, at the most talkative level (what must never be logged is looked
 # for in everything the services write).
@@ -25,44 +24,26 @@ TWO_WORKERS = {
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    logs = env.logs_dir()
-    posts_port, followers_port, proxy_port = free_port(), free_port(), free_port()
     collector = OtlpReceiver(free_port())
     collector.start()
     traces = {
         "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
         "OTEL_BSP_SCHEDULE_DELAY": "100",  # export every 0.1 s, not every 5 s
     }
-    followers = Service(
-        "settings.test_followers",
-        followers_port,
-        {**TWO_WORKERS, **traces, "POSTS_SERVICE_URL": f"http://127.0.0.1:{posts_port}"},
-        logs / "observability-followers.log",
-    )
-    proxy = RecordingProxy(proxy_port, followers.url)
-    proxy.start()
-    posts = Service(
-        "settings.test_posts",
-        posts_port,
-        {
-            **TWO_WORKERS,
-            **traces,
-            "FOLLOWERS_SERVICE_URL": f"http://127.0.0.1:{proxy_port}",
-            "FOLLOWERS_BREAKER_FAILURES": "2",
-            "FOLLOWERS_BREAKER_RESET_SECONDS": "1",
-            "HORNET_WRITE_RATE": "20/min",
-            "FEED_FOLLOWING_CACHE_SECONDS": "0",
-        },
-        logs / "observability-posts.log",
-    )
+    posts_env = {
+        "FOLLOWERS_BREAKER_FAILURES": "2",
+        "FOLLOWERS_BREAKER_RESET_SECONDS": "1",
+        "HORNET_WRITE_RATE": "20/min",
+        "FEED_FOLLOWING_CACHE_SECONDS": "0",
+    }
     try:
-        followers.wait_ready()
-        posts.wait_ready()
-        yield Stack(posts=posts, followers=followers, proxy=proxy, collector=collector)
+        with posts_and_followers(
+            "observability",
+            {**TWO_WORKERS, **traces, **posts_env},
+            {**TWO_WORKERS, **traces},
+        ) as (posts, followers, proxy):
+            yield Stack(posts=posts, followers=followers, proxy=proxy, collector=collector)
     finally:
-        posts.stop()
-        followers.stop()
-        proxy.stop()
         collector.stop()
 
 

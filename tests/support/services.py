@@ -2,9 +2,13 @@
 them everywhere (one command line, hornet/gunicorn_conf.py)."""
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from scripts.launch import Gunicorn
+from tests.support import env as stack_env
+from tests.support.proxies import RecordingProxy
 
 
 def free_port() -> int:
@@ -26,3 +30,36 @@ class Service(Gunicorn):
     def stop(self, timeout: float = 20, quick: bool = True) -> None:
         """Quick by default: a test is done with the service, nothing in flight matters."""
         super().stop(timeout, quick)
+
+
+@contextmanager
+def posts_and_followers(
+    name: str, posts_env: dict[str, str], followers_env: dict[str, str]
+) -> Iterator[tuple[Service, Service, RecordingProxy]]:
+    """Both services on free ports, each calling the other, posts through a recording proxy
+    (which a test can stop or slow); their logs in ``<name>-posts.log`` and
+    ``<name>-followers.log``. Ready when entered, stopped on exit."""
+    logs = stack_env.logs_dir()
+    posts_port, followers_port, proxy_port = free_port(), free_port(), free_port()
+    followers = Service(
+        "settings.test_followers",
+        followers_port,
+        {"POSTS_SERVICE_URL": f"http://127.0.0.1:{posts_port}", **followers_env},
+        logs / f"{name}-followers.log",
+    )
+    proxy = RecordingProxy(proxy_port, followers.url)
+    proxy.start()
+    posts = Service(
+        "settings.test_posts",
+        posts_port,
+        {"FOLLOWERS_SERVICE_URL": f"http://127.0.0.1:{proxy_port}", **posts_env},
+        logs / f"{name}-posts.log",
+    )
+    try:
+        followers.wait_ready()
+        posts.wait_ready()
+        yield posts, followers, proxy
+    finally:
+        posts.stop()
+        followers.stop()
+        proxy.stop()
