@@ -9,6 +9,7 @@ import pytest
 from tests.feed.helpers import CACHE_SECONDS, FOLLOW_BACKFILL, Stack, feed
 from tests.helpers import wait_for
 from tests.support import env
+from tests.support.databases import posts_collection_names
 from tests.support.services import posts_and_followers
 
 
@@ -42,15 +43,7 @@ def stack() -> Iterator[Stack]:
 def clean(stack: Stack) -> None:
     with env.mongo_client() as mongo:
         db = mongo[env.mongo_db()]
-        db["posts"].delete_many({})
-        db["following_cache"].delete_many({})
-        for name in (
-            "author_stats",
-            "home_timeline",
-            "feed_owners",
-            "big_authors",
-            "timeline_blocks",
-        ):
+        for name in posts_collection_names():  # likes and bookmarks too
             db[name].delete_many({})
     with env.neo4j_driver() as driver:
         driver.execute_query("MATCH (n) DETACH DELETE n")

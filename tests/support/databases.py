@@ -21,28 +21,28 @@ def posts_schema() -> None:
     call_command("ensure_schema", stdout=io.StringIO())
 
 
-@pytest.fixture
-def clean_posts(posts_schema: None, settings: Any) -> None:
-    """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
+def posts_collection_names() -> list[str]:
+    """Every collection the posts service writes (posts, author statistics, the following and
+    exclusions cache, home timelines, likes and bookmarks): what a clean start empties."""
     from posts import timelines
     from posts.authors import stats_collection
     from posts.documents import posts_collection
     from posts.following_cache import COLLECTION as FOLLOWING_CACHE
     from posts.marks import KINDS
 
+    fixed = [posts_collection().name, stats_collection().name, FOLLOWING_CACHE]
+    timeline = [timelines.ENTRIES, timelines.OWNERS, timelines.BIG, timelines.BLOCKS]
+    return [*fixed, *timeline, *(kind.collection_name for kind in KINDS)]
+
+
+@pytest.fixture
+def clean_posts(posts_schema: None, settings: Any) -> None:
+    """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
+    from posts.documents import posts_collection
+
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
-    posts_collection().delete_many({})
-    stats_collection().delete_many({})
     database = posts_collection().database
-    marks = [kind.collection_name for kind in KINDS]
-    for name in (
-        FOLLOWING_CACHE,
-        timelines.ENTRIES,
-        timelines.OWNERS,
-        timelines.BIG,
-        timelines.BLOCKS,
-        *marks,
-    ):
+    for name in posts_collection_names():
         database[name].delete_many({})
 
 
