@@ -62,11 +62,15 @@ def _mark(
     return Response(post_out(selectors.post_get(post_id=post_id), viewer))
 
 
-def _mark_schema(operation_id: str, summary: str, description: str, tag: str) -> Any:
+def _mark_schema(
+    operation_id: str, summary: str, description: str, tag: str, *, refused_blocked: bool = False
+) -> Any:
     """The schema of a like or bookmark change: no body, the post back. Likes may answer 409:
     a concurrent like or unlike of the same post by the same caller outlasted the wait
     (posts.likes)."""
-    statuses = (400, 403, 404, 409, 429) if tag == "likes" else (400, 404, 429)
+    statuses = (400, 404, 409, 429) if tag == "likes" else (400, 404, 429)
+    if refused_blocked:  # 403 ``blocked`` across a block (``_mark``)
+        statuses = (*statuses, 403)
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
@@ -86,8 +90,10 @@ class EngagementViewSet(viewsets.ViewSet):
     @_mark_schema(
         "posts_like",
         "Like a post",
-        "Idempotent: liking again changes nothing (`likes_count` counts each user once).",
+        "Idempotent: liking again changes nothing (`likes_count` counts each user once). "
+        "A block either way between you and the author: 403 `blocked`.",
         "likes",
+        refused_blocked=True,
     )
     def like(self, request: Request, id: str) -> Response:
         return _mark(request, id, likes.like_add, across_blocks=False)
