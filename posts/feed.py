@@ -29,6 +29,7 @@ from posts.clients import followers_client
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import (
     Cached,
+    Part,
     following_cache_invalidate,
     following_cache_put,
     fresh_or_fetched,
@@ -65,6 +66,7 @@ def feed_authors(
         cached,
         lambda: followers_client().following_ids(forward),
         put,
+        part=Part.FOLLOWING,
         now=now,
         what=f"feed of {user_id}",
     )

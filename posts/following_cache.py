@@ -7,13 +7,18 @@ One small document per user (collection ``following_cache``), so one indexed rea
     {_id: "<user id>", ids: [...], fetched_at: <when>,          # whom they follow
      excluded: {blocked: [...], blocked_by: [...], muted: [...]}, excluded_at: <when>}
 
-Each part is fresh for ``FEED_FOLLOWING_CACHE_SECONDS`` after it was fetched. It lives in
-MongoDB rather than in process memory so that (a) an invalidation reaches every worker at once:
-the followers service calls ``POST /posts/internal/following-changed`` after a follow or an
-unfollow and ``POST /posts/internal/relationship-changed`` after a block, unblock, mute or
-unmute, so the change shows in the caller's next read; and (b) when the followers service is
-down, the last known part (however old) still serves: a degraded feed, and exclusions that
-keep hiding what they hid (``posts.safety``).
+The following list is fresh for ``FEED_FOLLOWING_CACHE_SECONDS`` (5 s) after it was fetched, the
+exclusions for ``EXCLUSIONS_CACHE_SECONDS`` (300 s): every block, unblock, mute and unmute
+corrects them at once through the signal below, so their time only bounds how long a signal
+that never arrived (the posts service unreachable at that moment) or a mute's expiry can take
+to show, and most reads then pay one ``_id`` read and no followers call (bench/README.md).
+
+The document lives in MongoDB rather than in process memory so that (a) an invalidation reaches
+every worker at once: the followers service calls ``POST /posts/internal/following-changed``
+after a follow or an unfollow and ``POST /posts/internal/relationship-changed`` after a block,
+unblock, mute or unmute, so the change shows in the caller's next read; and (b) when the
+followers service is down, the last known part (however old) still serves: a degraded feed, and
+exclusions that keep hiding what they hid (``posts.safety``).
 """
 
 import datetime as dt
@@ -49,6 +54,13 @@ class Part(Enum):
     @property
     def stamp(self) -> str:
         return self.value[1]
+
+    @property
+    def ttl_seconds(self) -> float:
+        """How long a fetched value of this part is fresh."""
+        if self is Part.FOLLOWING:
+            return float(settings.FEED_FOLLOWING_CACHE_SECONDS)
+        return float(settings.EXCLUSIONS_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -100,13 +112,15 @@ def fresh_or_fetched(
     fetch: Callable[[], T],
     put: Callable[[T], None],
     *,
+    part: Part,
     now: dt.datetime,
     what: str,
 ) -> tuple[T | None, bool]:
-    """A part's value and whether it is stale: the cached value while fresh, else ``fetch()``
+    """A part's value and whether it is stale: the cached value while fresh (``part``'s time),
+    else ``fetch()``
     (one followers-service call) stored with ``put``; when that call fails, the last known
     value (however old), or None when there is none, and True."""
-    if cached is not None and cached.is_fresh(now, settings.FEED_FOLLOWING_CACHE_SECONDS):
+    if cached is not None and cached.is_fresh(now, part.ttl_seconds):
         return cached.value, False
     try:
         value = fetch()

@@ -29,6 +29,9 @@ FOLLOWERS_BREAKER_FAILURES = env.int("FOLLOWERS_BREAKER_FAILURES", default=5)
 FOLLOWERS_BREAKER_RESET_SECONDS = env.float("FOLLOWERS_BREAKER_RESET_SECONDS", default=5.0)
 # How long the feed reuses a user's following list; a follow/unfollow invalidates it at once.
 FEED_FOLLOWING_CACHE_SECONDS = env.float("FEED_FOLLOWING_CACHE_SECONDS", default=5.0)
+# How long a user's blocks, mutes and blockers are reused (posts.following_cache): the signal of
+# each change corrects them at once; this bounds a lost signal and a mute's expiry.
+EXCLUSIONS_CACHE_SECONDS = env.float("EXCLUSIONS_CACHE_SECONDS", default=300.0)
 # Home timelines (fan-out on write, docs/feed.md): entries kept per reader; days a reader may
 # be idle before theirs is dropped; authors above this many followers are merged at read time
 # instead of fanned out; a worker's claim on a post or a rebuild; posts of a new followee added

@@ -80,3 +80,25 @@ def test_the_last_known_exclusions_are_used_while_the_followers_service_is_down(
     assert response.status_code == 200
     assert response["X-Feed-Degraded"] == "true"
     assert [p["id"] for p in response.json()] == [by_carol["id"]]
+
+
+@pytest.mark.parametrize(("age_seconds", "asked"), [(60, False), (301, True)])
+def test_exclusions_are_reused_for_their_own_time_not_the_following_lists(
+    api, alice, bob, followers_down, settings, age_seconds, asked
+):
+    """Exclusions are fresh for EXCLUSIONS_CACHE_SECONDS (300 s), far longer than the
+    following list's 5 s (signals correct them at once): a minute-old copy is used without a
+    followers call, so the feed with the followers service down is not degraded; an older
+    one is asked for again (and, the service being down, the feed says so)."""
+    assert settings.EXCLUSIONS_CACHE_SECONDS == 300
+    now = now_ms()
+    exclusions_cache_put(
+        alice, Exclusions(blocked=frozenset({bob})), now - dt.timedelta(seconds=age_seconds)
+    )
+    following_cache_put(alice, [bob], now)
+    created(api, bob)
+    mine = created(api, alice)
+    response = get(api, alice, "/feed")
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()] == [mine["id"]]
+    assert (response.get("X-Feed-Degraded") == "true") is asked
