@@ -70,7 +70,8 @@ k8s-check: $(STAMP)
 
 # Load test on the bench stack (own ports and data in .state/bench; seeds 10k users, 200k
 # follows and 1M posts on first use). Results: bench/results.json; see bench/README.md.
-# BENCH_ARGS passes options, e.g. BENCH_ARGS="--only counts,suggestions --keep-servers".
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--only counts,suggestions --keep-servers";
+# BENCH_ARGS="--observability off" runs without logs, metrics and traces (their cost).
 bench: $(STAMP)
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) -m bench.run $(BENCH_ARGS)

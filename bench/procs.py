@@ -155,7 +155,6 @@ def start(service: Service, env: dict[str, str], workers: int, threads: int, log
         # (one loopback round trip). The dev default, a file cache, lists its folder on every
         # write (~20% of a follow's time, py-spy), a cost production does not have.
         "CACHE_URL": "locmemcache://",
-        "LOG_LEVEL": "WARNING",
         **service.extra,
     }
     service.gunicorn = Gunicorn(service.settings, service.port, log, run_env, new_session=True)
@@ -178,7 +177,6 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         **env,
         "DJANGO_SETTINGS_MODULE": "settings.dev_posts",
         "DJANGO_DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
     }
     command = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "fanout"]
     with log.open("ab") as out:

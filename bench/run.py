@@ -21,7 +21,7 @@ from typing import Any
 import neo4j
 import pymongo
 
-from bench import blocks, cast, fanout, procs, report, seed, workload
+from bench import blocks, cast, fanout, observability, procs, report, seed, workload
 from bench.baseline import Driver, measure, setup_posts
 from posts.documents import now_ms
 
@@ -109,6 +109,12 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="seed again even if present")
     parser.add_argument("--keep-servers", action="store_true", help="leave servers running")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--observability",
+        choices=observability.MODES,
+        default="on",
+        help="logs, metrics and traces (10%% sampled) on, as in production, or all off",
+    )
     args = parser.parse_args()
     args.started = time.perf_counter()  # the whole run: servers, seeding, load, baseline
     if shutil.which("wrk") is None:
@@ -118,6 +124,9 @@ def main() -> None:
     started_servers = not procs.servers_running(env)
     procs.stack("servers-up")
     procs.stack("schema")
+    sink = observability.Sink() if args.observability == "on" else None
+    # The services and the fan-out worker read these (LOG_LEVEL, METRICS_ENABLED, OTEL_*).
+    env = {**env, **observability.service_env(args.observability, sink)}
     mongo: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
         env["MONGO_URI"], uuidRepresentation="standard", tz_aware=True
     )
@@ -126,8 +135,10 @@ def main() -> None:
     off = neo4j.NotificationMinimumSeverity.OFF
     graph = neo4j.GraphDatabase.driver(env["NEO4J_URI"], auth=auth, notifications_min_severity=off)
     try:
-        run(args, env, mongo, graph)
+        run(args, env, mongo, graph, sink)
     finally:
+        if sink is not None:
+            sink.close()
         graph.close()
         if started_servers and not args.keep_servers:
             procs.stack("servers-down")
@@ -148,7 +159,13 @@ def operation(
     return {**load(name, url, rate, args.duration, groups), "settle_before_s": settled}
 
 
-def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j.Driver) -> None:
+def run(
+    args: Any,
+    env: dict[str, str],
+    mongo: pymongo.MongoClient,
+    graph: neo4j.Driver,
+    sink: observability.Sink | None,
+) -> None:
     results: dict[str, Any] = {"operations": {}, "baseline": {}, "env": {}}
     results["env"] = environment(env, mongo, graph)
     kind = results["env"]["mongo_server"]
@@ -217,6 +234,7 @@ def run(args: Any, env: dict[str, str], mongo: pymongo.MongoClient, graph: neo4j
         base = results["baseline"].get(name)
         op["overhead"] = round(op["p50_ms"] / base["p50_ms"], 2) if base else None
         op["verdict"] = report.verdict(name, op, op["overhead"])
+    results["env"]["observability"] = observability.describe(args.observability, sink)
     results["env"]["load_average_after"] = os.getloadavg()
     results["env"]["bench_wall_s"] = round(time.perf_counter() - args.started, 1)
     report.write(Path(args.out), results)

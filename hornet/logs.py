@@ -143,6 +143,9 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - start) * 1000, 2)
         route = route_template(request)
+        level = logging.DEBUG if route in QUIET_ROUTES else logging.INFO
+        if not request_log.isEnabledFor(level):  # LOG_LEVEL=WARNING: not even the fields
+            return response
         identity = getattr(request, "identity", None)
         fields = {
             "method": request.method,
@@ -152,7 +155,6 @@ class RequestLogMiddleware:
             "user_id": str(identity.user_id) if identity is not None else None,
             "request_id": getattr(request, "request_id", None),
         }
-        level = logging.DEBUG if route in QUIET_ROUTES else logging.INFO
         request_log.log(
             level,
             "%s %s %s %.1f ms",

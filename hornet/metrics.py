@@ -17,10 +17,12 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pybreaker
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 from prometheus_client import (
@@ -95,10 +97,19 @@ def method_label(method: str | None) -> str:
     return method if method in _METHODS else "OTHER"
 
 
+def enabled() -> bool:
+    """``METRICS_ENABLED`` (settings.HORNET_METRICS): off, no request, command or transaction
+    is measured (``/metrics`` still answers, with what little is left)."""
+    return bool(settings.HORNET_METRICS)
+
+
 class RequestMetricsMiddleware:
-    """Counts and times every request (the outermost middleware, so refusals count too)."""
+    """Counts and times every request (the outermost middleware, so refusals count too); not
+    installed at all when metrics are off."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        if not enabled():
+            raise MiddlewareNotUsed("METRICS_ENABLED is false")
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -111,13 +122,13 @@ class RequestMetricsMiddleware:
         return response
 
 
-def timed(histogram: Histogram, *labels: str) -> "_Timer":
+def timed(histogram: Histogram, *labels: str) -> AbstractContextManager[None]:
     """``with timed(NEO4J_SECONDS, name):`` observes the block's duration with the labels
-    plus an outcome, ``ok`` or ``error``."""
-    return _Timer(histogram, labels)
+    plus an outcome, ``ok`` or ``error`` (nothing when metrics are off)."""
+    return _Timer(histogram, labels) if enabled() else nullcontext()
 
 
-class _Timer:
+class _Timer(AbstractContextManager[None]):
     def __init__(self, histogram: Histogram, labels: tuple[str, ...]):
         self.histogram, self.labels = histogram, labels
 

@@ -19,6 +19,7 @@ from pymongo.database import Database
 
 from hornet.errors import DatabaseUnavailable, DomainError
 from hornet.metrics import MONGO_SECONDS
+from hornet.metrics import enabled as metrics_enabled
 
 ALIAS = "default"
 
@@ -51,8 +52,9 @@ def connect() -> None:
 @functools.cache
 def _time_commands() -> None:
     """Once per process, before its client is built: pymongo gives every client created after
-    a ``monitoring.register`` its listeners."""
-    monitoring.register(CommandTimer())
+    a ``monitoring.register`` its listeners. None when metrics are off."""
+    if metrics_enabled():
+        monitoring.register(CommandTimer())
 
 
 class CommandTimer(monitoring.CommandListener):

@@ -101,6 +101,9 @@ HORNET_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="") or env
 )
 HORNET_OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="")
 
+# Prometheus series (hornet.metrics): on unless METRICS_ENABLED=false (a deployment that never
+# scrapes, and the benchmark's observability-off run that measures their cost).
+HORNET_METRICS = env.bool("METRICS_ENABLED", default=True)
 # Series computed when /metrics is scraped (hornet.metrics): functions yielding metric families.
 HORNET_METRICS_COLLECTORS: list[str] = []
 
