@@ -25,6 +25,7 @@ DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 BASE_PACKAGES=python3,python3-venv,python3-pip,ca-certificates
 BASE_REPO=localhost/hornet-base
 IMAGE="${HORNET_IMAGE:-localhost/hornet:dev}"
+BUILDER="$IMAGE-builder"
 # The host's CA bundle, mounted read-only for the build's pip (never copied into the image).
 HOST_CA="${HOST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
@@ -84,6 +85,9 @@ base() {
         echo "base image $tag (cached)"
     else
         say "base image $tag: debootstrap $DEBIAN_SUITE (once per recipe)"
+        # Images on an older base are of no further use.
+        podman image ls --format '{{.Repository}}:{{.Tag}}' \
+            | grep -E "^$BASE_REPO:" | xargs -r podman rmi >/dev/null || true
         base_build "$tag"
     fi
     BASE_IMAGE="$tag"
@@ -93,12 +97,18 @@ build() {
     base
     say "image $IMAGE (Dockerfile, BASE_IMAGE=$BASE_IMAGE)"
     # Docker image format: it keeps the Dockerfile's HEALTHCHECK (OCI has none). buildah
-    # ignores containers.conf's default_ulimits: the same limits as flags.
-    # shellcheck disable=SC2086
-    podman build --format docker --network host --pull=never --build-arg "BASE_IMAGE=$BASE_IMAGE" \
-        $HORNET_PODMAN_ULIMITS \
-        --volume "$HOST_CA:/etc/ssl/certs/ca-certificates.crt:ro" \
-        --tag "$IMAGE" --file Dockerfile .
+    # ignores containers.conf's default_ulimits: the same limits as flags. The builder stage
+    # is tagged too, so that pruning the untagged images a previous build left behind keeps
+    # this build's cache (the pip layer is rebuilt only when requirements.txt changes).
+    local stage
+    for stage in builder runtime; do
+        # shellcheck disable=SC2086
+        podman build --format docker --network host --pull=never \
+            --build-arg "BASE_IMAGE=$BASE_IMAGE" $HORNET_PODMAN_ULIMITS \
+            --volume "$HOST_CA:/etc/ssl/certs/ca-certificates.crt:ro" --target "$stage" \
+            --tag "$([[ $stage == builder ]] && echo "$BUILDER" || echo "$IMAGE")" --file Dockerfile .
+    done
+    podman image prune --force >/dev/null
     podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$IMAGE"
 }
 
@@ -131,6 +141,7 @@ clean() {
     podman_config
     podman image ls --format '{{.Repository}}:{{.Tag}}' \
         | grep -E "^($BASE_REPO|${IMAGE%%:*}):" | xargs -r podman rmi
+    podman image prune --force >/dev/null
 }
 
 case "${1:-}" in
