@@ -16,7 +16,6 @@ import json
 import os
 import shlex
 import subprocess
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import httpx
 import pytest
 
 from tests.helpers import wait_for
+from tests.support import env
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE = os.environ.get("HORNET_IMAGE", "")
@@ -76,14 +76,14 @@ class Stack:
     @classmethod
     def from_env(cls) -> Stack:
         return cls(
-            mongo_uri=os.environ["MONGO_URI"],
+            mongo_uri=env.mongo_uri(),
             # A database of its own: the test suite's clean starts never meet the check's data.
             mongo_db="hornet_image_check",
-            neo4j_uri=os.environ["NEO4J_URI"],
-            neo4j_password=os.environ["NEO4J_PASSWORD"],
-            posts_port=int(os.environ["POSTS_PORT"]),
-            followers_port=int(os.environ["FOLLOWERS_PORT"]),
-            mongo_server=os.environ.get("HORNET_MONGO_SERVER", "secantus"),
+            neo4j_uri=env.neo4j_uri(),
+            neo4j_password=env.neo4j_auth()[1],
+            posts_port=int(env.var("POSTS_PORT")),
+            followers_port=int(env.var("FOLLOWERS_PORT")),
+            mongo_server=env.var("HORNET_MONGO_SERVER"),
         )
 
     @property
@@ -196,10 +196,6 @@ def ready(url: str) -> bool:
         return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def as_user(user: uuid.UUID) -> httpx.Client:
-    return httpx.Client(headers={"X-User-ID": str(user)}, timeout=15)
 
 
 def image_inspect() -> dict[str, object]:

@@ -17,11 +17,12 @@ from tests.image.conftest import (
     IMAGE,
     ROOT,
     Containers,
-    as_user,
+    Stack,
     image_inspect,
     podman,
     ready,
 )
+from tests.reliability.stack import as_user
 
 pytestmark = pytest.mark.skipif(not IMAGE, reason="HORNET_IMAGE is not set: make image-check")
 
@@ -80,22 +81,14 @@ def test_post_follow_feed_and_suggestions_through_both_containers(
 ) -> None:
     stack = containers.stack
     alice, bob, carol = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    with as_user(bob) as client:
-        created = client.post(f"{stack.posts_url}/posts", json={"content": "hello from bob"})
-        assert created.status_code == 201, created.text
+    created = post(stack, bob, "hello from bob")
+    follow(stack, alice, bob)
     with as_user(alice) as client:
-        follow = client.post(f"{stack.followers_url}/followers", json={"receiver_id": str(bob)})
-        assert follow.status_code == 201, follow.text
         feed = client.get(f"{stack.posts_url}/feed")
         assert feed.status_code == 200, feed.text
-        assert [p["id"] for p in feed.json()] == [created.json()["id"]]
+        assert [p["id"] for p in feed.json()] == [created["id"]]
+    follow(stack, carol, alice)
     with as_user(carol) as client:
-        assert (
-            client.post(
-                f"{stack.followers_url}/followers", json={"receiver_id": str(alice)}
-            ).status_code
-            == 201
-        )
         suggestions = client.get(f"{stack.followers_url}/followers/suggestions")
         assert suggestions.status_code == 200, suggestions.text
         assert str(bob) in [s["user_id"] for s in suggestions.json()]
@@ -110,17 +103,10 @@ def test_identity_is_required(containers: Containers) -> None:
 def test_fanout_worker_delivers_new_posts(containers: Containers) -> None:
     stack = containers.stack
     reader, author = uuid.uuid4(), uuid.uuid4()
+    follow(stack, reader, author)
     with as_user(reader) as client:
-        assert (
-            client.post(
-                f"{stack.followers_url}/followers", json={"receiver_id": str(author)}
-            ).status_code
-            == 201
-        )
         assert client.get(f"{stack.posts_url}/feed").status_code == 200  # a stored timeline
-    with as_user(author) as client:
-        created = client.post(f"{stack.posts_url}/posts", json={"content": "fanned out"})
-        assert created.status_code == 201, created.text
+    created = post(stack, author, "fanned out")
     # The worker claims the post and writes it into the reader's timeline: the queue drains.
     wait_for(lambda: fanout_queue_depth(stack.posts_url) == 0, timeout=60)
     assert containers.running("fanout")
@@ -131,7 +117,21 @@ def test_fanout_worker_delivers_new_posts(containers: Containers) -> None:
     assert alive.stdout.strip() == "True", alive.stderr
     with as_user(reader) as client:
         feed = client.get(f"{stack.posts_url}/feed")
-        assert created.json()["id"] in [p["id"] for p in feed.json()]
+        assert created["id"] in [p["id"] for p in feed.json()]
+
+
+def post(stack: Stack, author: uuid.UUID, content: str) -> dict[str, str]:
+    with as_user(author) as client:
+        created = client.post(f"{stack.posts_url}/posts", json={"content": content})
+    assert created.status_code == 201, created.text
+    body: dict[str, str] = created.json()
+    return body
+
+
+def follow(stack: Stack, who: uuid.UUID, whom: uuid.UUID) -> None:
+    with as_user(who) as client:
+        done = client.post(f"{stack.followers_url}/followers", json={"receiver_id": str(whom)})
+    assert done.status_code == 201, done.text
 
 
 def fanout_queue_depth(posts_url: str) -> float:
