@@ -23,9 +23,9 @@ $(CHROMIUM):
 
 # Debian's container tools for `make image` / `make image-check` (no Docker engine or registry
 # here): podman with runc (crun refuses this machine's hybrid cgroups), buildah, and debootstrap
-# for the registry-free base image. Installed once per machine.
-PODMAN := /usr/bin/podman
-$(PODMAN):
+# for the registry-free base image. Installed once per machine (again if one of them is missing).
+CONTAINER_TOOLS := /usr/bin/podman /usr/bin/buildah /usr/sbin/runc /usr/sbin/debootstrap
+$(CONTAINER_TOOLS):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	  podman buildah runc debootstrap
 
@@ -80,10 +80,10 @@ k8s-check: $(STAMP)
 # `make image` builds a Debian base with debootstrap (once per content stamp) and the Dockerfile
 # on it with podman; `make image-check` also runs it, read-only and unprivileged, against the
 # test stack's database servers (tests/image). `scripts/image.sh clean` removes the images.
-image: $(PODMAN)
+image: $(CONTAINER_TOOLS)
 	scripts/image.sh build
 
-image-check: $(STAMP) $(PODMAN)
+image-check: $(STAMP) $(CONTAINER_TOOLS)
 	scripts/image.sh check
 
 # Load test on the bench stack (own ports and data in .state/bench; seeds 10k users, 200k
