@@ -4,14 +4,15 @@
 #
 #   scripts/image.sh base     the registry-free base image, built once per content stamp
 #   scripts/image.sh build    base + the HorNet image from the Dockerfile (BASE_IMAGE build arg)
-#   scripts/image.sh check    build, then run the image against the test stack's database servers
-#                             (scripts/image_check.py) and remove the containers it started
+#   scripts/image.sh check    build, then run tests/image: the image against the test stack's
+#                             database servers; removes the containers it started
+#   scripts/image.sh clean    remove the cached images (base, HorNet, untagged layers)
 #
 # Podman runs rootful with a configuration this script owns (.cache/image/containers.conf):
-# runc (crun 1.8 refuses this machine's hybrid cgroups), cgroupfs, and default ulimits taken from
-# this shell's hard limits (root here may not raise RLIMIT_NOFILE/NPROC above them, and podman's
-# root defaults would; HORNET_PODMAN_ULIMITS passes the same values as flags). Images stay in podman's store for the next run; `scripts/image.sh clean`
-# (or `podman rmi`) removes them.
+# runc (crun 1.8 refuses this machine's hybrid cgroups), cgroupfs, and default ulimits taken
+# from this shell's hard limits (root here may not raise RLIMIT_NOFILE/NPROC above them, and
+# podman's root defaults would; HORNET_PODMAN_ULIMITS passes the same values as flags).
+# Images stay in podman's store for the next run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
