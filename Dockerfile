@@ -5,12 +5,16 @@
 #   docker build -t hornet:dev .
 #   docker run --read-only --tmpfs /tmp -e DJANGO_SETTINGS_MODULE=settings.posts ... hornet:dev
 #
-# Both stages use the same base image (keep the two FROM lines equal): the virtualenv built
-# in the first one (its interpreter links to /usr/local/bin/python3.11) runs unchanged in the
-# second. Pin a digest here (python:3.11-slim-bookworm@sha256:...) for reproducible builds.
+# Both stages use the same base image, BASE_IMAGE: the virtualenv built in the first one (its
+# interpreter links to the base's python3.11) runs unchanged in the second. The default is the
+# official image; pin a digest (python:3.11-slim-bookworm@sha256:...) for reproducible builds.
+# Without a registry, `make image` passes a Debian bookworm base it builds with debootstrap
+# (python3, python3-venv, python3-pip, ca-certificates; scripts/image.sh): only `python3` is
+# used below, which both bases have.
+ARG BASE_IMAGE=python:3.11-slim-bookworm
 
 # --- builder: wheels, the virtualenv, collected static files --------------------------------
-FROM python:3.11-slim-bookworm AS builder
+FROM ${BASE_IMAGE} AS builder
 # (No PYTHONDONTWRITEBYTECODE here: the byte-code compiled in this stage ships.)
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -21,9 +25,9 @@ WORKDIR /build
 # The API answers in English only (no LocaleMiddleware), so the other translation
 # catalogs (~30 MB) go, and so does the test suite neomodel's wheel installs as `test`.
 COPY requirements.txt .
-RUN pip wheel --wheel-dir /wheels --only-binary=:all: -r requirements.txt \
- && python -m venv --without-pip /opt/venv \
- && pip --python /opt/venv/bin/python install --no-index --find-links /wheels \
+RUN python3 -m pip wheel --wheel-dir /wheels --only-binary=:all: -r requirements.txt \
+ && python3 -m venv --without-pip /opt/venv \
+ && python3 -m pip --python /opt/venv/bin/python install --no-index --find-links /wheels \
         -r requirements.txt \
  && site=/opt/venv/lib/python3.11/site-packages \
  && find "$site" -type d -path '*/locale/*' -prune ! -name 'en' ! -name 'en_*' \
@@ -48,7 +52,7 @@ RUN cd app \
  && /opt/venv/bin/python -m compileall -q -j 0 /build/app
 
 # --- runtime: no compilers, no pip in the app's virtualenv, non-root --------------------------
-FROM python:3.11-slim-bookworm AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ARG HORNET_UID=10001
 LABEL org.opencontainers.image.title="hornet" \
       org.opencontainers.image.description="HorNet posts and followers services (Django, gunicorn)"

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test test-ferretdb lint format bench servers-up servers-down k8s-check keycloak keycloak-stop venv
+.PHONY: run up down test test-ferretdb lint format bench servers-up servers-down k8s-check image image-check keycloak keycloak-stop venv
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,6 +20,14 @@ venv: $(STAMP)
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# Debian's container tools for `make image` / `make image-check` (no Docker engine or registry
+# here): podman with runc (crun refuses this machine's hybrid cgroups), buildah, and debootstrap
+# for the registry-free base image. Installed once per machine (again if one of them is missing).
+CONTAINER_TOOLS := /usr/bin/podman /usr/bin/buildah /usr/sbin/runc /usr/sbin/debootstrap
+$(CONTAINER_TOOLS):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  podman buildah runc debootstrap
 
 run: $(STAMP)
 	STACK=dev scripts/stack.sh run
@@ -67,6 +75,16 @@ keycloak-stop:
 # kustomize, compose-go, Istio's CRDs and the Python tools into .cache/). docs/deployment.md.
 k8s-check: $(STAMP)
 	scripts/k8s-check.sh
+
+# The container image without a registry (docs/deployment.md, "The image on this machine"):
+# `make image` builds a Debian base with debootstrap (once per content stamp) and the Dockerfile
+# on it with podman; `make image-check` also runs it, read-only and unprivileged, against the
+# test stack's database servers (tests/image). `scripts/image.sh clean` removes the images.
+image: $(CONTAINER_TOOLS)
+	scripts/image.sh build
+
+image-check: $(STAMP) $(CONTAINER_TOOLS)
+	scripts/image.sh check
 
 # Load test on the bench stack (own ports and data in .state/bench; seeds 10k users, 200k
 # follows and 1M posts on first use). Results: bench/results.json; see bench/README.md.

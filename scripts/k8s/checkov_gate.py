@@ -70,13 +70,11 @@ def main() -> int:
     if not files:
         print(f"FAIL: no rendered manifests in {args.rendered}")
         return 1
-    reports = run_checkov(
-        args.checkov,
-        ["-f", *files, "--framework", "kubernetes", "--skip-check", ",".join(skips) or "NONE"],
-    )
+    skip = ["--skip-check", ",".join(skips) or "NONE"]
+    reports = run_checkov(args.checkov, ["-f", *files, "--framework", "kubernetes", *skip])
     if args.dockerfile:
         reports += run_checkov(
-            args.checkov, ["-f", str(args.dockerfile), "--framework", "dockerfile"]
+            args.checkov, ["-f", str(args.dockerfile), "--framework", "dockerfile", *skip]
         )
     failures = 0
     passed_by_check: dict[str, set[str]] = defaultdict(set)

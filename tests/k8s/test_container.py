@@ -28,7 +28,13 @@ def test_multi_stage_with_the_same_base() -> None:
     assert len(stages) >= 2
     bases = {stage[0].split()[1] for stage in stages}
     assert len(bases) == 1, f"builder and runtime must share the base (venv symlinks): {bases}"
-    assert bases.pop().startswith("python:3.11-slim")
+    assert bases.pop() == "${BASE_IMAGE}"
+    # The base is a build argument (make image passes its registry-free one); the default,
+    # declared before the first stage, is the official image.
+    preamble = (ROOT / "Dockerfile").read_text().split("\nFROM ", 1)[0]
+    default = re.findall(r"^ARG BASE_IMAGE=(\S+)$", preamble, re.MULTILINE)
+    assert default, "ARG BASE_IMAGE=<default> before the first FROM"
+    assert default[0].startswith("python:3.11-slim")
 
 
 def test_runtime_stage_is_non_root_quiet_and_compiler_free() -> None:

@@ -6,7 +6,10 @@ import re
 from tests.helpers import ROOT
 
 # Test folders that `make test` leaves to another command, which must run them.
-ELSEWHERE = {"tests/k8s": ("scripts/k8s-check.sh", "make k8s-check")}
+ELSEWHERE = {
+    "tests/k8s": ("scripts/k8s-check.sh", "make k8s-check"),
+    "tests/image": ("scripts/image.sh", "make image-check"),  # needs the built image
+}
 
 
 def suite_paths(script: str, line_start: str) -> set[str]:
