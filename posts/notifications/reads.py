@@ -79,6 +79,22 @@ class Reader:
         return {"$and": [*query.get("$and", [query]), *extra]}
 
 
+def list_query(reader: Reader, key: TimeKey | None, types: list[str] | None) -> dict[str, Any]:
+    """A page's entries after ``key`` (also ``manage.py explain_queries``)."""
+    indexed: dict[str, Any] = {"k": {"$in": types}} if types else {}
+    return reader.query({**indexed, **after_filter(key, True, time="t")})
+
+
+def group_query(reader: Reader, group: str) -> dict[str, Any]:
+    """A group's entries, for its sample and count (also ``manage.py explain_queries``)."""
+    return reader.query({"g": group})
+
+
+def unread_query(reader: Reader) -> dict[str, Any]:
+    """The entries after the read marker (also ``manage.py explain_queries``)."""
+    return reader.query({}, since=reader.read_up_to)
+
+
 def _later(row: Row, key: TimeKey) -> bool:
     """Whether ``row`` comes before ``key`` in the newest-first order (an earlier page's)."""
     return (row["t"], row["_id"]) > (key.created_at, key.id)
@@ -89,7 +105,7 @@ def _group(reader: Reader, row: Row, start: TimeKey | None) -> Row | None:
     listed it (or its entries went meanwhile)."""
     sample, count = [row], 1
     if row["k"] in GROUPED:
-        query = reader.query({"g": row["g"]})
+        query = group_query(reader, row["g"])
         sample = list(entries().find(query, sort=SORT, limit=SAMPLE, max_time_ms=query_ms()))
         if not sample or (start is not None and _later(sample[0], start)):
             return None
@@ -117,10 +133,9 @@ def groups_page(
     key, full = start, False
     groups: list[Row] = []
     seen: set[str] = set()
-    indexed: dict[str, Any] = {"k": {"$in": types}} if types else {}
     batch = limit * 4
     for _ in range(ROUNDS):
-        query = reader.query({**indexed, **after_filter(key, True, time="t")})
+        query = list_query(reader, key, types)
         rows = list(entries().find(query, sort=SORT, limit=batch, max_time_ms=query_ms()))
         for row in rows:
             if row["g"] not in seen:
@@ -141,8 +156,7 @@ def groups_page(
 
 def unread_count(reader: Reader, *, cap: int) -> int:
     """Notifications after the read marker, up to ``cap`` (one indexed count)."""
-    query = reader.query({}, since=reader.read_up_to)
-    return entries().count_documents(query, limit=cap, maxTimeMS=query_ms())
+    return entries().count_documents(unread_query(reader), limit=cap, maxTimeMS=query_ms())
 
 
 def entry_time(user_id: UUID, entry_id: UUID) -> dt.datetime:
