@@ -1,5 +1,5 @@
-"""HTTP for the home feed and for the followers service's signals: "following changed" and
-"relationship changed" (blocks and mutes)."""
+"""HTTP for the home feed and for the followers service's signals: "following changed",
+"relationship changed" (blocks and mutes) and "follow requested" (a notification)."""
 
 from typing import Any
 
@@ -15,10 +15,12 @@ from hornet.metrics import FEED_DEGRADED
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed, safety
 from posts.notifications import services as notifications
+from posts.notifications.serializers import FollowRequestedIn
 from posts.notifications.store import forget_between
 from posts.openapi import errors
 from posts.serializers import FollowingChangedIn, PostOut, RelationshipChangedIn
 from posts.viewer import posts_out
+from posts.views import valid_body
 
 DEGRADED_HEADER = "X-Feed-Degraded"
 
@@ -129,4 +131,18 @@ class RelationshipChangedView(APIView):
         )
         if data.validated_data["change"] == safety.BLOCK:
             forget_between(me, other)  # docs/notifications.md, "Blocks and mutes"
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowRequestedView(APIView):
+    @_signal_schema(
+        "follow_requested",
+        "the caller asked a locked user to follow them",
+        "Called by the followers service after it stores a follow request, so `followee_id` "
+        "is notified, once per `request_id` (docs/notifications.md).",
+        FollowRequestedIn,
+    )
+    def post(self, request: Request) -> Response:
+        body = valid_body(FollowRequestedIn, request)
+        notifications.follow_requested(actor=caller(request).user_id, **body)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,9 +8,13 @@ from django.urls import URLPattern
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
 from posts.engagement_views import EngagementViewSet
-from posts.feed_views import FeedView, FollowingChangedView, RelationshipChangedView
-from posts.notifications.views import (
+from posts.feed_views import (
+    FeedView,
+    FollowingChangedView,
     FollowRequestedView,
+    RelationshipChangedView,
+)
+from posts.notifications.views import (
     NotificationsView,
     PolicyView,
     ReadMarkerView,

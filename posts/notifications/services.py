@@ -45,6 +45,6 @@ def request_accepted(*, actor: UUID, requester: UUID, follow_id: UUID) -> int:
     return notify([Event(FOLLOW_ACCEPTED, requester, actor, follow_id)])
 
 
-def follow_requested(*, actor: UUID, followee: UUID, request_id: UUID) -> int:
-    """``actor`` asked the locked ``followee`` to follow them."""
-    return notify([Event(FOLLOW_REQUEST, followee, actor, request_id)])
+def follow_requested(*, actor: UUID, followee_id: UUID, request_id: UUID) -> int:
+    """``actor`` asked the locked ``followee_id`` to follow them."""
+    return notify([Event(FOLLOW_REQUEST, followee_id, actor, request_id)])

@@ -1,22 +1,18 @@
-"""HTTP for notifications: the grouped list, the unread count, the read marker, the policy,
-and the followers service's "follow requested" signal. Parse, call, render."""
+"""HTTP for notifications: the grouped list, the unread count, the read marker and the policy
+(the followers service's "follow requested" signal is with the other signals, posts.feed_views).
+Parse, call, render."""
 
-from typing import Any
-
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hornet.authentication import caller, forward
 from hornet.errors import InvalidInput
-from hornet.numbers import ascii_int
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from hornet.timestamps import rfc3339
-from posts.notifications import reads, services
+from posts.notifications import reads
 from posts.notifications.serializers import (
-    FollowRequestedIn,
     MarkerOut,
     NotificationGroupOut,
     PolicyIn,
@@ -26,6 +22,7 @@ from posts.notifications.serializers import (
 )
 from posts.notifications.store import TYPES, policy_set, settings_get
 from posts.openapi import PostsAutoSchema, errors
+from posts.views import valid_body
 
 UNREAD_DEFAULT, UNREAD_MAX = 100, 1000
 TAGS = ["notifications"]
@@ -37,26 +34,6 @@ def _types(request: Request) -> list[str] | None:
     if wrong:
         raise InvalidInput.for_field("types", f"Unknown types {wrong}; one of {list(TYPES)}.")
     return sorted(set(raw)) or None
-
-
-def _cap(request: Request) -> int:
-    raw = request.query_params.get("limit")
-    message = f"Must be an integer from 1 to {UNREAD_MAX}."
-    if raw is None:
-        return UNREAD_DEFAULT
-    try:
-        cap = ascii_int(raw)
-    except ValueError:
-        raise InvalidInput.for_field("limit", message) from None
-    if not 1 <= cap <= UNREAD_MAX:
-        raise InvalidInput.for_field("limit", message)
-    return cap
-
-
-def _valid(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    data = serializer(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 class NotificationsView(APIView):
@@ -111,7 +88,7 @@ class UnreadCountView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        cap = _cap(request)
+        cap = page_params(request, default_limit=UNREAD_DEFAULT, max_limit=UNREAD_MAX).limit
         reader = reads.reader_for(forward(request))
         count = reads.unread_count(reader, cap=cap)
         return Response({"count": count, "read_up_to": rfc3339(reader.read_up_to)})
@@ -131,7 +108,7 @@ class ReadMarkerView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        body = _valid(ReadIn, request)
+        body = valid_body(ReadIn, request)
         marker = reads.read_up_to(
             user_id=caller(request).user_id, up_to=body.get("up_to"), entry_id=body.get("id")
         )
@@ -162,29 +139,6 @@ class PolicyView(APIView):
         tags=TAGS,
     )
     def put(self, request: Request) -> Response:
-        body = _valid(PolicyIn, request)
+        body = valid_body(PolicyIn, request)
         found = policy_set(caller(request).user_id, **body)
         return Response({"only_from_following": found.only_from_following})
-
-
-class FollowRequestedView(APIView):
-    schema = PostsAutoSchema()
-
-    @extend_schema(
-        operation_id="follow_requested",
-        summary="Internal: the caller asked a locked user to follow them",
-        description="Called by the followers service after it stores a follow request, so "
-        "`followee_id` is notified (once per `request_id`). Only the followers service may "
-        "call it in production (mesh AuthorizationPolicy).",
-        request=FollowRequestedIn,
-        responses={204: OpenApiResponse(description="Noted."), **errors(400)},
-        tags=["internal"],
-    )
-    def post(self, request: Request) -> Response:
-        body = _valid(FollowRequestedIn, request)
-        services.follow_requested(
-            actor=caller(request).user_id,
-            followee=body["followee_id"],
-            request_id=body["request_id"],
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
