@@ -4,9 +4,9 @@ A page is read newest first from the recipient's index range (``(r, t, _id)``, o
 _id)`` with a type filter), in batches of ``4 * limit`` entries and at most ``ROUNDS`` of them:
 each new group key met there becomes a group, until ``limit`` groups. A grouped type (likes and
 shares of one post, the follows of one day) then reads its newest ``SAMPLE`` entries (the latest
-actors) and, when there are that many, its count (``COUNT_CAP`` at most): two indexed reads of
-its ``(r, g, t)`` range. A group is listed where its newest entry falls: met again on a later
-page (its older entries), its newest entry lies before that page's cursor, so it is skipped. So
+actors) and, when there are that many, its count (``COUNT_CAP`` at most): two indexed reads
+of its ``(r, g, t, _id)`` range. A group is listed where its newest entry falls: met again on a
+later page (its older entries), its newest entry lies before that page's cursor: skipped. So
 a page costs O(limit) indexed reads whatever the volume, and each group is shown once
 (tests/posts/test_notifications.py ``test_a_group_is_listed_once_across_pages``).
 

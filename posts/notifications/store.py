@@ -30,7 +30,7 @@ _NAMESPACE = uuid.UUID("6f1c2a4e-18a0-4c1e-9d1e-000000000018")
 
 BY_RECIPIENT = "notifications_by_recipient"
 BY_TYPE = "notifications_by_type"
-BY_GROUP = "notifications_by_group"
+BY_GROUP = "notifications_by_group_time"  # (r, g, t, _id): a group's newest, in order
 BY_TIME = "notifications_by_time"
 
 
@@ -51,7 +51,10 @@ def ensure_indexes() -> list[str]:
         [("r", ASCENDING), ("k", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)],
         name=BY_TYPE,
     )
-    coll.create_index([("r", ASCENDING), ("g", ASCENDING), ("t", DESCENDING)], name=BY_GROUP)
+    coll.create_index(
+        [("r", ASCENDING), ("g", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)],
+        name=BY_GROUP,
+    )
     coll.create_index([("t", ASCENDING)], name=BY_TIME)
     return [BY_RECIPIENT, BY_TYPE, BY_GROUP, BY_TIME]
 
