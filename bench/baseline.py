@@ -31,6 +31,7 @@ from hornet.identity import Identity
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
 from posts.feed import feed_page
+from posts.notifications import reads as notification_reads
 from posts.selectors import post_find, posts_by_author_page
 
 PAGE = 20
@@ -210,7 +211,19 @@ class Driver:
             "counts": self.counts,
             "suggestions": self.suggestions,
             "mix": self.mix,
+            "notifications": self.notifications,
         }
+
+    def notifications(self) -> Callable[[], Any]:
+        """posts.notifications.reads.groups_page itself, for the same readers as the API run
+        (no blocks or mutes: the exclusions' cached read is the feed's)."""
+        readers = itertools.cycle([uuid.UUID(a) for a in self.cast.authors])
+
+        def call() -> Any:
+            reader = notification_reads.Reader(user_id=next(readers))
+            return notification_reads.groups_page(reader, limit=PAGE, after=None)
+
+        return call
 
     def mix(self) -> Callable[[], Any]:
         feed = self.feed(self.cast.mix_readers)

@@ -17,6 +17,7 @@ OPERATIONS: dict[str, tuple[str, int, float | None, bool]] = {
     "counts": ("followers", 100, None, True),
     "suggestions": ("followers", 20, 60, True),
     "mix": ("posts", 250, 150, False),
+    "notifications": ("posts", 100, 25, True),  # issue 18
 }
 MAX_READ_OVERHEAD = 2.0
 

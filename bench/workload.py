@@ -75,7 +75,15 @@ def requests(the_cast: Cast, rng: random.Random) -> dict[str, list[str]]:
             _line("GET", "/followers/suggestions?limit=20", u) for u in the_cast.feed20[:20]
         ],
         "mix": mix,
+        "notifications": notification_requests(the_cast),
     }
+
+
+def notification_requests(the_cast: Cast) -> list[str]:
+    """``GET /notifications`` (issue 18) by the authors whose timelines are read: drawn by
+    posts, so the busiest accounts, whose posts gather the most likes and notifications, come
+    most often; each reads as themself."""
+    return [_line("GET", "/notifications?limit=20", a) for a in the_cast.authors]
 
 
 def write_requests(folder: Path, lines: dict[str, list[str]]) -> dict[str, Path]:

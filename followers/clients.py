@@ -53,17 +53,33 @@ def _signal(forward: Forward, path: str, body: dict[str, Any]) -> None:
 
 
 def notify_following_changed(
-    forward: Forward, *, followee_id: UUID, following: bool, follower_id: UUID | None = None
+    forward: Forward,
+    *,
+    followee_id: UUID,
+    following: bool,
+    follower_id: UUID | None = None,
+    follow_id: UUID | None = None,
 ) -> None:
     """Tell the posts service that the caller now follows (or no longer follows)
     ``followee_id``; never raises (a failure only delays the feed: docs/feed.md).
 
     ``follower_id``: the follow is someone else's, ``follower_id`` -> the caller (the caller
-    accepted their follow request), so posts updates the requester's feed, not the caller's."""
+    accepted their follow request), so posts updates the requester's feed, not the caller's.
+    ``follow_id``: a new follow, which posts notifies (docs/notifications.md; lost when posts
+    cannot be reached, as the feed's signal is delayed)."""
     body: dict[str, Any] = {"followee_id": str(followee_id), "following": following}
     if follower_id is not None:
         body["follower_id"] = str(follower_id)
+    if follow_id is not None:
+        body["follow_id"] = str(follow_id)
     _signal(forward, "/posts/internal/following-changed", body)
+
+
+def notify_follow_requested(forward: Forward, *, followee_id: UUID, request_id: UUID) -> None:
+    """Tell the posts service that the caller asked the locked ``followee_id`` to follow them,
+    so it notifies them; never raises (lost when posts cannot be reached)."""
+    body = {"followee_id": str(followee_id), "request_id": str(request_id)}
+    _signal(forward, "/posts/internal/follow-requested", body)
 
 
 def notify_relationship_changed(forward: Forward, *, user_id: UUID, change: str) -> None:

@@ -96,7 +96,7 @@ class EngagementViewSet(viewsets.ViewSet):
         refused_blocked=True,
     )
     def like(self, request: Request, id: str) -> Response:
-        return _mark(request, id, likes.like_add, across_blocks=False)
+        return _mark(request, id, likes.like_add_notified, across_blocks=False)
 
     @_mark_schema(
         "posts_unlike",

@@ -1,5 +1,5 @@
-"""HTTP for the home feed and for the followers service's signals: "following changed" and
-"relationship changed" (blocks and mutes)."""
+"""HTTP for the home feed and for the followers service's signals: "following changed",
+"relationship changed" (blocks and mutes) and "follow requested" (a notification)."""
 
 from typing import Any
 
@@ -14,9 +14,13 @@ from hornet.errors import Forbidden, InvalidInput
 from hornet.metrics import FEED_DEGRADED
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from posts import feed, safety
+from posts.notifications import services as notifications
+from posts.notifications.serializers import FollowRequestedIn
+from posts.notifications.store import forget_between
 from posts.openapi import errors
 from posts.serializers import FollowingChangedIn, PostOut, RelationshipChangedIn
 from posts.viewer import posts_out
+from posts.views import valid_body
 
 DEGRADED_HEADER = "X-Feed-Degraded"
 
@@ -78,7 +82,8 @@ class FollowingChangedView(APIView):
         "`follower_id` the caller (a locked user) accepted that user's follow request: the "
         "change applies to the follower's cache and timeline, and `followee_id` is required "
         "and must be the caller (else 403 `forbidden` naming `followee_id`: only the followee "
-        "accepts a request).",
+        "accepts a request). With `follow_id` and `following` true, the followee (or the "
+        "follower whose request was accepted) gets a notification, once per id.",
         FollowingChangedIn,
         refused={403: "`follower_id` with a `followee_id` that is not the caller."},
     )
@@ -92,11 +97,14 @@ class FollowingChangedView(APIView):
             # Who the caller is, not the body's shape: a 403 (the schema cannot say it).
             message = "With follower_id, the followee must be the caller."
             raise Forbidden(message, details={"followee_id": [message]})
-        feed.following_changed(
-            user_id=follower or me,
-            followee=followee,
-            following=data.validated_data.get("following"),
-        )
+        following = data.validated_data.get("following")
+        feed.following_changed(user_id=follower or me, followee=followee, following=following)
+        follow_id = data.validated_data.get("follow_id")
+        if follow_id is not None and following and followee is not None:
+            if follower is not None:
+                notifications.request_accepted(actor=me, requester=follower, follow_id=follow_id)
+            else:
+                notifications.followed(actor=me, followee=followee, follow_id=follow_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -107,7 +115,7 @@ class RelationshipChangedView(APIView):
         "Called by the followers service after the change is stored. Both users' "
         "cached exclusions are dropped (each read asks afresh); on a `block` both users' "
         "cached following lists are dropped too and each user's stored home timeline loses "
-        "the other's posts.",
+        "the other's posts, and each user's notifications of the other's actions are deleted.",
         RelationshipChangedIn,
     )
     def post(self, request: Request) -> Response:
@@ -121,4 +129,20 @@ class RelationshipChangedView(APIView):
             other=other,
             change=data.validated_data["change"],
         )
+        if data.validated_data["change"] == safety.BLOCK:
+            forget_between(me, other)  # docs/notifications.md, "Blocks and mutes"
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowRequestedView(APIView):
+    @_signal_schema(
+        "follow_requested",
+        "the caller asked a locked user to follow them",
+        "Called by the followers service after it stores a follow request, so `followee_id` "
+        "is notified, once per `request_id` (docs/notifications.md).",
+        FollowRequestedIn,
+    )
+    def post(self, request: Request) -> Response:
+        body = valid_body(FollowRequestedIn, request)
+        notifications.follow_requested(actor=caller(request).user_id, **body)
         return Response(status=status.HTTP_204_NO_CONTENT)

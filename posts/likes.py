@@ -33,6 +33,7 @@ from uuid import UUID, uuid4
 from hornet.errors import Conflict
 from posts.documents import PENDING, now_ms, posts_collection
 from posts.marks import LIKES
+from posts.notifications import services as notifications
 from posts.selectors import post_find, post_not_found
 
 COUNTER = "likes_count"
@@ -117,6 +118,16 @@ def like_add(*, post_id: UUID, user_id: UUID) -> bool:
         LIKES.delete(post_id, user_id)
         raise post_not_found(post_id)
     return True  # the lock was settled (counted) by someone else after LOCK_STALE
+
+
+def like_add_notified(*, post_id: UUID, user_id: UUID) -> bool:
+    """``like_add``, then the author's notification (posts.notifications): written on every
+    attempt, so a retry repairs one a failure lost, and never twice (idempotent entry)."""
+    added = like_add(post_id=post_id, user_id=user_id)
+    post = post_find(post_id=post_id)
+    if post is not None:
+        notifications.liked(post, user_id)
+    return added
 
 
 def like_remove(*, post_id: UUID, user_id: UUID) -> bool:

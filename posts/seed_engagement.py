@@ -7,6 +7,10 @@
 - likes: per post a heavy-tailed count (Pareto, about 2 on average, most posts 0 or 1, a few
   hundreds), by distinct users, each some time within a day after the post.
 
+Each like and each mention also notifies the post's author, or the mentioned user
+(``notifications_of``: the documents posts.notifications stores, at the like's or the post's
+time), as the API would have; replies and shares seeded as such notify nobody here.
+
 Posts carry ``tags`` as the parser stores them (posts.mentions) and ``likes_count`` equal to
 their like documents (posts.marks), so ``check_consistency`` finds a seeded database clean.
 """
@@ -20,6 +24,7 @@ from bson.binary import UUID_SUBTYPE
 from hornet import seeding
 from posts.marks import mark_id
 from posts.mentions import parse
+from posts.notifications.store import LIKE, MENTION, Event
 
 TAG_SHARE, MENTION_SHARE = 0.15, 0.08
 LIKE_SHAPE = 1.5  # Pareto shape: mean likes about 1 / (shape - 1) = 2
@@ -83,3 +88,24 @@ class Decorator:
                 }
             )
         return rows
+
+
+def notifications_of(
+    docs: list[dict[str, Any]], likes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The notification documents of a decorated batch: one per like (to the post's author)
+    and one per mention (to the mentioned user); none of one's own action."""
+    authors = {doc["_id"]: doc for doc in docs}
+    found: list[dict[str, Any]] = []
+    for doc in docs:
+        post = doc["_id"].as_uuid()
+        author = doc["author_id"].as_uuid()
+        for user in doc.get("mentions") or ():
+            event = Event(MENTION, user.as_uuid(), author, post, post)
+            found.append(event.document(doc["created_at"].as_datetime()))
+    for like in likes:
+        doc = authors[like["p"]]
+        post = like["p"].as_uuid()
+        event = Event(LIKE, doc["author_id"].as_uuid(), like["u"].as_uuid(), post, post)
+        found.append(event.document(like["t"].as_datetime()))
+    return [row for row in found if row["r"] != row["a"]]

@@ -166,6 +166,11 @@ class FollowingChangedIn(StrictFieldsSerializer):
     follower_id = StrictUUIDField(
         required=False, help_text="The requester whose follow the caller accepted."
     )
+    follow_id = StrictUUIDField(
+        required=False,
+        help_text="The new follow's id: with `following` true, the followee (or, with "
+        "`follower_id`, the follower) is notified once per id (docs/notifications.md).",
+    )
 
     # With follower_id, followee_id is required (and is the caller: a 403 otherwise).
     openapi_rules = {

@@ -34,6 +34,7 @@ from posts import intents, marks, threads
 from posts.authors import author_stats_touch
 from posts.clients import Exclusions
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
+from posts.notifications import services as notifications
 from posts.safety import refuse_blocked
 from posts.selectors import Row, post_find, post_get, post_not_found
 from posts.tags import Resolver, engagement_fields, no_resolution, stored_change
@@ -101,6 +102,7 @@ def post_create(
             return _resumed(post, earlier)
     for name, value in engagement_fields(text, resolve).items():
         setattr(post, name, value or None)  # empty lists are not stored
+    target_author: UUID | None = None  # of the post replied to or shared
     if parent_post_id is not None:
         parent = post_find(post_id=parent_post_id)
         if parent is None:
@@ -108,13 +110,17 @@ def post_create(
         if excluding is not None:
             refuse_blocked(parent["author_id"], excluding)
         post.ancestor_ids = threads.reply_path(parent)  # InvalidInput if too deep
-    if original_post_id is not None and excluding is not None and excluding.hidden:
+        target_author = parent["author_id"]
+    if original_post_id is not None:
         original = post_find(post_id=original_post_id)
         if original is not None:  # a missing one is the intent's NotFound below
-            refuse_blocked(original["author_id"], excluding)
+            target_author = original["author_id"]
+            if excluding is not None:
+                refuse_blocked(target_author, excluding)
     target = _counted_target(post)
     if target is None:
         _insert(post)
+        _notify(post, None)
         return post
     field, target_id, counter = target
     if (
@@ -129,7 +135,17 @@ def post_create(
     if not closed and field == "parent_post_id":  # the thread was deleted meanwhile
         delete_subtree(post.id)  # no orphan reply
         raise post_not_found(target_id, field)
+    _notify(post, target_author)
     return post
+
+
+def _notify(post: Post, target_author: UUID | None) -> None:
+    """The post's notifications (posts.notifications): ``target_author`` wrote the post it
+    replies to or shares. Written by every attempt, so a resumed creation repairs a lost one."""
+    row = post.to_mongo().to_dict()
+    parent = target_author if post.parent_post_id is not None else None
+    original = target_author if post.original_post_id is not None else None
+    notifications.post_created(row, parent, original)
 
 
 def _counted_target(post: Post | Row) -> tuple[str, UUID, str] | None:
@@ -156,8 +172,12 @@ def _resumed(post: Post, earlier: Row) -> Post:
         raise Conflict("This id belongs to another post.")
     stored = Post._from_son(earlier)
     target = _counted_target(stored)
+    target_author = None
     if target is not None:
         intents.close_creation(target_id=target[1], post_id=stored.id)
+        found = post_find(post_id=target[1])
+        target_author = None if found is None else found["author_id"]
+    _notify(stored, target_author)
     return stored  # type: ignore[no-any-return]
 
 

@@ -8,7 +8,18 @@ from django.urls import URLPattern
 from hornet.devtools import dev_urlpatterns
 from hornet.urls import both_slashes, common_urlpatterns
 from posts.engagement_views import EngagementViewSet
-from posts.feed_views import FeedView, FollowingChangedView, RelationshipChangedView
+from posts.feed_views import (
+    FeedView,
+    FollowingChangedView,
+    FollowRequestedView,
+    RelationshipChangedView,
+)
+from posts.notifications.views import (
+    NotificationsView,
+    PolicyView,
+    ReadMarkerView,
+    UnreadCountView,
+)
 from posts.views import PostViewSet
 
 handler404 = "hornet.views.not_found"
@@ -36,6 +47,11 @@ urlpatterns: list[URLPattern] = [
         RelationshipChangedView,
         name="relationship-changed",
     ),
+    *both_slashes("posts/internal/follow-requested", FollowRequestedView, name="follow-requested"),
+    *both_slashes("notifications", NotificationsView, name="notifications"),
+    *both_slashes("notifications/unread_count", UnreadCountView, name="notifications-unread-count"),
+    *both_slashes("notifications/read", ReadMarkerView, name="notifications-read"),
+    *both_slashes("notifications/policy", PolicyView, name="notifications-policy"),
     *both_slashes("posts", PostViewSet, {"post": "create"}, name="post-list", title="Posts"),
     *both_slashes(
         "posts/author/<str:author_id>",

@@ -136,8 +136,9 @@ def follow_create(
     Idempotent: following again returns the existing follow with ``False``. A block between
     the two, either way, refuses it (403 ``blocked``): the follow write-locks both users before
     it looks, as a block does (followers.services.blocks). A locked receiver the caller does not
-    follow yet gets a request instead: a ``FollowRequest`` (again idempotent), and nothing is
-    signalled. Both users are upserted; the caller's username is refreshed when given.
+    follow yet gets a request instead: a ``FollowRequest`` (again idempotent); a new one is
+    signalled to posts only to notify the receiver. Both users are upserted; the caller's
+    username is refreshed when given.
     ``follow_id`` (from an Idempotency-Key) names a new edge, so a retry of a follow that was
     created reports it as created (the first answer) rather than as found. Only a new follow
     is signalled to posts.
@@ -161,8 +162,12 @@ def follow_create(
         return follow_of(record, sender_id, receiver_id), bool(record["created"])
 
     follow, created = graph.write_tx(work)
-    if created and not isinstance(follow, FollowRequest):
-        clients.notify_following_changed(caller, followee_id=receiver_id, following=True)
+    if created and isinstance(follow, FollowRequest):
+        clients.notify_follow_requested(caller, followee_id=receiver_id, request_id=follow.id)
+    elif created:
+        clients.notify_following_changed(
+            caller, followee_id=receiver_id, following=True, follow_id=follow.id
+        )
     return follow, created
 
 

@@ -57,7 +57,11 @@ def request_accept(
     follow, created = graph.write_tx(work)
     if created:
         clients.notify_following_changed(
-            caller, followee_id=caller.identity.user_id, following=True, follower_id=requester_id
+            caller,
+            followee_id=caller.identity.user_id,
+            following=True,
+            follower_id=requester_id,
+            follow_id=follow.id,
         )
     return follow, created
 

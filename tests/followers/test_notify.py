@@ -70,6 +70,7 @@ def test_a_refused_removal_is_not_signalled(posts, alice, bob):
 
 
 RELATIONSHIP = "/posts/internal/relationship-changed"
+REQUESTED = "/posts/internal/follow-requested"
 
 
 def test_blocks_and_mutes_are_signalled_as_the_caller(posts, alice, bob):
@@ -102,11 +103,62 @@ def test_signal_bodies_follow_the_contract_of_issue_16(monkeypatch, alice, bob):
     services.mute_remove(caller=acting(alice), user_id=bob)
     services.block_remove(caller=acting(alice), user_id=bob)
     services.privacy_update(caller=acting(bob), locked=True)
-    services.follow_create(caller=acting(alice), receiver_id=bob)
-    services.request_accept(caller=acting(bob), requester_id=alice)
+    request, _ = services.follow_create(caller=acting(alice), receiver_id=bob)
+    follow, _ = services.request_accept(caller=acting(bob), requester_id=alice)
     assert sent == [
         (RELATIONSHIP, {"user_id": str(bob), "change": "block"}),
         (RELATIONSHIP, {"user_id": str(bob), "change": "unmute"}),
         (RELATIONSHIP, {"user_id": str(bob), "change": "unblock"}),
-        (SIGNAL, {"followee_id": str(bob), "following": True, "follower_id": str(alice)}),
+        (REQUESTED, {"followee_id": str(bob), "request_id": str(request.id)}),
+        (
+            SIGNAL,
+            {
+                "followee_id": str(bob),
+                "following": True,
+                "follower_id": str(alice),
+                "follow_id": str(follow.id),
+            },
+        ),
     ]
+
+
+def test_a_new_follow_carries_its_id_for_the_notification(monkeypatch, alice, bob):
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(clients, "_signal", lambda forward, path, body: sent.append((path, body)))
+    follow, _ = services.follow_create(caller=acting(alice), receiver_id=bob)
+    services.follow_create(caller=acting(alice), receiver_id=bob)  # found: nothing sent
+    services.follow_remove_by_user(caller=acting(alice), receiver_id=bob)
+    assert sent == [
+        (SIGNAL, {"followee_id": str(bob), "following": True, "follow_id": str(follow.id)}),
+        (SIGNAL, {"followee_id": str(bob), "following": False}),
+    ]
+
+
+def test_with_posts_down_the_follow_succeeds_and_its_notification_is_lost(settings, alice, bob):
+    """The documented loss (docs/notifications.md, "Delivery"): one attempt, no retry. Measured
+    here: of 3 follow-side notifications sent while posts cannot be reached, none arrives
+    later (nothing is kept to send again), and every follow and request is saved."""
+    settings.POSTS_SERVICE_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens
+    clients._posts_http.cache_clear()
+    carol = uuid.uuid4()
+    try:
+        _, created = services.follow_create(caller=acting(alice), receiver_id=bob)
+        services.privacy_update(caller=acting(carol), locked=True)
+        _, requested = services.follow_create(caller=acting(alice), receiver_id=carol)
+        _, accepted = services.request_accept(caller=acting(carol), requester_id=alice)
+    finally:
+        clients._posts_http.cache_clear()
+    assert (created, requested, accepted) == (True, True, True)
+    assert services.follow_create(caller=acting(alice), receiver_id=carol)[1] is False
+    recorder = RecordingProxy(free_port(), "http://127.0.0.1:9")  # posts is back
+    recorder.start()
+    settings.POSTS_SERVICE_URL = f"http://127.0.0.1:{recorder.port}"
+    try:
+        services.follow_create(caller=acting(alice), receiver_id=bob)  # already following
+        ours = [
+            h for _, _, h in recorder.requests if h.get("x-user-id") in (str(alice), str(carol))
+        ]
+        assert ours == []  # nothing was kept to deliver: 3 of 3 lost
+    finally:
+        recorder.stop()
+        clients._posts_http.cache_clear()

@@ -25,6 +25,7 @@ INTERNAL = f"/followers/user/{USER}/following/ids"  # posts -> followers (the fe
 EXCLUDED = f"/followers/user/{USER}/excluded/ids"  # posts -> followers (blocks and mutes)
 POSTS_INTERNAL = "/posts/internal/following-changed"  # followers -> posts (cache drop)
 RELATIONSHIP = "/posts/internal/relationship-changed"  # followers -> posts (block, mute)
+REQUESTED = "/posts/internal/follow-requested"  # followers -> posts (a request's notification)
 FOLLOWER_IDS = f"/followers/user/{USER}/followers/ids"  # fan-out worker -> followers
 USER_IDS = "/followers/users/ids"  # posts -> followers (@mentions)
 
@@ -38,6 +39,8 @@ PUBLIC_PATHS = {
     "/posts/docs": "posts",
     "/feed": "posts",
     "/feed/": "posts",
+    "/notifications": "posts",
+    "/notifications/unread_count": "posts",
     "/followers": "followers",
     f"/followers/{USER}": "followers",
     f"/followers/user/{USER}/followers": "followers",
@@ -134,7 +137,7 @@ def test_internal_route_only_for_the_posts_service_account(
         assert not allowed(policies, labels, req), req
 
 
-@pytest.mark.parametrize("posts_internal", [POSTS_INTERNAL, RELATIONSHIP])
+@pytest.mark.parametrize("posts_internal", [POSTS_INTERNAL, RELATIONSHIP, REQUESTED])
 def test_posts_internal_route_only_for_the_followers_service_account(
     overlay: Manifests, posts_internal: str
 ) -> None:
@@ -186,6 +189,7 @@ def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -
         USER_IDS,
         POSTS_INTERNAL,
         RELATIONSHIP,
+        REQUESTED,
         "/posts/internal",
         *("/metrics", "/metrics/", "/healthz", "/readyz"),
     ],

@@ -17,6 +17,7 @@ from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from posts.marks import LIKES
 from posts.mentions import parse
+from posts.notifications import store as notifications
 
 SMALL = ["--users", "50", "--posts", "600", "--seed", "7", "--batch", "100"]
 
@@ -135,3 +136,17 @@ def test_seed_writes_likes_tags_and_mentions_consistently():
     likes = LIKES.collection().count_documents({})
     assert likes == sum(p.get("likes_count", 0) for p in posts) > len(posts) // 2
     assert check_consistency().clean
+
+
+def test_seed_notifies_each_like_and_mention_as_the_api_would():
+    seed(*SMALL)
+    posts = {p["_id"]: p for p in all_posts()}
+    likes = list(LIKES.collection().find({}))
+    mentions = [(u, p) for p in posts.values() for u in p.get("mentions") or ()]
+    expected = Counter(("like", posts[x["p"]]["author_id"], x["u"], x["p"]) for x in likes)
+    expected.update(("mention", user, p["author_id"], p["_id"]) for user, p in mentions)
+    expected = Counter({key: n for key, n in expected.items() if key[1] != key[2]})
+    stored = Counter((n["k"], n["r"], n["a"], n["s"]) for n in notifications.entries().find({}))
+    assert stored == expected
+    assert sum(stored.values()) > len(posts) // 2
+    assert max(stored.values()) == 1  # each like and mention once

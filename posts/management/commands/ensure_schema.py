@@ -14,6 +14,7 @@ from posts.db import command_deadline, database
 from posts.documents import Post
 from posts.idempotency import COLLECTION, ensure_collection
 from posts.marks import KINDS
+from posts.notifications import store as notifications
 from posts.threads import ensure_paths
 
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             for kind in KINDS:
                 indexes = kind.ensure_indexes()
                 self.stdout.write(f"posts: {kind.collection_name}, indexes: {', '.join(indexes)}")
+            indexes = notifications.ensure_indexes()
+            self.stdout.write(f"posts: {notifications.ENTRIES}, indexes: {', '.join(indexes)}")
             filled = author_stats_backfill()
             if filled:
                 self.stdout.write(f"posts: {AUTHOR_STATS!r} backfilled for {filled} authors")

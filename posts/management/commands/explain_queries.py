@@ -23,6 +23,8 @@ from posts.db import command_deadline
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.marks import BOOKMARKS, LIKES
+from posts.notifications import reads as notification_reads
+from posts.notifications import store as notifications
 from posts.queries import ASC, DESC, TimeKey, after_filter, lists_query, planned
 from posts.safety import Hide
 from posts.threads import subtree_filter
@@ -136,6 +138,30 @@ def queries() -> list[Query]:
             None,
         ),
         ("marks of deleted posts", LIKES.collection_name, {"p": {"$in": [p, a]}}, None),
+        *_notification_queries(a, b, key),
+    ]
+
+
+def _notification_queries(a: uuid.UUID, b: uuid.UUID, key: TimeKey) -> list[Query]:
+    """docs/notifications.md: the grouped page, a group's sample and count, the unread count,
+    the expiry sweep and a block's delete."""
+    name, order = notifications.ENTRIES, notification_reads.SORT
+    reader = notification_reads.Reader(
+        user_id=a, excluded=frozenset({b}), read_up_to=key.created_at
+    )
+    return [
+        ("notifications page", name, notification_reads.list_query(reader, None, None), order),
+        ("notifications next page", name, notification_reads.list_query(reader, key, None), order),
+        (
+            "notifications of some types",
+            name,
+            notification_reads.list_query(reader, key, [notifications.LIKE, notifications.SHARE]),
+            order,
+        ),
+        ("notification group", name, notification_reads.group_query(reader, "like:x"), order),
+        ("unread notifications", name, notification_reads.unread_query(reader), None),
+        ("expired notifications", name, {"t": {"$lt": notifications.cutoff()}}, None),
+        ("notifications between two users (block)", name, {"r": a, "a": b}, None),
     ]
 
 
@@ -214,6 +240,7 @@ class Command(BaseCommand):
                 **{kind.collection_name: kind.collection() for kind in marks.KINDS},
                 timelines.BLOCKS: timelines.blocks(),
                 FOLLOWING_CACHE: posts.database[FOLLOWING_CACHE],
+                notifications.ENTRIES: notifications.entries(),
             }
             for name, collection, query, sort in queries():
                 explain = collections[collection].find(query, sort=sort, limit=21).explain()

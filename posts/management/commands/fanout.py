@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 
 from posts import fanout
 from posts.documents import now_ms
+from posts.notifications import store as notifications
 
 log = logging.getLogger("posts.fanout")
 EXPIRE_EVERY = 60.0  # seconds between sweeps for idle readers' timelines
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             try:
                 if sweeps and time.monotonic() >= next_expiry:
                     fanout.expire(now_ms())
+                    notifications.purge(now_ms())  # older than 90 days (posts.notifications)
                     next_expiry = time.monotonic() + EXPIRE_EVERY
                 worked = worker.step()
             except Exception as exc:  # a database down, a bad document: go on

@@ -3,7 +3,8 @@
 Authors are hornet.seeding's users (the same ids and names as the followers seed of the same
 ``--seed``), picked by the same power law, so a few accounts write most posts. About 10% of
 posts are replies and 5% shares of recent posts; times spread over the last six months.
-Likes, hashtags and mentions come with them (posts.seed_engagement has the proportions).
+Likes, hashtags and mentions come with them, and the notifications of the likes and mentions
+(posts.seed_engagement has the proportions).
 
 Bulk path: raw documents with the ``Post`` document's field names and BSON types (binary
 UUIDs, millisecond dates, counters equal to the replies and shares created) through
@@ -42,7 +43,8 @@ from posts.documents import ANCESTORS, Post, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from posts.marks import KINDS, LIKES
-from posts.seed_engagement import Decorator
+from posts.notifications import store as notifications
+from posts.seed_engagement import Decorator, notifications_of
 
 REPLY, SHARE = 1, 2
 REPLY_SHARE, SHARE_SHARE = 0.10, 0.05
@@ -207,6 +209,8 @@ def wipe() -> None:
         IDEMPOTENCY_KEYS,
         AUTHOR_STATS,
         *marks,
+        notifications.ENTRIES,
+        notifications.SETTINGS,
     ):
         database.drop_collection(name)
     call_command("ensure_schema", stdout=io.StringIO())
@@ -256,7 +260,7 @@ class Command(BaseCommand):
         # Statistics before the posts they describe, as post_create does (posts.authors).
         for updates in seeding.batched(plan.author_stats(users), 1000):
             stats_collection().bulk_write(updates, ordered=False)
-        liked = 0
+        liked = notified = 0
         try:
             with seeding.progress(count, "post", options["verbosity"]) as bar:
                 bar.set_description("posts")
@@ -265,6 +269,10 @@ class Command(BaseCommand):
                     if likes:
                         LIKES.collection().insert_many(likes, ordered=False)
                         liked += len(likes)
+                    notes = notifications_of(docs, likes)
+                    if notes:
+                        notifications.entries().insert_many(notes, ordered=False)
+                        notified += len(notes)
                     bar.update(len(docs))
         finally:
             inserted = time.perf_counter()
@@ -273,7 +281,8 @@ class Command(BaseCommand):
         finished = time.perf_counter()
         replies, shares = plan.kind.count(REPLY), plan.kind.count(SHARE)
         self.stdout.write(
-            f"posts: {count} posts ({replies} replies, {shares} shares, {liked} likes) "
+            f"posts: {count} posts ({replies} replies, {shares} shares, {liked} likes; "
+            f"{notified} notifications) "
             f"by {len(users)} users; "
             f"plan {planned - started:.1f}s, insert {inserted - planned:.1f}s "
             f"({count / max(inserted - planned, 1e-9):,.0f}/s)"

@@ -1,0 +1,196 @@
+"""Reading notifications: the grouped page, the unread count and the read marker by id.
+
+A page is read newest first from the recipient's index range (``(r, t, _id)``, or ``(r, k, t,
+_id)`` with a type filter), in batches of ``4 * limit`` entries and at most ``ROUNDS`` of them:
+each new group key met there becomes a group, until ``limit`` groups. A grouped type (likes and
+shares of one post, the follows of one day) then reads its newest ``SAMPLE`` entries (the latest
+actors) and, when there are that many, its count (``COUNT_CAP`` at most): two indexed reads
+of its ``(r, g, t, _id)`` range. A group is listed where its newest entry falls: met again on a
+later page (its older entries), its newest entry lies before that page's cursor: skipped. So
+a page costs O(limit) indexed reads whatever the volume, and each group is shown once
+(tests/posts/test_notifications.py ``test_a_group_is_listed_once_across_pages``).
+
+Every query carries the reader's filters (``Reader.clauses``): the 90-day cutoff, the actors
+the reader blocks, is blocked by or mutes, and with the "only from people I follow" policy,
+actors the reader follows (follows and follow requests are never filtered by it: they come
+from people one does not follow yet).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from pymongo import DESCENDING
+
+from hornet.errors import NotFound
+from hornet.headers import Forward
+from hornet.pagination import Page
+from posts.db import query_ms
+from posts.feed import feed_authors
+from posts.following_cache import following_cache_get
+from posts.notifications.store import (
+    FROM_FOLLOWERS_SERVICE,
+    GROUPED,
+    cutoff,
+    entries,
+    marker_advance,
+    settings_get,
+)
+from posts.queries import TimeKey, after_filter, planned
+from posts.safety import exclusions_for
+
+Row = dict[str, Any]
+SAMPLE = 8  # latest actors shown per group (Mastodon's sample_account_ids)
+COUNT_CAP = 10_000  # a group's count is exact up to this
+ROUNDS = 4  # batches of entries read for one page at most
+SORT = [("t", DESCENDING), ("_id", DESCENDING)]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whose notifications are read, and what the reader leaves out."""
+
+    user_id: UUID
+    excluded: frozenset[UUID] = frozenset()  # blocked either way, or muted
+    following: frozenset[UUID] | None = None  # the policy's "only from people I follow"
+    read_up_to: dt.datetime | None = None
+    now: dt.datetime | None = None
+
+    def clauses(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        if self.excluded:
+            found.append({"a": {"$nin": sorted(self.excluded)}})
+        if self.following is not None:
+            kept = {"k": {"$in": list(FROM_FOLLOWERS_SERVICE)}}
+            found.append({"$or": [kept, {"a": {"$in": sorted(self.following)}}]})
+        return found
+
+    def query(self, indexed: dict[str, Any], since: dt.datetime | None = None) -> dict[str, Any]:
+        """``indexed`` for this reader: within the retention (and after ``since``), filtered."""
+        times = dict(indexed.pop("t", {}))
+        times["$gte"] = cutoff(self.now)
+        if since is not None:
+            times["$gt"] = since
+        query = planned({"r": self.user_id, **indexed, "t": times})
+        extra = self.clauses()
+        if not extra:
+            return query
+        return {"$and": [*query.get("$and", [query]), *extra]}
+
+
+def list_query(reader: Reader, key: TimeKey | None, types: list[str] | None) -> dict[str, Any]:
+    """A page's entries after ``key`` (also ``manage.py explain_queries``)."""
+    indexed: dict[str, Any] = {"k": {"$in": types}} if types else {}
+    return reader.query({**indexed, **after_filter(key, True, time="t")})
+
+
+def group_query(reader: Reader, group: str) -> dict[str, Any]:
+    """A group's entries, for its sample and count (also ``manage.py explain_queries``)."""
+    return reader.query({"g": group})
+
+
+def unread_query(reader: Reader) -> dict[str, Any]:
+    """The entries after the read marker (also ``manage.py explain_queries``)."""
+    return reader.query({}, since=reader.read_up_to)
+
+
+def _later(row: Row, key: TimeKey) -> bool:
+    """Whether ``row`` comes before ``key`` in the newest-first order (an earlier page's)."""
+    return (row["t"], row["_id"]) > (key.created_at, key.id)
+
+
+def _group(reader: Reader, row: Row, start: TimeKey | None) -> Row | None:
+    """The group whose entry ``row`` is the first met on this page; None when an earlier page
+    listed it (or its entries went meanwhile)."""
+    sample, count = [row], 1
+    if row["k"] in GROUPED:
+        query = group_query(reader, row["g"])
+        sample = list(entries().find(query, sort=SORT, limit=SAMPLE, max_time_ms=query_ms()))
+        if not sample or (start is not None and _later(sample[0], start)):
+            return None
+        count = len(sample)
+        if count == SAMPLE:
+            count = entries().count_documents(query, limit=COUNT_CAP, maxTimeMS=query_ms())
+    newest = sample[0]
+    return {
+        "group_key": row["g"],
+        "type": row["k"],
+        "notifications_count": count,
+        "sample_account_ids": [r["a"] for r in sample],
+        "most_recent_notification_id": newest["_id"],
+        "latest_notification_at": newest["t"],
+        "post_id": newest.get("p"),
+        "unread": reader.read_up_to is None or newest["t"] > reader.read_up_to,
+    }
+
+
+def groups_page(
+    reader: Reader, *, limit: int, after: dict[str, Any] | None, types: list[str] | None = None
+) -> Page[Row]:
+    """A page of ``limit`` groups at most, newest first (module docstring)."""
+    start = TimeKey.parse(after)
+    key, full = start, False
+    groups: list[Row] = []
+    seen: set[str] = set()
+    batch = limit * 4
+    for _ in range(ROUNDS):
+        query = list_query(reader, key, types)
+        rows = list(entries().find(query, sort=SORT, limit=batch, max_time_ms=query_ms()))
+        for row in rows:
+            if row["g"] not in seen:
+                if len(groups) == limit:
+                    full = True
+                    break
+                seen.add(row["g"])
+                group = _group(reader, row, start)
+                if group is not None:
+                    groups.append(group)
+            key = TimeKey(row["t"], row["_id"])
+        if full or len(rows) < batch:
+            break
+    else:
+        full = True  # the rounds ran out: the rest on the next page
+    return Page(groups, key.payload() if full and key is not None else None)
+
+
+def unread_count(reader: Reader, *, cap: int) -> int:
+    """Notifications after the read marker, up to ``cap`` (one indexed count)."""
+    return entries().count_documents(unread_query(reader), limit=cap, maxTimeMS=query_ms())
+
+
+def entry_time(user_id: UUID, entry_id: UUID) -> dt.datetime:
+    """When the recipient's notification ``entry_id`` happened; NotFound naming ``id``."""
+    row = entries().find_one({"_id": entry_id, "r": user_id}, {"t": 1}, max_time_ms=query_ms())
+    if row is None:
+        raise NotFound("No such notification.", details={"id": ["No such notification."]})
+    time: dt.datetime = row["t"]
+    return time
+
+
+def reader_for(forward: Forward) -> Reader:
+    """The caller as a reader of their notifications: their exclusions (posts.safety; 503
+    when none are known), read marker and policy (with it, whom they follow: the feed's list)."""
+    user_id = forward.identity.user_id
+    found = settings_get(user_id)
+    following: frozenset[UUID] | None = None
+    if found.only_from_following:
+        ids, _ = feed_authors(forward=forward, cached=following_cache_get(user_id))
+        following = frozenset(ids)
+    return Reader(
+        user_id=user_id,
+        excluded=exclusions_for(forward=forward).quiet,
+        following=following,
+        read_up_to=found.read_up_to,
+    )
+
+
+def read_up_to(
+    *, user_id: UUID, up_to: dt.datetime | None = None, entry_id: UUID | None = None
+) -> dt.datetime:
+    """Advance the user's read marker to ``up_to`` or to their notification ``entry_id``'s
+    time (NotFound naming ``id``); the marker now stored."""
+    if entry_id is not None:
+        up_to = entry_time(user_id, entry_id)
+    assert up_to is not None  # the view gives exactly one
+    return marker_advance(user_id, up_to.astimezone(dt.UTC))

@@ -1,0 +1,166 @@
+"""Storage of notifications: the entry documents, their indexes, the one write an action adds,
+the per-user settings (read marker, policy) and the expiry sweep (the package docstring has
+the invariants)."""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from posts.db import database, query_ms
+from posts.documents import now_ms
+
+ENTRIES = "notifications"
+SETTINGS = "notification_settings"
+RETENTION = dt.timedelta(days=90)
+DUPLICATE_KEY = 11000
+
+REPLY, MENTION, LIKE, SHARE = "reply", "mention", "like", "share"
+FOLLOW, FOLLOW_REQUEST, FOLLOW_ACCEPTED = "follow", "follow_request", "follow_accepted"
+TYPES = (REPLY, MENTION, LIKE, SHARE, FOLLOW, FOLLOW_REQUEST, FOLLOW_ACCEPTED)
+GROUPED = (LIKE, SHARE, FOLLOW)  # the others are one entry per group
+FROM_FOLLOWERS_SERVICE = (FOLLOW, FOLLOW_REQUEST, FOLLOW_ACCEPTED)
+_NAMESPACE = uuid.UUID("6f1c2a4e-18a0-4c1e-9d1e-000000000018")
+
+BY_RECIPIENT = "notifications_by_recipient"
+BY_TYPE = "notifications_by_type"
+BY_GROUP = "notifications_by_group_time"  # (r, g, t, _id): a group's newest, in order
+BY_TIME = "notifications_by_time"
+
+
+def entries() -> Collection:
+    return database()[ENTRIES]
+
+
+def settings_collection() -> Collection:
+    return database()[SETTINGS]
+
+
+def ensure_indexes() -> list[str]:
+    """The list (by recipient, and by recipient and type), group and expiry indexes
+    (``manage.py ensure_schema``)."""
+    coll = entries()
+    coll.create_index([("r", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)], name=BY_RECIPIENT)
+    coll.create_index(
+        [("r", ASCENDING), ("k", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)],
+        name=BY_TYPE,
+    )
+    coll.create_index(
+        [("r", ASCENDING), ("g", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)],
+        name=BY_GROUP,
+    )
+    coll.create_index([("t", ASCENDING)], name=BY_TIME)
+    return [BY_RECIPIENT, BY_TYPE, BY_GROUP, BY_TIME]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something ``actor`` did that ``recipient`` hears of. ``subject``: what makes it one
+    event (the liked post, the reply, the follow's id); ``post_id``: the post it is about."""
+
+    kind: str
+    recipient: UUID
+    actor: UUID
+    subject: UUID
+    post_id: UUID | None = None
+
+    def group(self, at: dt.datetime) -> str:
+        if self.kind in (LIKE, SHARE):
+            return f"{self.kind}:{self.subject.hex}"
+        if self.kind == FOLLOW:
+            return f"{FOLLOW}:{at.date().isoformat()}"
+        return f"{self.kind}:{self.entry_id().hex}"
+
+    def entry_id(self) -> UUID:
+        key = f"{self.kind}:{self.recipient.hex}:{self.subject.hex}:{self.actor.hex}"
+        return uuid.uuid5(_NAMESPACE, key)
+
+    def document(self, at: dt.datetime) -> dict[str, Any]:
+        return {
+            "_id": self.entry_id(),
+            "r": self.recipient,
+            "a": self.actor,
+            "k": self.kind,
+            "s": self.subject,
+            "p": self.post_id,
+            "g": self.group(at),
+            "t": at,
+        }
+
+
+def notify(events: Iterable[Event], at: dt.datetime | None = None) -> int:
+    """Store these events' notifications in one write; how many were new. An event already
+    stored (a retry) and one whose actor is its recipient are left out."""
+    when = at or now_ms()
+    docs = [e.document(when) for e in events if e.actor != e.recipient]
+    if not docs:
+        return 0
+    if len(docs) == 1:
+        try:
+            entries().insert_one(docs[0])
+        except DuplicateKeyError:
+            return 0
+        return 1
+    try:
+        return len(entries().insert_many(docs, ordered=False).inserted_ids)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        return int(exc.details.get("nInserted", 0))
+
+
+def forget_between(a: UUID, b: UUID) -> int:
+    """A block: each user's notifications of the other's actions go (one delete each way)."""
+    return sum(entries().delete_many({"r": r, "a": x}).deleted_count for r, x in ((a, b), (b, a)))
+
+
+def cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """The oldest time a notification is kept: reads leave out anything older."""
+    return (now or now_ms()) - RETENTION
+
+
+def purge(now: dt.datetime | None = None) -> int:
+    """Delete the notifications older than ``RETENTION`` (one indexed delete)."""
+    return entries().delete_many({"t": {"$lt": cutoff(now)}}).deleted_count
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    """A recipient's read marker (everything at or before it is read) and filtering policy."""
+
+    read_up_to: dt.datetime | None = None
+    only_from_following: bool = False
+
+
+def settings_get(user_id: UUID) -> UserSettings:
+    doc = settings_collection().find_one({"_id": str(user_id)}, max_time_ms=query_ms()) or {}
+    return UserSettings(doc.get("read_up_to"), bool(doc.get("only_from_following", False)))
+
+
+def policy_set(user_id: UUID, *, only_from_following: bool) -> UserSettings:
+    settings_collection().update_one(
+        {"_id": str(user_id)}, {"$set": {"only_from_following": only_from_following}}, upsert=True
+    )
+    return settings_get(user_id)
+
+
+def marker_advance(user_id: UUID, up_to: dt.datetime) -> dt.datetime:
+    """Move the read marker forward to ``up_to`` (never back); the marker now stored. One
+    conditional update, then an upsert for a user without settings (a concurrent one that
+    lost the race leaves the later marker in place)."""
+    coll = settings_collection()
+    key = str(user_id)
+    moved = coll.update_one(
+        {"_id": key, "$or": [{"read_up_to": {"$lt": up_to}}, {"read_up_to": None}]},
+        {"$set": {"read_up_to": up_to}},
+    )
+    if not moved.matched_count:
+        coll.update_one({"_id": key}, {"$setOnInsert": {"read_up_to": up_to}}, upsert=True)
+    return settings_get(user_id).read_up_to or up_to
