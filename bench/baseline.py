@@ -31,8 +31,10 @@ from hornet.identity import Identity
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
 from posts.feed import feed_page
+from posts.likes import like_add, like_remove
 from posts.notifications import reads as notification_reads
 from posts.selectors import post_find, posts_by_author_page
+from posts.tags import tag_page
 
 PAGE = 20
 
@@ -198,6 +200,37 @@ class Driver:
             after_u=None,
         )
 
+    def like_pairs(self) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(post, caller) as the like_unlike requests pair them (bench.workload)."""
+        callers = self.cast.callers
+        return [
+            (uuid.UUID(p), uuid.UUID(callers[i % len(callers)]))
+            for i, p in enumerate(self.cast.posts)
+        ]
+
+    def like_unlike(self) -> Callable[[], Any]:
+        """posts.likes itself: alternately a like, then its unlike (as the API run does)."""
+        pairs = itertools.cycle(self.like_pairs())
+        step = itertools.count()
+        current: list[tuple[uuid.UUID, uuid.UUID]] = []
+
+        def call() -> Any:
+            if next(step) % 2 == 0:
+                current[:] = [next(pairs)]
+                return like_add(post_id=current[0][0], user_id=current[0][1])
+            return like_remove(post_id=current[0][0], user_id=current[0][1])
+
+        return call
+
+    def cleanup_likes(self) -> None:
+        """Remove likes the load left behind (an unlike can overtake its like)."""
+        for post, user in self.like_pairs():
+            like_remove(post_id=post, user_id=user)
+
+    def tag_timeline(self) -> Callable[[], Any]:
+        tags = itertools.cycle(self.cast.tags)
+        return lambda: tag_page(tag=next(tags), limit=PAGE)
+
     def calls(self) -> dict[str, Callable[[], Callable[[], Any]]]:
         """Per bench operation, what builds its baseline call."""
         return {
@@ -210,6 +243,8 @@ class Driver:
             "followers_page": self.followers_page,
             "counts": self.counts,
             "suggestions": self.suggestions,
+            "like_unlike": self.like_unlike,
+            "tag_timeline": self.tag_timeline,
             "mix": self.mix,
             "notifications": self.notifications,
         }

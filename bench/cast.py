@@ -24,6 +24,9 @@ import neo4j
 from pymongo.collection import Collection
 from pymongo.database import Database
 
+from bench.seed import SEED
+from posts.seed_engagement import tag_draws
+
 FANOUT_AUTHORS = 5
 DEGREES = """
 MATCH (u:User)
@@ -57,6 +60,7 @@ class Cast:
     # Authors with about 1,000 followers: one create in ten of the mix is theirs (fan-out lag).
     fanout_authors: list[str] = field(default_factory=list)
     fanout_followers: dict[str, int] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)  # tag timelines read, drawn by use
     seconds: dict[str, float] = field(default_factory=dict)  # how long each draw took
 
     def describe(self) -> dict[str, Any]:
@@ -78,6 +82,7 @@ class Cast:
             "read_posts": len(set(self.posts)),
             "fanout_authors_followers": sorted(self.fanout_followers.values()),
             "read_post_draws": len(self.posts),
+            "tags": len(set(self.tags)),
             "callers": len(set(self.callers)),
             "followers_pages_of": len(self.celebrities),
             "cast_seconds": {k: round(v, 2) for k, v in self.seconds.items()},
@@ -167,6 +172,7 @@ def cast(
     else:
         the_cast.posts = sample_posts(posts_db["posts"], stats, DRAWS, rng)
     the_cast.seconds["posts"] = time.perf_counter() - started
+    the_cast.tags = tag_draws(SEED, DRAWS, rng)
     return the_cast
 
 

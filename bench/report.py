@@ -16,6 +16,8 @@ OPERATIONS: dict[str, tuple[str, int, float | None, bool]] = {
     "followers_page": ("followers", 100, 25, True),  # of the 20 most-followed (issue 12)
     "counts": ("followers", 100, None, True),
     "suggestions": ("followers", 20, 60, True),
+    "like_unlike": ("posts", 50, 30, False),  # issue 17
+    "tag_timeline": ("posts", 100, 25, True),  # issue 17
     "mix": ("posts", 250, 150, False),
     "notifications": ("posts", 100, 25, True),  # issue 18
 }

@@ -216,6 +216,8 @@ def run(
             results["operations"][name] = operation(args, name, service.url, lines[name], groups)
             if name == "follow_unfollow":
                 driver.cleanup_follows()
+            if name == "like_unlike":
+                driver.cleanup_likes()
             if name == "mix":
                 fanout_env["drain_after_mix_s"] = fanout.drain()
                 fanout_env["lag_mix"] = fanout.lag(the_cast.callers, since)
@@ -230,6 +232,7 @@ def run(
         for name in chosen:
             results["baseline"][name] = measure(calls[name](), 3.0)
         driver.cleanup_follows()
+        driver.cleanup_likes()
     for name, op in results["operations"].items():
         base = results["baseline"].get(name)
         op["overhead"] = round(op["p50_ms"] / base["p50_ms"], 2) if base else None

@@ -9,6 +9,7 @@ import json
 import random
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bench.cast import Cast
 
@@ -56,6 +57,10 @@ def requests(the_cast: Cast, rng: random.Random) -> dict[str, list[str]]:
         + [fanout_creates[i % len(fanout_creates)] for i in range(big)]
     )
     rng.shuffle(mix)
+    like_unlike: list[str] = []  # each caller likes a sampled post, then unlikes it
+    for i, post in enumerate(the_cast.posts):
+        like_unlike.append(_line("PUT", f"/posts/{post}/like", caller(i)))
+        like_unlike.append(_line("DELETE", f"/posts/{post}/like", caller(i)))
     return {
         "read_post": [_line("GET", f"/posts/{p}", caller(i)) for i, p in enumerate(the_cast.posts)],
         "user_timeline": timelines,
@@ -73,6 +78,11 @@ def requests(the_cast: Cast, rng: random.Random) -> dict[str, list[str]]:
         "counts": [_line("GET", f"/followers/user/{u}/followers/count", u) for u in users],
         "suggestions": [
             _line("GET", "/followers/suggestions?limit=20", u) for u in the_cast.feed20[:20]
+        ],
+        "like_unlike": like_unlike,
+        "tag_timeline": [
+            _line("GET", f"/posts/tags/{quote(tag)}?limit=20", caller(i))
+            for i, tag in enumerate(the_cast.tags)
         ],
         "mix": mix,
         "notifications": notification_requests(the_cast),

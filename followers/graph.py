@@ -71,7 +71,7 @@ def _caller() -> str:
 def _transaction(name: str, call: Callable[[], T]) -> T:
     """``call`` (a managed transaction, deadlocks retried) timed and traced under ``name``
     (the driver has no OpenTelemetry instrumentation of its own)."""
-    with timed(NEO4J_SECONDS, name), span(f"neo4j {name}", **{"db.system": "neo4j"}):
+    with timed(NEO4J_SECONDS, name), span(f"neo4j {name}", {"db.system": "neo4j"}):
         return _retrying(call)
 
 

@@ -17,7 +17,7 @@ and ``baggage`` by default; add ``b3multi`` (or ``b3``) when the mesh's tracing 
 Zipkin.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,8 +35,10 @@ def enabled() -> bool:
     return bool(settings.HORNET_OTLP_ENDPOINT)
 
 
-def setup() -> None:
-    """Install the SDK and the instrumentations in this process, when traces are configured."""
+def setup(service_name: str = "") -> None:
+    """Install the SDK and the instrumentations in this process, when traces are configured.
+    ``service_name``: this process's name in traces when ``OTEL_SERVICE_NAME`` does not say
+    (the fan-out worker is ``hornet-fanout``); else the service's."""
     if not enabled():
         return
     # Imported here: a service without traces never loads the SDK.
@@ -48,7 +50,7 @@ def setup() -> None:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-    name = settings.HORNET_OTEL_SERVICE_NAME or settings.HORNET_SERVICE_NAME
+    name = settings.HORNET_OTEL_SERVICE_NAME or service_name or settings.HORNET_SERVICE_NAME
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
@@ -58,9 +60,16 @@ def setup() -> None:
 
 
 @contextmanager
-def span(name: str, **attributes: str) -> Iterator[None]:
-    """A client span named ``name`` around the block (an exception is recorded on it)."""
-    with _tracer.start_as_current_span(name, kind=trace.SpanKind.CLIENT, attributes=attributes):
+def span(
+    name: str,
+    attributes: Mapping[str, str] | None = None,
+    *,
+    kind: trace.SpanKind = trace.SpanKind.CLIENT,
+) -> Iterator[None]:
+    """A span named ``name`` around the block (an exception is recorded on it): a client span
+    (a Neo4j transaction) by default; a worker's piece of work is ``CONSUMER``, the root of its
+    own trace."""
+    with _tracer.start_as_current_span(name, kind=kind, attributes=attributes):
         yield
 
 

@@ -17,7 +17,7 @@ tests/posts/test_windows.py, tests/reliability/posts/test_consistency.py).
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from pymongo import UpdateOne
@@ -27,6 +27,7 @@ from posts.db import database, query_ms
 from posts.documents import posts_collection
 
 COLLECTION = "author_stats"
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,19 @@ def _stats(doc: dict[str, Any]) -> AuthorStats:
     return AuthorStats(posts=int(doc["n"]), first=doc["first"], last=doc["last"])
 
 
-def author_stats_touch(*, author_id: UUID, at: dt.datetime) -> None:
-    """Count a post by this author at ``at``; call before inserting the post."""
-    stats_collection().update_one(
-        {"_id": str(author_id)},
-        {"$inc": {"n": 1}, "$min": {"first": at}, "$max": {"last": at}},
+def stats_update(key: str, first: Any, last: Any, n: int = 1) -> UpdateOne:
+    """The upsert that makes one list's statistics (an author's here; a tag's or a mentioned
+    user's in posts.tags) cover ``n`` more posts between ``first`` and ``last``."""
+    return UpdateOne(
+        {"_id": key},
+        {"$inc": {"n": n}, "$min": {"first": first}, "$max": {"last": last}},
         upsert=True,
     )
+
+
+def author_stats_touch(*, author_id: UUID, at: dt.datetime) -> None:
+    """Count a post by this author at ``at``; call before inserting the post."""
+    stats_collection().bulk_write([stats_update(str(author_id), at, at)])
 
 
 def author_stats_get(author_ids: Sequence[UUID]) -> dict[UUID, AuthorStats]:
@@ -70,14 +77,15 @@ def author_stats_get(author_ids: Sequence[UUID]) -> dict[UUID, AuthorStats]:
     return {UUID(doc["_id"]): _stats(doc) for doc in found}
 
 
-class Spans:
+class Spans(Generic[K]):
     """Each author's real posts, counted from the documents (one pass, in Python: FerretDB
-    has no ``$min``/``$max`` accumulators)."""
+    has no ``$min``/``$max`` accumulators); keyed by author id, or by any list's key
+    (posts.tags' tags and mentions)."""
 
     def __init__(self) -> None:
-        self.by_author: dict[UUID, AuthorStats] = {}
+        self.by_author: dict[K, AuthorStats] = {}
 
-    def add(self, author: UUID, at: dt.datetime) -> None:
+    def add(self, author: K, at: dt.datetime) -> None:
         seen = self.by_author.get(author)
         if seen is None:
             self.by_author[author] = AuthorStats(posts=1, first=at, last=at)
@@ -86,7 +94,7 @@ class Spans:
                 posts=seen.posts + 1, first=min(seen.first, at), last=max(seen.last, at)
             )
 
-    def uncovered(self, stored: dict[UUID, AuthorStats]) -> list[UUID]:
+    def uncovered(self, stored: dict[K, AuthorStats]) -> list[K]:
         """Authors some of whose posts lie outside their statistics (or who have none): those
         posts would be missing from their lists."""
         return [
@@ -97,7 +105,7 @@ class Spans:
             or known.last < real.last
         ]
 
-    def write(self, authors: Iterable[UUID]) -> int:
+    def write(self, authors: Iterable[K]) -> int:
         """Widen these authors' statistics to cover their posts; returns how many."""
         updates = [
             UpdateOne(
@@ -132,7 +140,7 @@ def author_stats_backfill() -> int:
     posts = posts_collection()
     if posts.find_one({}, {"_id": 1}) is None:
         return 0
-    spans = Spans()
+    spans: Spans[UUID] = Spans()
     for row in posts.find({}, {"author_id": 1, "created_at": 1}, batch_size=10_000):
         spans.add(row["author_id"], row["created_at"])
     return spans.write(spans.by_author)

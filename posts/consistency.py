@@ -114,7 +114,7 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
         "created_at": 1,
         PENDING: 1,
     }
-    spans = Spans()
+    spans: Spans[UUID] = Spans()
     ids: set[UUID] = set()
     replies: list[tuple[UUID, UUID]] = []
     for doc in posts.find({}, projection):

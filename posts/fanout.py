@@ -28,10 +28,12 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from opentelemetry.trace import SpanKind
 from prometheus_client.core import GaugeMetricFamily
 from pymongo import ASCENDING, ReturnDocument
 
 from hornet.headers import Forward
+from hornet.telemetry import span, untraced
 from posts import timelines
 from posts.clients import FollowersClient, FollowersUnavailable, followers_client
 from posts.db import query_ms
@@ -49,6 +51,9 @@ FANNED_AT = "fanned_at"
 CLOCK_SKEW = dt.timedelta(seconds=60)
 RETRY_AFTER = dt.timedelta(seconds=2)  # the followers service failed: try this post again then
 Row = dict[str, Any]
+
+
+CONSUMER = SpanKind.CONSUMER
 
 
 def worker_name() -> str:
@@ -71,14 +76,22 @@ class Worker:
         return cls(name or worker_name(), followers_client())
 
     def step(self) -> bool:
-        """Do one piece of work, if any is due; False when there was nothing to do."""
-        post = claim_post(self.name)
+        """Do one piece of work, if any is due; False when there was nothing to do.
+
+        Traced (when traces are on) as one ``CONSUMER`` span per piece of work, the root of a
+        trace holding its MongoDB commands and its calls to the followers service; the polls
+        that find nothing (ten a second) make no spans."""
+        with untraced():
+            post = claim_post(self.name)
         if post is not None:
-            fan_out(post, self.name, self.client)
+            with span("fanout post", {"hornet.post_id": str(post["_id"])}, kind=CONSUMER):
+                fan_out(post, self.name, self.client)
             return True
-        owner = timelines.claim_owner(now_ms(), lease())
+        with untraced():
+            owner = timelines.claim_owner(now_ms(), lease())
         if owner is not None:
-            owner_work(owner, self.client)
+            with span("fanout timeline", kind=CONSUMER):
+                owner_work(owner, self.client)
             return True
         return False
 

@@ -23,7 +23,7 @@ from bson.binary import UUID_SUBTYPE
 
 from hornet import seeding
 from posts.marks import mark_id
-from posts.mentions import parse
+from posts.mentions import normalise_tag, parse
 from posts.notifications.store import LIKE, MENTION, Event
 
 TAG_SHARE, MENTION_SHARE = 0.15, 0.08
@@ -35,6 +35,15 @@ _COURSES = [
 ]
 _OTHERS = ["exams", "library", "hackathon", "chess_club", "orientation", "robotics", "café"]
 TAGS = _COURSES + _OTHERS
+
+
+def tag_draws(seed: int, k: int, rng: random.Random) -> list[str]:
+    """``k`` tags (normalised, as stored) drawn as often as ``manage.py seed --seed seed``
+    uses them: the benchmark's tag timelines (bench/cast.py)."""
+    return [
+        normalise_tag(tag)
+        for tag in rng.choices(TAGS, cum_weights=seeding.popularity(seed, len(TAGS)), k=k)
+    ]
 
 
 class Decorator:

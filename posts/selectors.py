@@ -75,7 +75,7 @@ def page_of(rows: list[Row], limit: int) -> Page[Row]:
     return Page(rows, TimeKey.of(rows[-1]).payload())
 
 
-def _finder(sort: list[tuple[str, int]]) -> Finder:
+def finder(sort: list[tuple[str, int]]) -> Finder:
     """The window reader of ``posts.windows``: one query for the lists of a window."""
 
     def find(filters: list[dict[str, Any]], window: dict[str, Any], limit: int) -> list[Row]:
@@ -122,7 +122,7 @@ def newest_by_authors(
     authors = [a for a in dict.fromkeys(author_ids) if a not in hide.authors]
     stats = author_stats_get(authors)
     streams = [Stream.of({"author_id": a}, stats[a]) for a in authors if a in stats]
-    find = _finder(DESC)
+    find = finder(DESC)
     if top_level_only or hide.authors:
         find = keeping(find, lambda rows: hide.rows(_top_level(rows) if top_level_only else rows))
     return newest_first(find, streams, need=need, bound=bound)
@@ -167,7 +167,7 @@ def _replies(post: Row, limit: int, after: dict[str, Any] | None, hide: Hide) ->
     age = max((now - post["created_at"]).total_seconds(), 1.0)
     rate = max(post.get("replies_count") or 0, 1) / age
     rows = oldest_first(
-        _finder(ASC),
+        finder(ASC),
         Stream({"parent_post_id": post["_id"], **hide.query()}, first=post["created_at"]),
         need=limit + 1,
         width=first_width(limit + 1, rate),

@@ -37,7 +37,13 @@ from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
 from posts.notifications import services as notifications
 from posts.safety import refuse_blocked
 from posts.selectors import Row, post_find, post_get, post_not_found
-from posts.tags import Resolver, engagement_fields, no_resolution, stored_change
+from posts.tags import (
+    Resolver,
+    engagement_fields,
+    list_stats_touch,
+    no_resolution,
+    stored_change,
+)
 
 _BATCH = 500  # ids per $in when walking a reply subtree
 _MAX_PASSES = 10  # subtree deletes racing new replies; normally 2
@@ -159,8 +165,9 @@ def _counted_target(post: Post | Row) -> tuple[str, UUID, str] | None:
 
 
 def _insert(post: Post) -> None:
-    # Statistics first: they must cover every post (posts.authors).
+    # Statistics first: they must cover every post (posts.authors, posts.tags).
     author_stats_touch(author_id=post.author_id, at=post.created_at)
+    list_stats_touch({"tags": post.tags or [], "mentions": post.mentions or []}, post.created_at)
     # NotUniqueError: a retry raced its own first attempt, which inserted the post.
     with contextlib.suppress(NotUniqueError):
         post.save(force_insert=True)
@@ -199,7 +206,9 @@ def post_edit(
     """
     row = _own(post_id, actor_id)
     text = _validate_content(content, is_share=row.get("original_post_id") is not None)
-    change = stored_change(engagement_fields(text, resolve))
+    fields = engagement_fields(text, resolve)
+    list_stats_touch(fields, row["created_at"])  # before the post joins those lists
+    change = stored_change(fields)
     change.setdefault("$set", {})["edited_at"] = now_ms()
     if text is None:
         change.setdefault("$unset", {})["content"] = ""

@@ -7,10 +7,14 @@ the post is still written and its mentions stay plain text (``mentions`` then la
 nothing is retried later). Stored fields: ``tags`` (normalised) and ``mentions`` (user ids),
 each only when not empty, each with a multikey index ``(field, created_at desc, _id desc)``.
 
-Both timelines are newest first and page with the timelines' cursor rules (posts.queries): one
-bounded index range per page, from the cursor. Unlike the author timelines they are not read in
-windows (posts.windows needs per-list statistics that tags do not have yet), so on SecantusDB a
-page of a very large tag reads its range from the cursor to the end.
+Both timelines are newest first and page with the timelines' cursor rules (posts.queries), read
+in time windows as the author timelines are (posts.windows: SecantusDB reads a whole matching
+index range, so a page of a tag with 20,000 posts would otherwise read all of them). The windows
+are sized from per-list statistics kept as the authors' are (posts.authors, same invariant): one
+document per tag (``tag:<tag>``) and per mentioned user (``mention:<id>``) in ``list_stats``,
+counted *before* the post that carries them is written (``list_stats_touch`` in post_create and
+post_edit; the seed in bulk; ``ensure_schema`` fills an empty collection from the posts). A tag or
+user without statistics has no posts.
 """
 
 import logging
@@ -18,14 +22,20 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+from bson import Binary
+from pymongo import UpdateOne
+from pymongo.collection import Collection as MongoCollection
+
 from hornet.headers import Forward
 from hornet.pagination import Page
+from posts.authors import AuthorStats, Spans, stats_update
 from posts.clients import FollowersUnavailable, followers_client
-from posts.db import query_ms
-from posts.documents import ANCESTORS, posts_collection
+from posts.db import database, query_ms
+from posts.documents import posts_collection
 from posts.mentions import parse
 from posts.queries import DESC, TimeKey, after_filter, planned
-from posts.selectors import Row, page_of
+from posts.selectors import Row, cursor_bound, finder, page_of
+from posts.windows import Stream, newest_first
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +86,73 @@ def blocked_filter(hidden: Collection[UUID]) -> dict[str, Any]:
     return {"author_id": {"$nin": list(hidden)}} if hidden else {}
 
 
+LIST_STATS = "list_stats"
+LISTS = ("tags", "mentions")  # the post fields that make lists, keyed "tag:..." / "mention:..."
+
+
+def list_stats_collection() -> MongoCollection:
+    return database()[LIST_STATS]
+
+
+def list_key(field: str, value: Any) -> str:
+    assert field in LISTS
+    return f"{field[:-1]}:{value}"
+
+
+def _keys(doc: Mapping[str, Any]) -> list[str]:
+    """The list keys of a post (a seed document's mentions are still BSON binaries)."""
+    return [
+        list_key(field, value.as_uuid() if isinstance(value, Binary) else value)
+        for field in LISTS
+        for value in doc.get(field) or []
+    ]
+
+
+def list_stats_touch(fields: Mapping[str, list[Any]], at: Any) -> None:
+    """Count a post at ``at`` in the lists of its tags and mentions; call before writing it."""
+    if keys := _keys(fields):
+        list_stats_collection().bulk_write([stats_update(k, at, at) for k in keys], ordered=False)
+
+
+def list_stats_updates(docs: list[dict[str, Any]]) -> list[UpdateOne]:
+    """The statistics of these post documents' lists, as bulk updates (the seed's batches)."""
+    spans: Spans[str] = Spans()
+    for doc in docs:
+        for key in _keys(doc):
+            spans.add(key, doc["created_at"])
+    return [stats_update(k, v.first, v.last, v.posts) for k, v in spans.by_author.items()]
+
+
+def list_stats_backfill() -> int:
+    """Statistics for tags and mentions written before they existed (``ensure_schema``): when
+    there are none but some post has tags or mentions, one pass over those posts."""
+    if list_stats_collection().find_one({}, {"_id": 1}) is not None:
+        return 0
+    query = {"$or": [{field: {"$exists": True}} for field in LISTS]}
+    found = posts_collection().find(query, {"created_at": 1, **dict.fromkeys(LISTS, 1)})
+    updates = list_stats_updates(list(found))
+    for start in range(0, len(updates), 1000):
+        list_stats_collection().bulk_write(updates[start : start + 1000], ordered=False)
+    return len(updates)
+
+
+def _stream(field: str, value: Any, hidden: Collection[UUID]) -> Stream | None:
+    doc = list_stats_collection().find_one({"_id": list_key(field, value)}, max_time_ms=query_ms())
+    if doc is None:
+        return None
+    stats = AuthorStats(posts=int(doc["n"]), first=doc["first"], last=doc["last"])
+    return Stream.of({field: value, **blocked_filter(hidden)}, stats)
+
+
 def _page(
-    owner: dict[str, Any], limit: int, after: dict[str, Any] | None, hidden: Collection[UUID]
+    field: str, value: Any, limit: int, after: dict[str, Any] | None, hidden: Collection[UUID]
 ) -> Page[Row]:
-    query = page_query(owner, TimeKey.parse(after), hidden)
-    rows = posts_collection().find(
-        query, {ANCESTORS: 0}, sort=DESC, limit=limit + 1, max_time_ms=query_ms()
-    )
-    return page_of(list(rows), limit)
+    stream = _stream(field, value, hidden)
+    if stream is None:
+        return Page([], None)
+    bound = cursor_bound(after, descending=True)
+    rows = newest_first(finder(DESC), [stream], need=limit + 1, bound=bound)
+    return page_of(rows, limit)
 
 
 def page_query(
@@ -98,7 +167,7 @@ def tag_page(
     *, tag: str, limit: int, after: dict[str, Any] | None = None, hidden: Collection[UUID] = ()
 ) -> Page[Row]:
     """Posts carrying the (normalised) tag, newest first."""
-    return _page({"tags": tag}, limit, after, hidden)
+    return _page("tags", tag, limit, after, hidden)
 
 
 def mentions_page(
@@ -109,4 +178,4 @@ def mentions_page(
     hidden: Collection[UUID] = (),
 ) -> Page[Row]:
     """Posts mentioning the user, newest first."""
-    return _page({"mentions": user_id}, limit, after, hidden)
+    return _page("mentions", user_id, limit, after, hidden)

@@ -15,6 +15,7 @@ import pytest
 from bench import cast as cast_module
 from bench import report, seed, workload
 from bench.baseline import Driver, measure, summary
+from posts.seed_engagement import tag_draws
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,6 +103,7 @@ def cast() -> cast_module.Cast:
         posts=ids(2000),
         author_posts=author_posts,
         seconds={"graph": 1.5},
+        tags=["cs101", "café", "exams"] * 10,
     )
 
 
@@ -118,7 +120,7 @@ def test_request_files_cover_every_operation_and_are_well_formed(cast):
     assert set(lines) == set(report.OPERATIONS)
     for rows in lines.values():
         for method, path, user, body in rows_of(rows):
-            assert method in {"GET", "POST", "DELETE"}
+            assert method in {"GET", "POST", "PUT", "DELETE"}
             assert path.startswith("/")
             uuid.UUID(user)
             if body:
@@ -164,6 +166,31 @@ def test_follow_and_unfollow_alternate_on_the_same_pair(cast):
         method, path, user, _ = unfollow.split("\t")
         receiver = json.loads(body)["receiver_id"]
         assert (method, path, user) == ("DELETE", f"/followers/following/{receiver}", sender)
+
+
+def test_like_and_unlike_alternate_on_the_same_post_and_caller(cast):
+    rows = rows_of(workload.requests(cast, random.Random(1))["like_unlike"])
+    assert len(rows) == 2 * len(cast.posts)
+    for like, unlike in zip(rows[::2], rows[1::2], strict=True):
+        assert (like[0], unlike[0]) == ("PUT", "DELETE")
+        assert like[1] == unlike[1]
+        assert like[1].startswith("/posts/")
+        assert like[1].endswith("/like")
+        assert like[2] == unlike[2]
+    assert len({r[2] for r in rows}) > 100  # many callers
+
+
+def test_tag_timelines_are_percent_encoded_and_drawn_like_the_seed(cast):
+    rows = rows_of(workload.requests(cast, random.Random(1))["tag_timeline"])
+    assert {r[1] for r in rows} == {
+        "/posts/tags/cs101?limit=20",
+        "/posts/tags/caf%C3%A9?limit=20",
+        "/posts/tags/exams?limit=20",
+    }
+    drawn = tag_draws(42, 5000, random.Random(1))
+    assert all(t == t.casefold() for t in drawn)  # stored form
+    _, count = Counter(drawn).most_common(1)[0]
+    assert count > 5000 / len(set(drawn))  # a power law: a few tags are most of the use
 
 
 def test_followers_pages_of_the_most_followed_come_from_many_callers(cast):
@@ -241,15 +268,26 @@ def test_server_kind_from_build_info(build_info, kind, label):
     assert seed.server_kind(build_info) == (kind, label)
 
 
+NOW = {"args": seed.ARGS, "content": seed.CONTENT}
+
+
 @pytest.mark.parametrize(
     ("marker", "kind", "posts", "force", "reseeds"),
     [
-        ({"args": seed.ARGS, "mongo_server": "secantus"}, "secantus", 1_000_500, False, False),
-        ({"args": seed.ARGS, "mongo_server": "secantus"}, "secantus", 1_000_500, True, True),
-        ({"args": seed.ARGS, "mongo_server": "ferretdb"}, "secantus", 1_000_500, False, True),
-        ({"args": seed.ARGS}, "secantus", 1_000_500, False, True),  # a marker of before
-        ({"args": seed.ARGS, "mongo_server": "secantus"}, "secantus", 12, False, True),
-        ({"args": ["--users", "5"], "mongo_server": "secantus"}, "secantus", 1e6, False, True),
+        ({**NOW, "mongo_server": "secantus"}, "secantus", 1_000_500, False, False),
+        ({**NOW, "mongo_server": "secantus"}, "secantus", 1_000_500, True, True),
+        ({**NOW, "mongo_server": "ferretdb"}, "secantus", 1_000_500, False, True),
+        (NOW, "secantus", 1_000_500, False, True),  # a marker of before
+        ({**NOW, "mongo_server": "secantus"}, "secantus", 12, False, True),
+        (
+            {**NOW, "args": ["--users", "5"], "mongo_server": "secantus"},
+            "secantus",
+            1e6,
+            False,
+            True,
+        ),
+        # seeded before likes, tags and mentions (no "content")
+        ({"args": seed.ARGS, "mongo_server": "secantus"}, "secantus", 1_000_500, False, True),
         (None, "secantus", 1_000_000, False, True),
     ],
 )

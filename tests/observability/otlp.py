@@ -24,7 +24,7 @@ class Span:
     attributes: dict[str, object] = field(hash=False, compare=False)
 
 
-SERVER, CLIENT = 2, 3
+SERVER, CLIENT, CONSUMER = 2, 3, 5
 
 
 def _value(value: AnyValue) -> object:

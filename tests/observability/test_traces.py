@@ -4,14 +4,19 @@ one feed request is one trace from the posts service through its call to the fol
 over OTLP by both services' real exporters, 2 workers each; probes and scrapes are not traced;
 log lines carry the trace and span ids."""
 
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import httpx
 
 from tests.helpers import wait_for
 from tests.observability.helpers import LogTail, Stack, user
-from tests.observability.otlp import CLIENT, SERVER, Span
+from tests.observability.otlp import CLIENT, CONSUMER, SERVER, Span
 
+ROOT = Path(__file__).resolve().parents[2]
 IDS_ROUTE = "followers/user/<str:user_id>/following/ids"  # Django's route template
 
 
@@ -126,3 +131,64 @@ def test_log_lines_carry_the_trace_and_span_ids(stack: Stack):
     ]
     assert line["trace_id"] == trace_id
     assert line["span_id"] == posts.span_id
+
+
+def _fanout_trace(stack: Stack, post_id: str) -> list[Span] | None:
+    roots = [
+        s
+        for s in stack.collector.all()
+        if s.name == "fanout post" and s.attributes.get("hornet.post_id") == post_id
+    ]
+    if not roots:
+        return None
+    spans = stack.collector.trace(roots[0].trace_id)
+    followers = _server_span(
+        spans, "hornet-followers", "followers/user/<str:user_id>/followers/ids"
+    )
+    return spans if followers else None
+
+
+def test_the_fanout_worker_traces_each_post_it_delivers_across_both_services(stack: Stack):
+    """One trace per fanned-out post: the worker's root span (service ``hornet-fanout``), its
+    MongoDB commands, and its follower-ids call answered by the followers service; the polls
+    that found nothing make no spans."""
+    author = user()
+    created = httpx.post(
+        f"{stack.posts.url}/posts",
+        json={"content": "to be fanned out"},
+        headers={"X-User-ID": str(author)},
+        timeout=5,
+    )
+    assert created.status_code == 201, created.text
+    post_id = created.json()["id"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "settings.test_posts",
+        "FOLLOWERS_SERVICE_URL": stack.followers.url,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": stack.collector.url,
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "fanout", "--once", "--threads", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    spans = wait_for(lambda: _fanout_trace(stack, post_id), 15)
+    root = next(s for s in spans if s.name == "fanout post")
+    assert root.service == "hornet-fanout"
+    assert root.parent_id == ""
+    assert root.kind == CONSUMER
+    assert any(
+        s.service == "hornet-fanout" and s.attributes.get("db.system") == "mongodb" for s in spans
+    )
+    # The worker's polls (claims that found nothing) are not traced: every fan-out span
+    # belongs to a piece of work.
+    worker_spans = [s for s in stack.collector.all() if s.service == "hornet-fanout"]
+    roots = {s.trace_id for s in worker_spans if s.parent_id == ""}
+    assert {s.trace_id for s in worker_spans} == roots
+    assert all(s.name.startswith("fanout ") for s in worker_spans if s.parent_id == ""), sorted(
+        {s.name for s in worker_spans if s.parent_id == ""}
+    )

@@ -10,7 +10,6 @@ import io
 import random
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -21,33 +20,6 @@ from posts.documents import now_ms, posts_collection
 from posts.feed import feed_rows
 from tests.helpers import headers_for, next_link
 from tests.posts.helpers import stored, walk
-
-
-class Recorder:
-    """The real posts collection, with every ``find`` filter the selectors send written down."""
-
-    def __init__(self) -> None:
-        self.filters: list[dict[str, Any]] = []
-        self.real = posts_collection()
-
-    def find(self, query: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        self.filters.append(query)
-        return self.real.find(query, *args, **kwargs)
-
-    def find_one(self, query: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        self.filters.append(query)
-        return self.real.find_one(query, *args, **kwargs)
-
-    def matched(self) -> int:
-        """Documents matched by all recorded filters, limits aside: the work they ask for."""
-        return sum(self.real.count_documents(f) for f in self.filters)
-
-
-@pytest.fixture
-def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    rec = Recorder()
-    monkeypatch.setattr(selectors, "posts_collection", lambda: rec)
-    return rec
 
 
 def bulk(author: uuid.UUID, count: int, *, span: timedelta, parent: uuid.UUID | None = None):

@@ -31,8 +31,9 @@ def posts_collection_names() -> list[str]:
     from posts.following_cache import COLLECTION as FOLLOWING_CACHE
     from posts.marks import KINDS
     from posts.notifications import store as notifications
+    from posts.tags import LIST_STATS
 
-    fixed = [posts_collection().name, stats_collection().name, FOLLOWING_CACHE]
+    fixed = [posts_collection().name, stats_collection().name, LIST_STATS, FOLLOWING_CACHE]
     timeline = [timelines.ENTRIES, timelines.OWNERS, timelines.BIG, timelines.BLOCKS]
     marks = [kind.collection_name for kind in KINDS]
     return [*fixed, *timeline, *marks, notifications.ENTRIES, notifications.SETTINGS]

@@ -15,6 +15,7 @@ from posts.documents import Post
 from posts.idempotency import COLLECTION, ensure_collection
 from posts.marks import KINDS
 from posts.notifications import store as notifications
+from posts.tags import LIST_STATS, list_stats_backfill
 from posts.threads import ensure_paths
 
 
@@ -55,3 +56,6 @@ class Command(BaseCommand):
             filled = author_stats_backfill()
             if filled:
                 self.stdout.write(f"posts: {AUTHOR_STATS!r} backfilled for {filled} authors")
+            filled = list_stats_backfill()
+            if filled:
+                self.stdout.write(f"posts: {LIST_STATS!r} backfilled for {filled} tags and users")

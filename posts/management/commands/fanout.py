@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from posts import fanout
+from hornet import telemetry
+from posts import db, fanout
 from posts.documents import now_ms
 from posts.notifications import store as notifications
 
@@ -42,6 +43,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        telemetry.setup("hornet-fanout")  # traces, when OTEL_EXPORTER_OTLP_ENDPOINT is set
+        # The MongoDB client again: pymongo gives its command spans' listener only to clients
+        # made after setup (Django built one when the app loaded, before this command ran).
+        db.connect()
         stopping = threading.Event()
 
         def stop(signum: int, frame: Any) -> None:
@@ -86,8 +91,9 @@ class Command(BaseCommand):
                 heartbeat.touch()
             try:
                 if sweeps and time.monotonic() >= next_expiry:
-                    fanout.expire(now_ms())
-                    notifications.purge(now_ms())  # older than 90 days (posts.notifications)
+                    with telemetry.span("fanout expire", kind=fanout.CONSUMER):
+                        fanout.expire(now_ms())
+                        notifications.purge(now_ms())  # older than 90 days (posts.notifications)
                     next_expiry = time.monotonic() + EXPIRE_EVERY
                 worked = worker.step()
             except Exception as exc:  # a database down, a bad document: go on

@@ -38,13 +38,14 @@ from pymongo import UpdateOne
 from hornet import seeding
 from posts import db
 from posts.authors import COLLECTION as AUTHOR_STATS
-from posts.authors import stats_collection
+from posts.authors import stats_collection, stats_update
 from posts.documents import ANCESTORS, Post, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from posts.marks import KINDS, LIKES
 from posts.notifications import store as notifications
 from posts.seed_engagement import Decorator, notifications_of
+from posts.tags import LIST_STATS, list_stats_collection, list_stats_updates
 
 REPLY, SHARE = 1, 2
 REPLY_SHARE, SHARE_SHARE = 0.10, 0.05
@@ -145,15 +146,7 @@ class Plan:
             first[a] = min(first[a], t)
             last[a] = max(last[a], t)
         return [
-            UpdateOne(
-                {"_id": str(user.user_id)},
-                {
-                    "$inc": {"n": count[a]},
-                    "$min": {"first": DatetimeMS(first[a])},
-                    "$max": {"last": DatetimeMS(last[a])},
-                },
-                upsert=True,
-            )
+            stats_update(str(user.user_id), DatetimeMS(first[a]), DatetimeMS(last[a]), count[a])
             for a, user in enumerate(users)
             if count[a]
         ]
@@ -208,6 +201,7 @@ def wipe() -> None:
         FOLLOWING_CACHE,
         IDEMPOTENCY_KEYS,
         AUTHOR_STATS,
+        LIST_STATS,
         *marks,
         notifications.ENTRIES,
         notifications.SETTINGS,
@@ -265,6 +259,9 @@ class Command(BaseCommand):
             with seeding.progress(count, "post", options["verbosity"]) as bar:
                 bar.set_description("posts")
                 for docs, likes in prefetched(batches(plan, users, seed, options["batch"])):
+                    # The batch's tags and mentions counted first, as post_create does.
+                    if lists := list_stats_updates(docs):
+                        list_stats_collection().bulk_write(lists, ordered=False)
                     posts.insert_many(docs, ordered=False)
                     if likes:
                         LIKES.collection().insert_many(likes, ordered=False)
