@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from pymongo.errors import OperationFailure
+from pymongo.errors import PyMongoError
 
 from posts import fanout, timelines
 from posts.clients import FollowersUnavailable, followers_client
@@ -101,7 +101,9 @@ def storage() -> Stats:
     for name in (timelines.ENTRIES, timelines.OWNERS):
         try:
             stats = database.command("collStats", name)
-        except OperationFailure as exc:  # a server without collStats: say so, measure nothing
+        # A server without collStats, or one too busy to answer in time: say so, measure
+        # nothing (a lost storage figure must not lose the run's results).
+        except PyMongoError as exc:
             found["collstats_error"] = f"{type(exc).__name__}: {exc}"[:200]
             return found
         size = int(stats.get("size", 0)) + int(stats.get("totalIndexSize", 0))

@@ -345,3 +345,42 @@ def test_notifications_older_than_90_days_are_not_read_and_are_purged(api, alice
     store.notify([recent])
     assert store.purge() == 1
     assert [e["k"] for e in store.entries().find({})] == ["reply"]
+
+
+def _names_a_group(query: dict) -> bool:
+    return "g" in query or any("g" in c for c in query.get("$and", []) if isinstance(c, dict))
+
+
+def test_a_busy_accounts_page_reads_a_time_window_not_90_days(api, alice, monkeypatch):
+    """2,000 mentions over 60 days: the first page's list reads match about an hour's worth,
+    the walk widening (x8) only as far as the page needs; paging still shows them all, once,
+    newest first (SecantusDB reads a query's whole range before its limit)."""
+    now = now_ms()
+    events = [
+        (
+            store.Event(store.MENTION, alice, uuid.uuid4(), uuid.uuid4()),
+            now - dt.timedelta(hours=i * 0.72),
+        )
+        for i in range(2000)
+    ]
+    store.entries().insert_many([e.document(at) for e, at in events])
+    real = store.entries()
+    filters: list[dict] = []
+
+    class Recorder:
+        def find(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+            filters.append(query)
+            return real.find(query, *args, **kwargs)
+
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(real, name)
+
+    from posts.notifications import reads
+
+    monkeypatch.setattr(reads, "entries", Recorder)
+    first = get(api, alice, "/notifications?limit=20")
+    assert len(first.json()) == 20
+    listed = [f for f in filters if not _names_a_group(f)]
+    assert sum(real.count_documents(f) for f in listed) <= 200, listed  # not 2,000
+    shown = [g["most_recent_notification_id"] for g in walk(api, alice, "/notifications?limit=50")]
+    assert len(shown) == len(set(shown)) == 2000
