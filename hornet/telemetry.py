@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import pymongo.monitoring
 from django.conf import settings
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
@@ -45,7 +46,6 @@ def setup(service_name: str = "") -> None:
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.instrumentation.django import DjangoInstrumentor
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
     from opentelemetry.sdk.resources import SERVICE_NAME, Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -56,7 +56,28 @@ def setup(service_name: str = "") -> None:
     trace.set_tracer_provider(provider)
     DjangoInstrumentor().instrument(excluded_urls=EXCLUDED_URLS)
     HTTPXClientInstrumentor().instrument()
-    PymongoInstrumentor().instrument()
+    # pymongo: our own listener class (the instrumentation's, only inside a sampled trace), not
+    # PymongoInstrumentor's, which starts a span for every command of every request: on the
+    # 90% of requests a 10% sampler drops, that cost ~0.3 ms of CPU per request for nothing.
+    pymongo.monitoring.register(_sampled_command_tracer()(trace.get_tracer(PYMONGO_TRACER)))
+
+
+PYMONGO_TRACER = "opentelemetry.instrumentation.pymongo"
+
+
+def _sampled_command_tracer() -> type:
+    """OpenTelemetry's pymongo ``CommandTracer`` (same spans: ``<db>.<command>``, the command's
+    name as ``db.statement``, never its documents) that starts one only when the current span
+    is recording: inside a sampled request or worker span. A command outside any trace (a
+    root) or in an unsampled one makes none."""
+    from opentelemetry.instrumentation.pymongo import CommandTracer
+
+    class SampledCommandTracer(CommandTracer):  # type: ignore[misc]
+        def started(self, event: Any) -> None:
+            if trace.get_current_span().is_recording():
+                super().started(event)
+
+    return SampledCommandTracer
 
 
 @contextmanager

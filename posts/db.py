@@ -19,6 +19,7 @@ from pymongo.database import Database
 
 from hornet.errors import DatabaseUnavailable, DomainError
 from hornet.metrics import MONGO_SECONDS
+from hornet.metrics import child as metric_child
 from hornet.metrics import enabled as metrics_enabled
 
 ALIAS = "default"
@@ -65,10 +66,12 @@ class CommandTimer(monitoring.CommandListener):
         pass
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        MONGO_SECONDS.labels(event.command_name, "ok").observe(event.duration_micros / 1e6)
+        metric_child(MONGO_SECONDS, event.command_name, "ok").observe(event.duration_micros / 1e6)
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        MONGO_SECONDS.labels(event.command_name, "error").observe(event.duration_micros / 1e6)
+        metric_child(MONGO_SECONDS, event.command_name, "error").observe(
+            event.duration_micros / 1e6
+        )
 
 
 @contextmanager
