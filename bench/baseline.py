@@ -15,7 +15,7 @@ import random
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import django
@@ -92,6 +92,29 @@ def measure(call: Callable[[], Any], seconds: float, max_calls: int = 400) -> di
     return summary(samples, time.perf_counter() - started, errors)
 
 
+def alternately(
+    pairs: Sequence[tuple[Any, Any]], do: Callable[..., Any], undo: Callable[..., Any]
+) -> Callable[[], Any]:
+    """A call that takes the pairs in turn: ``do(*pair)`` once, then ``undo(*pair)`` (a follow,
+    then its unfollow; a like, then its unlike), as the API run sends them."""
+    cycle = itertools.cycle(pairs)
+    step = itertools.count()
+    current: list[tuple[Any, Any]] = []
+
+    def call() -> Any:
+        if next(step) % 2 == 0:
+            current[:] = [next(cycle)]
+            return do(*current[0])
+        return undo(*current[0])
+
+    return call
+
+
+def _unfollow(tx: neo4j.ManagedTransaction, sender: str, receiver: str) -> None:
+    tx.run(LOCK_RECEIVER, receiver_id=receiver).consume()
+    tx.run(UNFOLLOW, sender_id=sender, receiver_id=receiver, follow_id=None).consume()
+
+
 class Driver:
     """The work behind each API operation: posts through the selectors, graph on ``graph``."""
 
@@ -145,37 +168,22 @@ class Driver:
 
         return call
 
+    def _follow(self, sender: str, receiver: str) -> Any:
+        params = {"sender_id": sender, "receiver_id": receiver, "username": None}
+        params["new_id"] = str(uuid.uuid4())
+        return self.graph.execute_query(FOLLOW, params, database_=self.database)
+
+    def _unfollow(self, sender: str, receiver: str) -> Any:
+        with self.graph.session(database=self.database) as session:
+            return session.execute_write(_unfollow, sender, receiver)
+
     def follow_unfollow(self) -> Callable[[], Any]:
-        pairs = itertools.cycle(self.cast.pairs)
-        step = itertools.count()
-        current: list[tuple[str, str]] = []
-
-        def unfollow(tx: neo4j.ManagedTransaction, sender: str, receiver: str) -> None:
-            tx.run(LOCK_RECEIVER, receiver_id=receiver).consume()
-            tx.run(UNFOLLOW, sender_id=sender, receiver_id=receiver, follow_id=None).consume()
-
-        def call() -> Any:  # alternately one follow, then its unfollow (as the API run does)
-            if next(step) % 2 == 0:
-                current[:] = [next(pairs)]
-                sender, receiver = current[0]
-                params = {"sender_id": sender, "receiver_id": receiver, "username": None}
-                params["new_id"] = str(uuid.uuid4())
-                return self.graph.execute_query(FOLLOW, params, database_=self.database)
-            with self.graph.session(database=self.database) as session:
-                return session.execute_write(unfollow, *current[0])
-
-        return call
+        return alternately(self.cast.pairs, self._follow, self._unfollow)
 
     def cleanup_follows(self) -> None:
         """Remove follows the load left behind (an unfollow can overtake its follow)."""
-
-        def unfollow(tx: neo4j.ManagedTransaction, sender: str, receiver: str) -> None:
-            tx.run(LOCK_RECEIVER, receiver_id=receiver).consume()
-            tx.run(UNFOLLOW, sender_id=sender, receiver_id=receiver, follow_id=None).consume()
-
-        with self.graph.session(database=self.database) as session:
-            for sender, receiver in self.cast.pairs:
-                session.execute_write(unfollow, sender, receiver)
+        for sender, receiver in self.cast.pairs:
+            self._unfollow(sender, receiver)
 
     def followers_page(self) -> Callable[[], Any]:
         users = itertools.cycle(self.cast.celebrities)
@@ -210,17 +218,11 @@ class Driver:
 
     def like_unlike(self) -> Callable[[], Any]:
         """posts.likes itself: alternately a like, then its unlike (as the API run does)."""
-        pairs = itertools.cycle(self.like_pairs())
-        step = itertools.count()
-        current: list[tuple[uuid.UUID, uuid.UUID]] = []
-
-        def call() -> Any:
-            if next(step) % 2 == 0:
-                current[:] = [next(pairs)]
-                return like_add(post_id=current[0][0], user_id=current[0][1])
-            return like_remove(post_id=current[0][0], user_id=current[0][1])
-
-        return call
+        return alternately(
+            self.like_pairs(),
+            lambda post, user: like_add(post_id=post, user_id=user),
+            lambda post, user: like_remove(post_id=post, user_id=user),
+        )
 
     def cleanup_likes(self) -> None:
         """Remove likes the load left behind (an unlike can overtake its like)."""

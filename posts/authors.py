@@ -48,7 +48,8 @@ def stats_collection() -> Collection:
     return database()[COLLECTION]
 
 
-def _stats(doc: dict[str, Any]) -> AuthorStats:
+def stats_of(doc: dict[str, Any]) -> AuthorStats:
+    """A statistics document (an author's, or a tag's or mention's in posts.tags) read."""
     return AuthorStats(posts=int(doc["n"]), first=doc["first"], last=doc["last"])
 
 
@@ -74,7 +75,7 @@ def author_stats_get(author_ids: Sequence[UUID]) -> dict[UUID, AuthorStats]:
     keys = [str(a) for a in author_ids]
     query: dict[str, Any] = {"_id": keys[0]} if len(keys) == 1 else {"_id": {"$in": keys}}
     found = stats_collection().find(query, max_time_ms=query_ms())
-    return {UUID(doc["_id"]): _stats(doc) for doc in found}
+    return {UUID(doc["_id"]): stats_of(doc) for doc in found}
 
 
 class Spans(Generic[K]):
@@ -128,7 +129,7 @@ class Spans(Generic[K]):
 
 def stored_stats() -> dict[UUID, AuthorStats]:
     """Every author's statistics (a maintenance read, not a request's)."""
-    return {UUID(doc["_id"]): _stats(doc) for doc in stats_collection().find({})}
+    return {UUID(doc["_id"]): stats_of(doc) for doc in stats_collection().find({})}
 
 
 def author_stats_backfill() -> int:

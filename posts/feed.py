@@ -151,7 +151,7 @@ def feed_page(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> 
     degraded = reader.degraded
     if complete and owner.horizon is not None and len(rows) < need:
         # Past the stored timeline's horizon: the rest of this page is pulled from there.
-        below = TimeKey(owner.horizon, _LOWEST).payload()
+        below = TimeKey.before(owner.horizon).payload()
         older = _pull(reader, limit=need, after=below)
         rows, degraded = rows + older.page.items, older.degraded
     return Feed(page=page_of(_newest(rows, need), limit), degraded=degraded)
@@ -179,7 +179,6 @@ def _fanout_behind(now: dt.datetime) -> bool:
     return _lag.behind
 
 
-_LOWEST = UUID(int=0)  # a cursor at (t, _LOWEST) starts strictly before time t
 _SLACK = 5  # entries read beyond a page, for posts deleted since they were delivered
 
 

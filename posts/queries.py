@@ -16,6 +16,7 @@ from hornet.pagination import CursorKey
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
+_LOWEST = UUID(int=0)
 DESC = [("created_at", -1), ("_id", -1)]
 ASC = [("created_at", 1), ("_id", 1)]
 
@@ -26,6 +27,12 @@ class TimeKey(CursorKey):
 
     created_at: datetime
     id: UUID
+
+    @classmethod
+    def before(cls, at: datetime) -> "TimeKey":
+        """A key after which, newest first, come exactly the items older than ``at`` (no id is
+        below the all-zero one, so none at ``at`` itself)."""
+        return cls(created_at=at, id=_LOWEST)
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> "TimeKey":

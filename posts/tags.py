@@ -28,7 +28,7 @@ from pymongo.collection import Collection as MongoCollection
 
 from hornet.headers import Forward
 from hornet.pagination import Page
-from posts.authors import AuthorStats, Spans, stats_update
+from posts.authors import Spans, stats_of, stats_update
 from posts.clients import FollowersUnavailable, followers_client
 from posts.db import database, query_ms
 from posts.documents import posts_collection
@@ -140,8 +140,7 @@ def _stream(field: str, value: Any, hidden: Collection[UUID]) -> Stream | None:
     doc = list_stats_collection().find_one({"_id": list_key(field, value)}, max_time_ms=query_ms())
     if doc is None:
         return None
-    stats = AuthorStats(posts=int(doc["n"]), first=doc["first"], last=doc["last"])
-    return Stream.of({field: value, **blocked_filter(hidden)}, stats)
+    return Stream.of({field: value, **blocked_filter(hidden)}, stats_of(doc))
 
 
 def _page(

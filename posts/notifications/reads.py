@@ -69,7 +69,8 @@ class Reader:
     def query(self, indexed: dict[str, Any], since: dt.datetime | None = None) -> dict[str, Any]:
         """``indexed`` for this reader: within the retention (and after ``since``), filtered."""
         times = dict(indexed.pop("t", {}))
-        times["$gte"] = max(cutoff(self.now), times.get("$gte", cutoff(self.now)))
+        oldest = cutoff(self.now)
+        times["$gte"] = max(oldest, times.get("$gte", oldest))
         if since is not None:
             times["$gt"] = since
         query = planned({"r": self.user_id, **indexed, "t": times})
@@ -96,7 +97,6 @@ def list_query(
 
 FIRST_WINDOW = dt.timedelta(hours=1)
 GROWTH = 8
-_LOWEST = UUID(int=0)  # a key at (t, _LOWEST) starts strictly before time t
 
 
 def _newest_entries(
@@ -120,7 +120,7 @@ def _newest_entries(
         )
         if len(rows) >= need or final:
             return rows
-        key = TimeKey(floor, _LOWEST)  # the next window: strictly older than this one
+        key = TimeKey.before(floor)  # the next window: strictly older than this one
         width *= GROWTH
         floor -= width
 

@@ -91,3 +91,30 @@ def stored(
     author_stats_touch(author_id=author_id, at=post.created_at)
     post.save(force_insert=True)
     return post
+
+
+class Recorder:
+    """A real collection with every ``find``/``find_one`` filter sent to it written down
+    (tests/posts/conftest.py's ``recorder`` for the posts; the notifications' entries); any
+    other call goes to the collection unrecorded."""
+
+    def __init__(self, real: Any) -> None:
+        self.filters: list[dict[str, Any]] = []
+        self.real = real
+
+    def find(self, query: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        self.filters.append(query)
+        return self.real.find(query, *args, **kwargs)
+
+    def find_one(self, query: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        self.filters.append(query)
+        return self.real.find_one(query, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def matched(self, filters: list[dict[str, Any]] | None = None) -> int:
+        """Documents matched by the recorded filters (or these), limits aside: the work they
+        ask for."""
+        chosen = self.filters if filters is None else filters
+        return sum(self.real.count_documents(f) for f in chosen)
