@@ -29,7 +29,9 @@ TAGS = ["notifications"]
 
 
 def _types(request: Request) -> list[str] | None:
-    raw = [t for v in request.query_params.getlist("types") for t in v.split(",") if t]
+    # Every item must be a type: an empty one (``types=``, ``types=like,``) is refused, as
+    # the schema's enum says, not read as "no filter".
+    raw = [t for v in request.query_params.getlist("types") for t in v.split(",")]
     wrong = sorted(set(raw) - set(TYPES))
     if wrong:
         raise InvalidInput.for_field("types", f"Unknown types {wrong}; one of {list(TYPES)}.")

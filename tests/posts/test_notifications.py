@@ -230,6 +230,8 @@ def test_filter_by_type(api, alice, bob):
     ("path", "field"),
     [
         ("/notifications?types=likes", "types"),
+        ("/notifications?types=", "types"),
+        ("/notifications?types=like,", "types"),
         ("/notifications?limit=0", "limit"),
         ("/notifications?cursor=nope", "cursor"),
         ("/notifications/unread_count?limit=1001", "limit"),
