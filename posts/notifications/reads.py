@@ -2,13 +2,17 @@
 
 A page is read newest first from the recipient's index range (``(r, t, _id)``, or ``(r, k, t,
 _id)`` with a type filter), in batches of ``4 * limit`` entries and at most ``ROUNDS`` of them:
-each new group key met there becomes a group, until ``limit`` groups. A grouped type (likes and
-shares of one post, the follows of one day) then reads its newest ``SAMPLE`` entries (the latest
-actors) and, when there are that many, its count (``COUNT_CAP`` at most): two indexed reads
-of its ``(r, g, t, _id)`` range. A group is listed where its newest entry falls: met again on a
-later page (its older entries), its newest entry lies before that page's cursor: skipped. So
-a page costs O(limit) indexed reads whatever the volume, and each group is shown once
-(tests/posts/test_notifications.py ``test_a_group_is_listed_once_across_pages``).
+each new group key met there becomes a group, until ``limit`` groups. The grouped types (likes
+and shares of one post, the follows of one day) then need their newest ``SAMPLE`` entries (the
+latest actors) and, when there are that many, their count (``COUNT_CAP`` at most); those are
+read for all the page's groups together, not one group at a time: their ``(r, g, t, _id)``
+ranges merged in time order by one ``$in`` read (continued below its last entry for the groups
+its limit cut short) and one ``$group`` count. A group is listed where its newest entry falls:
+met again on a later page (its older entries), its newest entry lies before that page's cursor:
+skipped. So a page costs O(limit) indexed reads whatever the volume, in a handful of round
+trips, and each group is shown once (tests/posts/test_notifications.py
+``test_a_group_is_listed_once_across_pages``,
+``test_a_page_reads_its_groups_samples_and_counts_together``).
 
 Every query carries the reader's filters (``Reader.clauses``): the 90-day cutoff, the actors
 the reader blocks, is blocked by or mutes, and with the "only from people I follow" policy,
@@ -125,9 +129,11 @@ def _newest_entries(
         floor -= width
 
 
-def group_query(reader: Reader, group: str) -> dict[str, Any]:
-    """A group's entries, for its sample and count (also ``manage.py explain_queries``)."""
-    return reader.query({"g": group})
+def group_query(reader: Reader, groups: list[str], after: TimeKey | None = None) -> dict[str, Any]:
+    """These groups' entries (after ``after``), for their samples and counts (also ``manage.py
+    explain_queries``): one group's range, or several merged in time order (``$in``)."""
+    named = groups[0] if len(groups) == 1 else {"$in": groups}
+    return reader.query({"g": named, **after_filter(after, True, time="t")})
 
 
 def unread_query(reader: Reader) -> dict[str, Any]:
@@ -140,57 +146,107 @@ def _later(row: Row, key: TimeKey) -> bool:
     return (row["t"], row["_id"]) > (key.created_at, key.id)
 
 
-def _group(reader: Reader, row: Row, start: TimeKey | None) -> Row | None:
-    """The group whose entry ``row`` is the first met on this page; None when an earlier page
-    listed it (or its entries went meanwhile)."""
-    sample, count = [row], 1
-    if row["k"] in GROUPED:
-        query = group_query(reader, row["g"])
-        sample = list(entries().find(query, sort=SORT, limit=SAMPLE, max_time_ms=query_ms()))
-        if not sample or (start is not None and _later(sample[0], start)):
-            return None
-        count = len(sample)
-        if count == SAMPLE:
-            count = entries().count_documents(query, limit=COUNT_CAP, maxTimeMS=query_ms())
-    newest = sample[0]
+def _samples(reader: Reader, groups: list[str]) -> dict[str, list[Row]]:
+    """The newest ``SAMPLE`` entries of each group, newest first, read for all the groups at
+    once: ``SAMPLE`` entries per group in all, in time order. A group with fewer than
+    ``SAMPLE`` in a read the limit cut has its others further down: the next read goes on
+    below that read's last entry, for those groups only. Each full read completes a group at
+    least (pigeonhole), so a page's samples cost a few reads, never more than one per group."""
+    found: dict[str, list[Row]] = {g: [] for g in groups}
+    pending, after = groups, None
+    while pending:
+        limit = SAMPLE * len(pending)
+        query = group_query(reader, pending, after)
+        rows = list(entries().find(query, sort=SORT, limit=limit, max_time_ms=query_ms()))
+        for row in rows:
+            sample = found[row["g"]]
+            if len(sample) < SAMPLE:
+                sample.append(row)
+        if len(rows) < limit:
+            break
+        after = TimeKey(rows[-1]["t"], rows[-1]["_id"])
+        pending = [g for g in pending if len(found[g]) < SAMPLE]
+    return found
+
+
+def _counts(reader: Reader, groups: list[str]) -> dict[str, int]:
+    """How many entries each group has, exact up to ``COUNT_CAP``: one aggregation over all
+    of them (``$group`` with ``$sum``, which every supported server has) while they hold
+    fewer than ``COUNT_CAP`` entries together, else one capped count each."""
+    if not groups:
+        return {}
+    pipeline: list[dict[str, Any]] = [
+        {"$match": group_query(reader, groups)},
+        {"$limit": COUNT_CAP},
+        {"$group": {"_id": "$g", "n": {"$sum": 1}}},
+    ]
+    found = {row["_id"]: row["n"] for row in entries().aggregate(pipeline, maxTimeMS=query_ms())}
+    if sum(found.values()) < COUNT_CAP:
+        return found
+    ms = query_ms()
     return {
-        "group_key": row["g"],
-        "type": row["k"],
-        "notifications_count": count,
-        "sample_account_ids": [r["a"] for r in sample],
-        "most_recent_notification_id": newest["_id"],
-        "latest_notification_at": newest["t"],
-        "post_id": newest.get("p"),
-        "unread": reader.read_up_to is None or newest["t"] > reader.read_up_to,
+        g: entries().count_documents(group_query(reader, [g]), limit=COUNT_CAP, maxTimeMS=ms)
+        for g in groups
     }
+
+
+def _groups(reader: Reader, heads: list[Row], start: TimeKey | None) -> list[Row]:
+    """The groups of these entries, each the first met of its group on this page (its head),
+    in their order: a grouped type with its sample and count (one read and one count for all
+    of them, ``_samples``/``_counts``). A group whose newest entry lies before ``start`` was
+    listed by an earlier page (or its entries went meanwhile): left out."""
+    samples = _samples(reader, [h["g"] for h in heads if h["k"] in GROUPED])
+    full = [g for g, sample in samples.items() if len(sample) == SAMPLE]
+    counts = _counts(reader, full)
+    found: list[Row] = []
+    for head in heads:
+        sample = samples.get(head["g"], [head])
+        if not sample or (start is not None and _later(sample[0], start)):
+            continue
+        newest = sample[0]
+        found.append(
+            {
+                "group_key": head["g"],
+                "type": head["k"],
+                "notifications_count": counts.get(head["g"], len(sample)),
+                "sample_account_ids": [r["a"] for r in sample],
+                "most_recent_notification_id": newest["_id"],
+                "latest_notification_at": newest["t"],
+                "post_id": newest.get("p"),
+                "unread": reader.read_up_to is None or newest["t"] > reader.read_up_to,
+            }
+        )
+    return found
 
 
 def groups_page(
     reader: Reader, *, limit: int, after: dict[str, Any] | None, types: list[str] | None = None
 ) -> Page[Row]:
-    """A page of ``limit`` groups at most, newest first (module docstring)."""
+    """A page of ``limit`` groups at most, newest first (module docstring). The page's heads
+    (each group's first entry met) are made groups together (``_groups``); when some of them
+    were listed already, the walk goes on from where it stopped."""
     start = TimeKey.parse(after)
-    key, full = start, False
+    key = start
     groups: list[Row] = []
+    heads: list[Row] = []
     seen: set[str] = set()
     batch = limit * 4
     for _ in range(ROUNDS):
         rows = _newest_entries(reader, key, types, batch)
         for row in rows:
             if row["g"] not in seen:
-                if len(groups) == limit:
-                    full = True
-                    break
+                if len(groups) + len(heads) == limit:
+                    groups.extend(_groups(reader, heads, start))
+                    heads = []
+                    if len(groups) == limit:
+                        return Page(groups, key.payload() if key is not None else None)
                 seen.add(row["g"])
-                group = _group(reader, row, start)
-                if group is not None:
-                    groups.append(group)
+                heads.append(row)
             key = TimeKey(row["t"], row["_id"])
-        if full or len(rows) < batch:
-            break
-    else:
-        full = True  # the rounds ran out: the rest on the next page
-    return Page(groups, key.payload() if full and key is not None else None)
+        if len(rows) < batch:
+            return Page(groups + _groups(reader, heads, start), None)
+    # the rounds ran out: the rest on the next page
+    return Page(groups + _groups(reader, heads, start), key.payload() if key is not None else None)
 
 
 def unread_count(reader: Reader, *, cap: int) -> int:

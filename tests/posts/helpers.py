@@ -94,9 +94,9 @@ def stored(
 
 
 class Recorder:
-    """A real collection with every ``find``/``find_one`` filter sent to it written down
-    (tests/posts/conftest.py's ``recorder`` for the posts; the notifications' entries); any
-    other call goes to the collection unrecorded."""
+    """A real collection with every ``find``/``find_one`` filter and ``aggregate`` pipeline's
+    ``$match`` sent to it written down (tests/posts/conftest.py's ``recorder`` for the posts;
+    the notifications' entries); any other call goes to the collection unrecorded."""
 
     def __init__(self, real: Any) -> None:
         self.filters: list[dict[str, Any]] = []
@@ -109,6 +109,10 @@ class Recorder:
     def find_one(self, query: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         self.filters.append(query)
         return self.real.find_one(query, *args, **kwargs)
+
+    def aggregate(self, pipeline: list[dict[str, Any]], *args: Any, **kwargs: Any) -> Any:
+        self.filters.extend(stage["$match"] for stage in pipeline if "$match" in stage)
+        return self.real.aggregate(pipeline, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)

@@ -376,3 +376,80 @@ def test_a_busy_accounts_page_reads_a_time_window_not_90_days(api, alice, monkey
     assert recorder.matched(listed) <= 200, listed  # not 2,000
     shown = [g["most_recent_notification_id"] for g in walk(api, alice, "/notifications?limit=50")]
     assert len(shown) == len(set(shown)) == 2000
+
+
+def _liked(recipient: uuid.UUID, post: uuid.UUID, likers: int, newest: dt.datetime) -> list:
+    """``likers`` likes of ``post`` for ``recipient``, a minute apart, the newest at ``newest``:
+    the events newest first."""
+    found = []
+    for i in range(likers):
+        event = store.Event(store.LIKE, recipient, uuid.uuid4(), post, post)
+        store.notify([event], at=newest - dt.timedelta(minutes=i))
+        found.append(event)
+    return found
+
+
+def test_a_page_reads_its_groups_samples_and_counts_together(api, alice, monkeypatch):
+    """20 like groups of 10 on a page: one read for all their samples and one aggregation for
+    all their counts (were 20 reads and 20 counts; the shared read goes on for the groups its
+    limit cut short), each group still its own newest 8 and its exact count."""
+    now = now_ms()
+    posts = [uuid.uuid4() for _ in range(30)]
+    likes = {p: _liked(alice, p, 10, now - dt.timedelta(hours=i)) for i, p in enumerate(posts)}
+    from posts.notifications import reads
+
+    recorder = Recorder(store.entries())
+    monkeypatch.setattr(reads, "entries", lambda: recorder)
+    page = get(api, alice, "/notifications?limit=20").json()
+    assert [g["post_id"] for g in page] == [str(p) for p in posts[:20]]
+    for group in page:
+        events = likes[uuid.UUID(group["post_id"])]
+        assert group["notifications_count"] == 10
+        assert group["sample_account_ids"] == [str(e.actor) for e in events[:8]]
+    assert len([f for f in recorder.filters if _names_a_group(f)]) <= 4
+
+
+def test_groups_cut_short_by_the_shared_read_are_read_alone(api, alice, monkeypatch):
+    """One group of 40 newer likes fills the shared sample read (8 per group in all): the
+    groups it left without their 8 are read on below it, and come out whole."""
+    now = now_ms()
+    small = [uuid.uuid4() for _ in range(3)]
+    few = {p: _liked(alice, p, 9, now - dt.timedelta(days=1, hours=i)) for i, p in enumerate(small)}
+    big = uuid.uuid4()
+    store.entries().insert_many(
+        [
+            store.Event(store.LIKE, alice, uuid.uuid4(), big, big).document(
+                now - dt.timedelta(seconds=i)
+            )
+            for i in range(40)
+        ]
+    )
+    from posts.notifications import reads
+
+    recorder = Recorder(store.entries())
+    monkeypatch.setattr(reads, "entries", lambda: recorder)
+    page = get(api, alice, "/notifications?limit=4").json()
+    assert [g["post_id"] for g in page] == [str(big), *map(str, small)]
+    assert [g["notifications_count"] for g in page] == [40, 9, 9, 9]
+    for group, post in zip(page[1:], small, strict=True):
+        assert group["sample_account_ids"] == [str(e.actor) for e in few[post][:8]]
+    # 32 of the big group; 24 below them (the small ones, 8 + 8 + 6); the third's last 3;
+    # one count
+    assert len([f for f in recorder.filters if _names_a_group(f)]) == 4
+
+
+def test_counts_above_the_cap_are_counted_one_group_at_a_time(api, alice, monkeypatch):
+    """More entries in a page's groups than ``COUNT_CAP`` together: each group is counted on
+    its own, exact up to the cap."""
+    from posts.notifications import reads
+
+    monkeypatch.setattr(reads, "COUNT_CAP", 15)
+    now = now_ms()
+    first, second = uuid.uuid4(), uuid.uuid4()
+    _liked(alice, first, 12, now)
+    _liked(alice, second, 20, now - dt.timedelta(days=1))
+    page = get(api, alice, "/notifications").json()
+    assert [(g["post_id"], g["notifications_count"]) for g in page] == [
+        (str(first), 12),
+        (str(second), 15),
+    ]
