@@ -49,6 +49,7 @@ SAMPLE = 8  # latest actors shown per group (Mastodon's sample_account_ids)
 COUNT_CAP = 10_000  # a group's count is exact up to this
 ROUNDS = 4  # batches of entries read for one page at most
 SORT = [("t", DESCENDING), ("_id", DESCENDING)]
+SAMPLED = {"_id": 1, "t": 1, "a": 1, "g": 1}  # all in the group index: read from it alone
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _samples(reader: Reader, groups: list[str]) -> dict[str, list[Row]]:
     while pending:
         limit = SAMPLE * len(pending)
         query = group_query(reader, pending, after)
-        rows = list(entries().find(query, sort=SORT, limit=limit, max_time_ms=query_ms()))
+        rows = list(entries().find(query, SAMPLED, sort=SORT, limit=limit, max_time_ms=query_ms()))
         for row in rows:
             sample = found[row["g"]]
             if len(sample) < SAMPLE:
@@ -212,7 +213,7 @@ def _groups(reader: Reader, heads: list[Row], start: TimeKey | None) -> list[Row
                 "sample_account_ids": [r["a"] for r in sample],
                 "most_recent_notification_id": newest["_id"],
                 "latest_notification_at": newest["t"],
-                "post_id": newest.get("p"),
+                "post_id": head.get("p"),  # one post per group
                 "unread": reader.read_up_to is None or newest["t"] > reader.read_up_to,
             }
         )

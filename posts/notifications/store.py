@@ -30,7 +30,10 @@ _NAMESPACE = uuid.UUID("6f1c2a4e-18a0-4c1e-9d1e-000000000018")
 
 BY_RECIPIENT = "notifications_by_recipient"
 BY_TYPE = "notifications_by_type"
-BY_GROUP = "notifications_by_group_time"  # (r, g, t, _id): a group's newest, in order
+# (r, g, t, _id, a): a group's newest in order, with their actors (its samples and counts are
+# read from the index alone); it replaced (r, g, t, _id), dropped by ensure_indexes
+BY_GROUP = "notifications_by_group_actor"
+REPLACED = ("notifications_by_group_time",)
 BY_TIME = "notifications_by_time"
 
 
@@ -44,15 +47,24 @@ def settings_collection() -> Collection:
 
 def ensure_indexes() -> list[str]:
     """The list (by recipient, and by recipient and type), group and expiry indexes
-    (``manage.py ensure_schema``)."""
+    (``manage.py ensure_schema``); the ones they replaced are dropped."""
     coll = entries()
+    for name in REPLACED:
+        if name in coll.index_information():
+            coll.drop_index(name)
     coll.create_index([("r", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)], name=BY_RECIPIENT)
     coll.create_index(
         [("r", ASCENDING), ("k", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)],
         name=BY_TYPE,
     )
     coll.create_index(
-        [("r", ASCENDING), ("g", ASCENDING), ("t", DESCENDING), ("_id", DESCENDING)],
+        [
+            ("r", ASCENDING),
+            ("g", ASCENDING),
+            ("t", DESCENDING),
+            ("_id", DESCENDING),
+            ("a", ASCENDING),
+        ],
         name=BY_GROUP,
     )
     coll.create_index([("t", ASCENDING)], name=BY_TIME)
