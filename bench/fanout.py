@@ -94,21 +94,22 @@ def storage() -> Stats:
     """Bytes the stored timelines take per active reader (documents and indexes), from the
     server's collStats; entries per reader."""
     database = timelines.entries().database
-    readers = timelines.owners().count_documents({"state": timelines.READY})
+    found: Stats = {}
     total = 0
-    entries = timelines.entries().estimated_document_count()
-    found: Stats = {"readers": readers, "entries": entries}
-    for name in (timelines.ENTRIES, timelines.OWNERS):
-        try:
+    # A server without collStats, or one too busy to answer in time (after the notifications
+    # row, say): say so, measure nothing (a lost storage figure must not lose the run's results).
+    try:
+        readers = timelines.owners().count_documents({"state": timelines.READY})
+        entries = timelines.entries().estimated_document_count()
+        found.update(readers=readers, entries=entries)
+        for name in (timelines.ENTRIES, timelines.OWNERS):
             stats = database.command("collStats", name)
-        # A server without collStats, or one too busy to answer in time: say so, measure
-        # nothing (a lost storage figure must not lose the run's results).
-        except PyMongoError as exc:
-            found["collstats_error"] = f"{type(exc).__name__}: {exc}"[:200]
-            return found
-        size = int(stats.get("size", 0)) + int(stats.get("totalIndexSize", 0))
-        found[f"{name}_bytes"] = size
-        total += size
+            size = int(stats.get("size", 0)) + int(stats.get("totalIndexSize", 0))
+            found[f"{name}_bytes"] = size
+            total += size
+    except PyMongoError as exc:
+        found["collstats_error"] = f"{type(exc).__name__}: {exc}"[:200]
+        return found
     found["bytes_per_reader"] = round(total / readers) if readers else None
     found["entries_per_reader"] = round(entries / readers, 1) if readers else None
     return found
