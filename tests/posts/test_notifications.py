@@ -349,8 +349,11 @@ def test_notifications_older_than_90_days_are_not_read_and_are_purged(api, alice
     assert [e["k"] for e in store.entries().find({})] == ["reply"]
 
 
-def _names_a_group(query: dict) -> bool:
-    return "g" in query or any("g" in c for c in query.get("$and", []) if isinstance(c, dict))
+def _names_a_group(query: object) -> bool:
+    """Whether a filter names a group anywhere (a group read or count, not a list read)."""
+    if isinstance(query, list):
+        return any(_names_a_group(q) for q in query)
+    return isinstance(query, dict) and any(k == "g" or _names_a_group(v) for k, v in query.items())
 
 
 def test_a_busy_accounts_page_reads_a_time_window_not_90_days(api, alice, monkeypatch):
@@ -453,3 +456,17 @@ def test_counts_above_the_cap_are_counted_one_group_at_a_time(api, alice, monkey
         (str(first), 12),
         (str(second), 15),
     ]
+
+
+def test_pages_of_several_types_keep_entries_of_one_millisecond_apart(api, alice):
+    """Several types are read as one clause per type, the cursor's time as an equality with
+    the id below it: 30 mentions and replies of one millisecond page out each once."""
+    at = now_ms()
+    kinds = [store.MENTION, store.REPLY, store.LIKE]
+    events = [store.Event(kinds[i % 3], alice, uuid.uuid4(), uuid.uuid4(), None) for i in range(30)]
+    store.entries().insert_many([e.document(at) for e in events])
+    shown = groups(api, alice, "?limit=3&types=mention,reply")
+    ids = [g["most_recent_notification_id"] for g in shown]
+    wanted = {str(e.entry_id()) for e in events if e.kind != store.LIKE}
+    assert len(ids) == len(set(ids)) == 20
+    assert set(ids) == wanted
