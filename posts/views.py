@@ -1,7 +1,5 @@
 """HTTP for posts: parse, call a service or selector, render. No rules live here."""
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
@@ -11,6 +9,7 @@ from hornet import idempotency
 from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.serializers import valid_body
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.safety import exclusions_for
@@ -18,13 +17,6 @@ from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut
 from posts.tags import followers_resolver
 from posts.threads import MAX_THREAD_DEPTH
 from posts.viewer import post_out, posts_out
-
-
-def valid_body(serializer_class: type, request: Request) -> dict[str, Any]:
-    """The request body as ``serializer_class`` validates it (400 naming each field)."""
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 class PostViewSet(viewsets.ViewSet):

@@ -12,6 +12,7 @@ from followers.views.base import GraphViewSet
 from hornet import idempotency
 from hornet.authentication import forward
 from hornet.ids import uuid_arg
+from hornet.serializers import valid_body
 
 TAGS = ["follows"]
 
@@ -39,11 +40,10 @@ class FollowViewSet(GraphViewSet):
     )
     @idempotency.idempotent
     def create(self, request: Request) -> Response:
-        data = FollowIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        body = valid_body(FollowIn, request)
         follow, created = services.follow_create(
             caller=forward(request),
-            receiver_id=data.validated_data["receiver_id"],
+            receiver_id=body["receiver_id"],
             follow_id=idempotency.seed(request),
         )
         if isinstance(follow, FollowRequest):

@@ -12,6 +12,7 @@ from hornet import idempotency
 from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, paged
+from hornet.serializers import valid_body
 
 TAGS = ["privacy"]
 
@@ -39,9 +40,8 @@ class MeViewSet(GraphViewSet):
         tags=TAGS,
     )
     def partial_update(self, request: Request) -> Response:
-        data = PrivacyIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        settings = services.privacy_update(caller=forward(request), **data.validated_data)
+        body = valid_body(PrivacyIn, request)
+        settings = services.privacy_update(caller=forward(request), **body)
         return Response(settings.as_dict())
 
 

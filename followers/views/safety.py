@@ -13,6 +13,7 @@ from hornet.authentication import caller, forward
 from hornet.errors import Forbidden
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, paged
+from hornet.serializers import valid_body
 
 TAGS = ["safety"]
 
@@ -88,12 +89,11 @@ class MuteViewSet(GraphViewSet):
     )
     @idempotency.idempotent
     def create(self, request: Request, user_id: str) -> Response:
-        data = MuteIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        body = valid_body(MuteIn, request)
         mute, created = services.mute_create(
             caller=forward(request),
             user_id=uuid_arg(user_id, "user_id"),
-            duration_seconds=data.validated_data.get("duration_seconds"),
+            duration_seconds=body.get("duration_seconds"),
             mute_id=idempotency.seed(request),
         )
         return Response(mute.as_dict(), status=201 if created else 200)

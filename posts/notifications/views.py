@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from hornet.authentication import caller, forward
 from hornet.errors import InvalidInput
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.serializers import valid_body
 from hornet.timestamps import rfc3339
 from posts.notifications import reads
 from posts.notifications.serializers import (
@@ -22,7 +23,6 @@ from posts.notifications.serializers import (
 )
 from posts.notifications.store import TYPES, policy_set, settings_get
 from posts.openapi import PostsAutoSchema, errors
-from posts.views import valid_body
 
 UNREAD_DEFAULT, UNREAD_MAX = 100, 1000
 TAGS = ["notifications"]
