@@ -11,13 +11,13 @@ from rest_framework.views import APIView
 
 from hornet.authentication import caller, forward
 from hornet.metrics import FEED_DEGRADED
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.pagination import PAGE_PARAMETERS, page_params, paged
 from hornet.serializers import valid_body
 from posts import feed, signals
 from posts.notifications.serializers import FollowRequestedIn
 from posts.openapi import errors
 from posts.serializers import FollowingChangedIn, PostOut, RelationshipChangedIn
-from posts.viewer import posts_out
+from posts.viewer import posts_page
 
 DEGRADED_HEADER = "X-Feed-Degraded"
 
@@ -42,8 +42,7 @@ class FeedView(APIView):
         headers = {DEGRADED_HEADER: "true"} if result.degraded else None
         if result.degraded:
             FEED_DEGRADED.inc()
-        items = posts_out(result.page.items, caller(request).user_id)
-        return page_response(request, items, result.page.next_cursor, headers=headers)
+        return posts_page(request, result.page, headers=headers)
 
 
 def _signal_schema(

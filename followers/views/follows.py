@@ -8,7 +8,7 @@ from followers import services
 from followers.openapi import FOLLOW_ID, USER_ID, errors
 from followers.serializers import FollowIn, FollowOut, FollowRequestOut
 from followers.types import FollowRequest
-from followers.views.base import GraphViewSet
+from followers.views.base import GraphViewSet, created_or_found
 from hornet import idempotency
 from hornet.authentication import forward
 from hornet.ids import uuid_arg
@@ -48,7 +48,7 @@ class FollowViewSet(GraphViewSet):
         )
         if isinstance(follow, FollowRequest):
             return Response(follow.as_dict(), status=202)
-        return Response(follow.as_dict(), status=201 if created else 200)
+        return created_or_found(follow, created)
 
     @extend_schema(
         operation_id="follow_delete",
