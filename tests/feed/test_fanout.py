@@ -94,7 +94,10 @@ def activate(stack: Stack, w: fanout.Worker, *users: uuid.UUID) -> None:
 
 def reader_of_a_friend(stack: Stack) -> tuple[uuid.UUID, uuid.UUID, fanout.Worker]:
     """``me`` follows ``friend`` and has a stored timeline, built by the worker ``w``."""
-    me, friend, w = reader_of_a_friend(stack)
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    follow(stack, me, friend)
+    w = worker(stack)
+    activate(stack, w, me)
     return me, friend, w
 
 
