@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.launch import Gunicorn
+from scripts.launch import Gunicorn, fanout_argv
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = ROOT / "scripts" / "stack.sh"
@@ -170,18 +170,17 @@ def stop(service: Service) -> None:
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """The posts service's fan-out worker (``manage.py fanout``), one process, as in
-    ``make run``."""
-    run_env = {
-        **os.environ,
-        **env,
-        "DJANGO_SETTINGS_MODULE": "settings.dev_posts",
-        "DJANGO_DEBUG": "false",
-    }
-    command = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "fanout"]
+    """The posts service's fan-out worker (scripts/launch.py's ``fanout_argv``), one process,
+    as in ``make run``."""
+    run_env = {**os.environ, **env, "DJANGO_DEBUG": "false"}
     with log.open("ab") as out:
         return subprocess.Popen(
-            command, env=run_env, stdout=out, stderr=out, start_new_session=True, cwd=ROOT
+            fanout_argv("settings.dev_posts"),
+            env=run_env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            cwd=ROOT,
         )
 
 

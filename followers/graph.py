@@ -94,21 +94,21 @@ def _query(text: LiteralString) -> Query:
 
 def read(text: LiteralString, **params: Any) -> list[Record]:
     """Run one read query in a managed read transaction; return all its records."""
-    records, _, _ = _transaction(
-        _caller(),
-        lambda: driver().execute_query(
-            _query(text), params, routing_=RoutingControl.READ, database_=settings.NEO4J_DB
-        ),
-    )
-    return records
+    return _execute(_caller(), text, RoutingControl.READ, params)
 
 
 def write(text: LiteralString, **params: Any) -> list[Record]:
     """Run one write query in a managed write transaction; return all its records."""
+    return _execute(_caller(), text, RoutingControl.WRITE, params)
+
+
+def _execute(
+    name: str, text: LiteralString, routing: RoutingControl, params: dict[str, Any]
+) -> list[Record]:
     records, _, _ = _transaction(
-        _caller(),
+        name,
         lambda: driver().execute_query(
-            _query(text), params, routing_=RoutingControl.WRITE, database_=settings.NEO4J_DB
+            _query(text), params, routing_=routing, database_=settings.NEO4J_DB
         ),
     )
     return records

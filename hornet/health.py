@@ -5,7 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.module_loading import import_string
 
 from hornet.error_handler import translate
-from hornet.errors import DomainError, ErrorCode
+from hornet.errors import DomainError, ErrorCode, error_body
 from hornet.telemetry import untraced
 
 
@@ -15,7 +15,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The service's database answers now; 503 with a JSON reason otherwise."""
+    """The service's database answers now; 503 otherwise, with the error body every error
+    has (hornet.errors.error_body) beside ``"status": "unavailable"``."""
     check = import_string(settings.HORNET_READINESS_CHECK)
     try:
         with untraced():
@@ -24,7 +25,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
         error = translate(exc)
         if error is None or not isinstance(error, DomainError):
             error = DomainError("Readiness check failed.", code=ErrorCode.NOT_READY)
-        return JsonResponse(
-            {"status": "unavailable", "code": error.code, "message": error.message}, status=503
-        )
+        body = {"status": "unavailable", **error_body(error.code, error.message)}
+        return JsonResponse(body, status=503)
     return JsonResponse({"status": "ready"})

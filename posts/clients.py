@@ -38,6 +38,10 @@ MAX_FOLLOWING = 5000  # the feed reads at most this many followed ids (one call 
 
 @dataclass(frozen=True)
 class IdsPage:
+    """A page of ids as this client reads it from the followers service: ``next_cursor`` is
+    that service's opaque cursor string (from its ``Link`` header), sent back as it is. Not a
+    ``hornet.pagination.Page``, whose ``next_cursor`` is a payload the answering process signs."""
+
     ids: list[uuid.UUID]
     next_cursor: str | None
     total: int | None  # the followers service's X-Total-Count, when it sends one

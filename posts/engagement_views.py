@@ -18,16 +18,15 @@ from rest_framework.response import Response
 from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
 from hornet.openapi import BOB, example
-from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
+from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
 from hornet.timestamps import rfc3339
 from posts import bookmarks, likes, selectors, tags
 from posts.marks import BOOKMARKS, LIKES, Marks
 from posts.mentions import normalise_tag, valid_tag
 from posts.openapi import POST_ID, PostsAutoSchema, errors
 from posts.safety import exclusions_for, refuse_blocked
-from posts.selectors import Row
 from posts.serializers import PostOut
-from posts.viewer import post_out, posts_out
+from posts.viewer import post_out, posts_page
 
 
 def hidden_users(request: Request) -> frozenset[UUID]:
@@ -180,7 +179,7 @@ class EngagementViewSet(viewsets.ViewSet):
             return page_response(request, [], None)
         hidden = hidden_users(request)
         page = tags.tag_page(tag=name, limit=params.limit, after=params.after, hidden=hidden)
-        return _posts_page(request, page)
+        return posts_page(request, page)
 
     @extend_schema(
         operation_id="posts_mentions",
@@ -197,14 +196,10 @@ class EngagementViewSet(viewsets.ViewSet):
             after=params.after,
             hidden=hidden_users(request),
         )
-        return _posts_page(request, page)
+        return posts_page(request, page)
 
 
 def _marked_posts(request: Request, kind: Marks) -> Response:
     params = page_params(request)
     page = kind.posts_page(caller(request).user_id, limit=params.limit, after=params.after)
-    return _posts_page(request, page)
-
-
-def _posts_page(request: Request, page: Page[Row]) -> Response:
-    return page_response(request, posts_out(page.items, caller(request).user_id), page.next_cursor)
+    return posts_page(request, page)

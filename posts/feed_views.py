@@ -10,17 +10,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hornet.authentication import caller, forward
-from hornet.errors import Forbidden, InvalidInput
 from hornet.metrics import FEED_DEGRADED
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
-from posts import feed, safety
-from posts.notifications import services as notifications
+from hornet.pagination import PAGE_PARAMETERS, page_params, paged
+from hornet.serializers import valid_body
+from posts import feed, signals
 from posts.notifications.serializers import FollowRequestedIn
-from posts.notifications.store import forget_between
 from posts.openapi import errors
 from posts.serializers import FollowingChangedIn, PostOut, RelationshipChangedIn
-from posts.viewer import posts_out
-from posts.views import valid_body
+from posts.viewer import posts_page
 
 DEGRADED_HEADER = "X-Feed-Degraded"
 
@@ -45,8 +42,7 @@ class FeedView(APIView):
         headers = {DEGRADED_HEADER: "true"} if result.degraded else None
         if result.degraded:
             FEED_DEGRADED.inc()
-        items = posts_out(result.page.items, caller(request).user_id)
-        return page_response(request, items, result.page.next_cursor, headers=headers)
+        return posts_page(request, result.page, headers=headers)
 
 
 def _signal_schema(
@@ -88,23 +84,8 @@ class FollowingChangedView(APIView):
         refused={403: "`follower_id` with a `followee_id` that is not the caller."},
     )
     def post(self, request: Request) -> Response:
-        data = FollowingChangedIn(data=request.data or {})
-        data.is_valid(raise_exception=True)
-        me = caller(request).user_id
-        followee = data.validated_data.get("followee_id")
-        follower = data.validated_data.get("follower_id")
-        if follower is not None and followee != me:
-            # Who the caller is, not the body's shape: a 403 (the schema cannot say it).
-            message = "With follower_id, the followee must be the caller."
-            raise Forbidden(message, details={"followee_id": [message]})
-        following = data.validated_data.get("following")
-        feed.following_changed(user_id=follower or me, followee=followee, following=following)
-        follow_id = data.validated_data.get("follow_id")
-        if follow_id is not None and following and followee is not None:
-            if follower is not None:
-                notifications.request_accepted(actor=me, requester=follower, follow_id=follow_id)
-            else:
-                notifications.followed(actor=me, followee=followee, follow_id=follow_id)
+        body = valid_body(FollowingChangedIn, request, optional=True)
+        signals.following_changed(caller_id=caller(request).user_id, **body)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -119,18 +100,8 @@ class RelationshipChangedView(APIView):
         RelationshipChangedIn,
     )
     def post(self, request: Request) -> Response:
-        data = RelationshipChangedIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        me, other = caller(request).user_id, data.validated_data["user_id"]
-        if other == me:
-            raise InvalidInput.for_field("user_id", "Must be another user than the caller.")
-        safety.relationship_changed(
-            user_id=me,
-            other=other,
-            change=data.validated_data["change"],
-        )
-        if data.validated_data["change"] == safety.BLOCK:
-            forget_between(me, other)  # docs/notifications.md, "Blocks and mutes"
+        body = valid_body(RelationshipChangedIn, request)
+        signals.relationship_changed(caller_id=caller(request).user_id, **body)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -144,5 +115,5 @@ class FollowRequestedView(APIView):
     )
     def post(self, request: Request) -> Response:
         body = valid_body(FollowRequestedIn, request)
-        notifications.follow_requested(actor=caller(request).user_id, **body)
+        signals.follow_requested(caller_id=caller(request).user_id, **body)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from hornet.authentication import caller
+from hornet.pagination import Page, page_response
 from posts.marks import BOOKMARKS, LIKES
 from posts.serializers import post_json
 
@@ -27,3 +32,11 @@ def posts_out(rows: Sequence[Mapping[str, Any]], viewer: UUID) -> list[dict[str,
 def post_out(row: Mapping[str, Any], viewer: UUID) -> dict[str, Any]:
     """One post as API JSON for ``viewer``."""
     return posts_out([row], viewer)[0]
+
+
+def posts_page(
+    request: Request, page: Page[Any], headers: dict[str, str] | None = None
+) -> Response:
+    """A page of stored posts as the caller sees them: the JSON array and its ``Link``."""
+    items = posts_out(page.items, caller(request).user_id)
+    return page_response(request, items, page.next_cursor, headers=headers)

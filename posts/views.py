@@ -1,5 +1,6 @@
 """HTTP for posts: parse, call a service or selector, render. No rules live here."""
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -10,21 +11,15 @@ from rest_framework.response import Response
 from hornet import idempotency
 from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
-from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.pagination import PAGE_PARAMETERS, Page, page_params, page_response, paged
+from hornet.serializers import valid_body
 from posts import selectors, services
 from posts.openapi import POST_ID, PostsAutoSchema, errors, uuid_path
 from posts.safety import exclusions_for
 from posts.serializers import PostContextOut, PostCreateIn, PostEditIn, PostOut
 from posts.tags import followers_resolver
 from posts.threads import MAX_THREAD_DEPTH
-from posts.viewer import post_out, posts_out
-
-
-def valid_body(serializer_class: type, request: Request) -> dict[str, Any]:
-    """The request body as ``serializer_class`` validates it (400 naming each field)."""
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
+from posts.viewer import post_out, posts_out, posts_page
 
 
 class PostViewSet(viewsets.ViewSet):
@@ -116,15 +111,7 @@ class PostViewSet(viewsets.ViewSet):
     )
     def author(self, request: Request, author_id: str) -> Response:
         user_id = uuid_arg(author_id, "author_id")
-        params = page_params(request)
-        page = selectors.posts_by_author_page(
-            author_id=user_id,
-            limit=params.limit,
-            after=params.after,
-            excluding=exclusions_for(forward=forward(request)),
-        )
-        items = posts_out(page.items, caller(request).user_id)
-        return page_response(request, items, page.next_cursor)
+        return _visible_page(request, selectors.posts_by_author_page, author_id=user_id)
 
     @extend_schema(
         operation_id="posts_replies",
@@ -136,16 +123,7 @@ class PostViewSet(viewsets.ViewSet):
         responses={200: paged(PostOut, "Replies."), **errors(400, 404)},
     )
     def replies(self, request: Request, id: str) -> Response:
-        post_id = uuid_arg(id, "id")
-        params = page_params(request)
-        page = selectors.replies_page(
-            post_id=post_id,
-            limit=params.limit,
-            after=params.after,
-            excluding=exclusions_for(forward=forward(request)),
-        )
-        items = posts_out(page.items, caller(request).user_id)
-        return page_response(request, items, page.next_cursor)
+        return _visible_page(request, selectors.replies_page, post_id=uuid_arg(id, "id"))
 
     @extend_schema(
         operation_id="posts_context",
@@ -169,3 +147,12 @@ class PostViewSet(viewsets.ViewSet):
         return page_response(
             request, body, thread.replies.next_cursor, path=replies, query={"limit": limit}
         )
+
+
+def _visible_page(request: Request, page_of: Callable[..., Page[Any]], **owner: Any) -> Response:
+    """A page of one list of posts (``page_of(**owner, limit=, after=, excluding=)``) without
+    what the caller's blocks and mutes hide."""
+    params = page_params(request)
+    excluding = exclusions_for(forward=forward(request))
+    page = page_of(**owner, limit=params.limit, after=params.after, excluding=excluding)
+    return posts_page(request, page)

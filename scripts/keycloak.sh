@@ -18,18 +18,15 @@
 # its own small Keycloak home ($HORNET_STATE_DIR/data/keycloak: launcher, config, build output
 # and data; the jars are a symlink into the cache), so the dev and test stacks never share a
 # database. A changed realm file wipes that stack's database so the next start re-imports it.
-set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVER=keycloak
 # shellcheck source=lib/server.sh
-source "$ROOT/scripts/lib/server.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/server.sh"
 VERSION="${KEYCLOAK_VERSION:-26.4.7}"
 CACHE="$ROOT/.cache/keycloak"
 DIST="$CACHE/keycloak-$VERSION"
 REALM_FILE="$ROOT/keycloak/hornet-realm.json"
 PORT="${KEYCLOAK_PORT:-8180}"
-HOST=127.0.0.1
 REALM=hornet
 ISSUER="http://$HOST:$PORT/realms/$REALM"
 

@@ -1,13 +1,15 @@
 """How a HorNet service is launched, once: the gunicorn command line (settings module, bind
-address, hornet/gunicorn_conf.py) and a process that starts, waits until ready and stops.
+address, hornet/gunicorn_conf.py) and a process that starts, waits until ready and stops; and
+the fan-out worker's command line (``manage.py fanout``).
 
-Every launcher uses it: scripts/stack.sh (`make run`, `make up`) through the command line
+Every launcher uses it: scripts/stack.sh (`make run`, `make up`) through the command lines
 below, the tests' service processes (tests/support/services.py) and the benchmark
 (bench/procs.py) by import. A launch is tuned only through the environment that
 hornet/gunicorn_conf.py reads (WEB_CONCURRENCY, GUNICORN_THREADS, ...), never by another
 command line.
 
     python scripts/launch.py SETTINGS_MODULE PORT   prints the argv, NUL-separated (for bash)
+    python scripts/launch.py fanout SETTINGS_MODULE HEARTBEAT_FILE   the same for the worker
 """
 
 import os
@@ -40,6 +42,19 @@ def gunicorn_argv(settings_module: str, port: int | str) -> list[str]:
         str(ROOT),
         "hornet.wsgi:application",
     ]
+
+
+def fanout_argv(settings_module: str, heartbeat: Path | str | None = None) -> list[str]:
+    """The posts service's fan-out worker (docs/feed.md) under ``settings_module``; with
+    ``heartbeat``, the file it touches while alive (scripts/stack.sh's "still ours" marker)."""
+    argv = [
+        "env",
+        f"DJANGO_SETTINGS_MODULE={settings_module}",
+        str(ROOT / ".venv" / "bin" / "python"),
+        str(ROOT / "manage.py"),
+        "fanout",
+    ]
+    return [*argv, "--heartbeat", str(heartbeat)] if heartbeat is not None else argv
 
 
 class Gunicorn:
@@ -102,6 +117,10 @@ class Gunicorn:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: launch.py SETTINGS_MODULE PORT")
-    sys.stdout.write("".join(arg + "\0" for arg in gunicorn_argv(sys.argv[1], sys.argv[2])))
+    if len(sys.argv) == 4 and sys.argv[1] == "fanout":
+        argv = fanout_argv(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3:
+        argv = gunicorn_argv(sys.argv[1], sys.argv[2])
+    else:
+        sys.exit("usage: launch.py SETTINGS_MODULE PORT | fanout SETTINGS_MODULE HEARTBEAT")
+    sys.stdout.write("".join(arg + "\0" for arg in argv))

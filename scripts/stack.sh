@@ -104,9 +104,10 @@ gunicorn_argv() {  # gunicorn_argv SERVICE PORT: sets GUNICORN_ARGV (an array: p
 # The posts service's fan-out worker (docs/feed.md); its heartbeat file, on its command line,
 # is its "still ours" marker.
 FANOUT_ALIVE="$HORNET_STATE_DIR/run/fanout.alive"
-fanout_argv() {  # sets FANOUT_ARGV
-  FANOUT_ARGV=(env "DJANGO_SETTINGS_MODULE=settings.${SETTINGS_SUFFIX}_posts" "$PY" "$ROOT/manage.py"
-    fanout --heartbeat "$FANOUT_ALIVE")
+fanout_argv() {  # sets FANOUT_ARGV (from scripts/launch.py, as GUNICORN_ARGV)
+  FANOUT_ARGV=()
+  mapfile -d '' -t FANOUT_ARGV < <("$PY" "$ROOT/scripts/launch.py" fanout "settings.${SETTINGS_SUFFIX}_posts" "$FANOUT_ALIVE")
+  if (( ${#FANOUT_ARGV[@]} == 0 )); then echo "scripts/launch.py gave no command" >&2; return 1; fi
 }
 
 service_pidfile() { echo "$HORNET_STATE_DIR/run/$1.pid"; }  # service_pidfile SERVICE

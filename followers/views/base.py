@@ -33,3 +33,9 @@ def callers_page(request: Request, page_of: Callable[..., Page[Any]]) -> Respons
     params = page_params(request)
     page = page_of(user_id=caller(request).user_id, limit=params.limit, after=params.after)
     return page_response(request, [item.as_dict() for item in page.items], page.next_cursor)
+
+
+def created_or_found(item: Any, created: bool) -> Response:
+    """An idempotent create's answer: the item (``as_dict``), 201 when this call made it, 200
+    when it was already there."""
+    return Response(item.as_dict(), status=201 if created else 200)

@@ -8,10 +8,11 @@ from followers import services
 from followers.openapi import FOLLOW_ID, USER_ID, errors
 from followers.serializers import FollowIn, FollowOut, FollowRequestOut
 from followers.types import FollowRequest
-from followers.views.base import GraphViewSet
+from followers.views.base import GraphViewSet, created_or_found
 from hornet import idempotency
 from hornet.authentication import forward
 from hornet.ids import uuid_arg
+from hornet.serializers import valid_body
 
 TAGS = ["follows"]
 
@@ -39,16 +40,15 @@ class FollowViewSet(GraphViewSet):
     )
     @idempotency.idempotent
     def create(self, request: Request) -> Response:
-        data = FollowIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        body = valid_body(FollowIn, request)
         follow, created = services.follow_create(
             caller=forward(request),
-            receiver_id=data.validated_data["receiver_id"],
+            receiver_id=body["receiver_id"],
             follow_id=idempotency.seed(request),
         )
         if isinstance(follow, FollowRequest):
             return Response(follow.as_dict(), status=202)
-        return Response(follow.as_dict(), status=201 if created else 200)
+        return created_or_found(follow, created)
 
     @extend_schema(
         operation_id="follow_delete",

@@ -7,11 +7,12 @@ from rest_framework.response import Response
 from followers import selectors, services
 from followers.openapi import USER_ID, errors
 from followers.serializers import FollowOut, PrivacyIn, PrivacyOut, RequestOut
-from followers.views.base import GraphViewSet, callers_page
+from followers.views.base import GraphViewSet, callers_page, created_or_found
 from hornet import idempotency
 from hornet.authentication import caller, forward
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, paged
+from hornet.serializers import valid_body
 
 TAGS = ["privacy"]
 
@@ -39,9 +40,8 @@ class MeViewSet(GraphViewSet):
         tags=TAGS,
     )
     def partial_update(self, request: Request) -> Response:
-        data = PrivacyIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        settings = services.privacy_update(caller=forward(request), **data.validated_data)
+        body = valid_body(PrivacyIn, request)
+        settings = services.privacy_update(caller=forward(request), **body)
         return Response(settings.as_dict())
 
 
@@ -78,7 +78,7 @@ class RequestViewSet(GraphViewSet):
             requester_id=uuid_arg(user_id, "user_id"),
             follow_id=idempotency.seed(request),
         )
-        return Response(follow.as_dict(), status=201 if created else 200)
+        return created_or_found(follow, created)
 
     @extend_schema(
         operation_id="request_reject",

@@ -7,12 +7,13 @@ from rest_framework.response import Response
 from followers import selectors, services
 from followers.openapi import USER_ID, errors
 from followers.serializers import BlockOut, ExcludedIdsOut, MuteIn, MuteOut
-from followers.views.base import GraphViewSet, callers_page
+from followers.views.base import GraphViewSet, callers_page, created_or_found
 from hornet import idempotency
 from hornet.authentication import caller, forward
 from hornet.errors import Forbidden
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, paged
+from hornet.serializers import valid_body
 
 TAGS = ["safety"]
 
@@ -41,7 +42,7 @@ class BlockViewSet(GraphViewSet):
             user_id=uuid_arg(user_id, "user_id"),
             block_id=idempotency.seed(request),
         )
-        return Response(block.as_dict(), status=201 if created else 200)
+        return created_or_found(block, created)
 
     @extend_schema(
         operation_id="block_delete",
@@ -88,15 +89,14 @@ class MuteViewSet(GraphViewSet):
     )
     @idempotency.idempotent
     def create(self, request: Request, user_id: str) -> Response:
-        data = MuteIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        body = valid_body(MuteIn, request)
         mute, created = services.mute_create(
             caller=forward(request),
             user_id=uuid_arg(user_id, "user_id"),
-            duration_seconds=data.validated_data.get("duration_seconds"),
+            duration_seconds=body.get("duration_seconds"),
             mute_id=idempotency.seed(request),
         )
-        return Response(mute.as_dict(), status=201 if created else 200)
+        return created_or_found(mute, created)
 
     @extend_schema(
         operation_id="mute_delete",

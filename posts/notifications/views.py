@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from hornet.authentication import caller, forward
 from hornet.errors import InvalidInput
 from hornet.pagination import PAGE_PARAMETERS, page_params, page_response, paged
+from hornet.serializers import valid_body
 from hornet.timestamps import rfc3339
 from posts.notifications import reads
 from posts.notifications.serializers import (
@@ -20,12 +21,21 @@ from posts.notifications.serializers import (
     UnreadOut,
     group_json,
 )
-from posts.notifications.store import TYPES, policy_set, settings_get
+from posts.notifications.store import TYPES, UserSettings, policy_set, settings_get
 from posts.openapi import PostsAutoSchema, errors
-from posts.views import valid_body
 
 UNREAD_DEFAULT, UNREAD_MAX = 100, 1000
 TAGS = ["notifications"]
+
+
+class NotificationsAPIView(APIView):
+    """Base of the notification views: posts' schema rules (PostsAutoSchema)."""
+
+    schema = PostsAutoSchema()
+
+
+def _policy(found: UserSettings) -> Response:
+    return Response({"only_from_following": found.only_from_following})
 
 
 def _types(request: Request) -> list[str] | None:
@@ -38,9 +48,7 @@ def _types(request: Request) -> list[str] | None:
     return sorted(set(raw)) or None
 
 
-class NotificationsView(APIView):
-    schema = PostsAutoSchema()
-
+class NotificationsView(NotificationsAPIView):
     @extend_schema(
         operation_id="notifications_list",
         summary="Your notifications, grouped, newest first",
@@ -70,9 +78,7 @@ class NotificationsView(APIView):
         return page_response(request, [group_json(g) for g in page.items], page.next_cursor)
 
 
-class UnreadCountView(APIView):
-    schema = PostsAutoSchema()
-
+class UnreadCountView(NotificationsAPIView):
     @extend_schema(
         operation_id="notifications_unread_count",
         summary="How many notifications are unread",
@@ -96,9 +102,7 @@ class UnreadCountView(APIView):
         return Response({"count": count, "read_up_to": rfc3339(reader.read_up_to)})
 
 
-class ReadMarkerView(APIView):
-    schema = PostsAutoSchema()
-
+class ReadMarkerView(NotificationsAPIView):
     @extend_schema(
         operation_id="notifications_read",
         summary="Mark notifications read",
@@ -117,9 +121,7 @@ class ReadMarkerView(APIView):
         return Response({"read_up_to": rfc3339(marker)})
 
 
-class PolicyView(APIView):
-    schema = PostsAutoSchema()
-
+class PolicyView(NotificationsAPIView):
     @extend_schema(
         operation_id="notifications_policy",
         summary="Your notification policy",
@@ -127,8 +129,7 @@ class PolicyView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        found = settings_get(caller(request).user_id)
-        return Response({"only_from_following": found.only_from_following})
+        return _policy(settings_get(caller(request).user_id))
 
     @extend_schema(
         operation_id="notifications_policy_set",
@@ -142,5 +143,4 @@ class PolicyView(APIView):
     )
     def put(self, request: Request) -> Response:
         body = valid_body(PolicyIn, request)
-        found = policy_set(caller(request).user_id, **body)
-        return Response({"only_from_following": found.only_from_following})
+        return _policy(policy_set(caller(request).user_id, **body))

@@ -6,16 +6,13 @@
 #   HORNET_STATE_DIR  required for start/stop/status (e.g. $ROOT/.state/dev)
 #   MONGO_PORT        default 27117 (FERRETDB_PORT is read too)
 #   FERRETDB_LOG_LEVEL default info
-set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERVER=ferretdb
 # shellcheck source=../lib/server.sh
-source "$ROOT/scripts/lib/server.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/server.sh"
 SRC="$ROOT/servers/ferretdb"
 BIN="$ROOT/.cache/bin/hornet-ferretdb"
 PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}"
-HOST=127.0.0.1
 
 # Prints the pid from the pid file if that process is alive; else returns 1.
 live_pid() { pidfile_live "$PIDFILE" hornet-ferretdb; }

@@ -17,17 +17,14 @@
 # Files: data $HORNET_STATE_DIR/data/neo4j, log $HORNET_STATE_DIR/logs/neo4j.log
 # (Neo4j's own debug/security/query logs in $HORNET_STATE_DIR/logs/neo4j/),
 # pid $HORNET_STATE_DIR/run/neo4j.pid. Jars and classes: $ROOT/.cache/neo4j.
-set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERVER=neo4j
 # shellcheck source=../lib/server.sh
-source "$ROOT/scripts/lib/server.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/server.sh"
 SRC="$ROOT/servers/neo4j"
 CACHE="$ROOT/.cache/neo4j"
 PY="$ROOT/.venv/bin/python"
 PORT="${NEO4J_BOLT_PORT:-7787}"
-HOST=127.0.0.1
 export NEO4J_PASSWORD="${NEO4J_PASSWORD:-hornet-dev-password}"
 MAIN_CLASS=hornet.Neo4jLauncher
 

@@ -10,12 +10,10 @@
 #   HORNET_CACHE_DIR       where the build is kept, default ~/.cache/hornet: outside the
 #                          checkout, so every clone on this machine reuses one build
 #   SECANTUS_BUILD_TIMEOUT seconds a build may take before it is stopped, default 2400
-set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERVER=secantus
 # shellcheck source=../lib/server.sh
-source "$ROOT/scripts/lib/server.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/server.sh"
 # Pinned: the crate, its exact pre-release and (--locked) its own Cargo.lock.
 CRATE=secantus-mdb
 VERSION=0.5.3-beta.196
@@ -23,7 +21,6 @@ CACHE="${HORNET_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hornet}"
 PREFIX="$CACHE/secantus-$VERSION"
 BIN="$PREFIX/bin/secantusd-rs"
 PORT="${MONGO_PORT:-${FERRETDB_PORT:-27117}}"
-HOST=127.0.0.1
 
 live_pid() { pidfile_live "$PIDFILE" secantusd-rs; }
 

@@ -1,10 +1,16 @@
 # The frame every server script shares (sourced, not run; set SERVER first, e.g. SERVER=neo4j):
-# die, the state paths, the wait for a server that was just started, the MongoDB ping and the
+# ROOT and HOST, die, the state paths, the wait for a server that was just started, the MongoDB ping and the
 # build|start|stop|status dispatch. Each script keeps only what is its own (how to build and
 # launch its server, and how to know it answers).
 
+set -euo pipefail
+
 # shellcheck source=pidfile.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pidfile.sh"
+
+# The checkout (ROOT) and the address every dev/test server listens on: loopback only.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HOST=127.0.0.1
 
 die() { echo "$SERVER: $*" >&2; exit 1; }
 

@@ -92,6 +92,15 @@ def activate(stack: Stack, w: fanout.Worker, *users: uuid.UUID) -> None:
     assert all(ready(u) for u in users)
 
 
+def reader_of_a_friend(stack: Stack) -> tuple[uuid.UUID, uuid.UUID, fanout.Worker]:
+    """``me`` follows ``friend`` and has a stored timeline, built by the worker ``w``."""
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    follow(stack, me, friend)
+    w = worker(stack)
+    activate(stack, w, me)
+    return me, friend, w
+
+
 def stored_posts(user: uuid.UUID) -> list[uuid.UUID]:
     return [e["p"] for e in timelines.entries().find({"o": user}).sort("t", -1)]
 
@@ -229,10 +238,7 @@ def test_follow_adds_the_latest_posts_and_unfollow_removes_them(stack):
 
 
 def test_deleted_posts_drop_out_and_the_page_is_still_full(stack):
-    me, friend = uuid.uuid4(), uuid.uuid4()
-    follow(stack, me, friend)
-    w = worker(stack)
-    activate(stack, w, me)
+    me, friend, w = reader_of_a_friend(stack)
     made = [post(stack, friend, f"#{i}") for i in range(6)]
     catch_up(w)
     for gone in made[3:5]:
@@ -243,10 +249,7 @@ def test_deleted_posts_drop_out_and_the_page_is_still_full(stack):
 
 def test_the_timeline_is_trimmed_to_its_cap_and_older_pages_are_pulled(stack, settings):
     settings.FEED_TIMELINE_CAP = 4
-    me, friend = uuid.uuid4(), uuid.uuid4()
-    follow(stack, me, friend)
-    w = worker(stack)
-    activate(stack, w, me)
+    me, friend, w = reader_of_a_friend(stack)
     made = [post(stack, friend, f"#{i}") for i in range(7)]
     catch_up(w)
     timelines.owners().update_one({"_id": me}, {"$set": {"due": dt.datetime.now(dt.UTC)}})
@@ -256,10 +259,7 @@ def test_the_timeline_is_trimmed_to_its_cap_and_older_pages_are_pulled(stack, se
 
 
 def test_idle_readers_lose_their_timeline_and_get_it_back_on_their_next_read(stack, settings):
-    me, friend = uuid.uuid4(), uuid.uuid4()
-    follow(stack, me, friend)
-    w = worker(stack)
-    activate(stack, w, me)
+    me, friend, w = reader_of_a_friend(stack)
     made = post(stack, friend, "while away")
     catch_up(w)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.FEED_ACTIVE_DAYS + 1)
@@ -273,10 +273,7 @@ def test_idle_readers_lose_their_timeline_and_get_it_back_on_their_next_read(sta
 
 
 def test_while_no_worker_keeps_up_the_feed_is_pulled_and_misses_nothing(stack, settings):
-    me, friend = uuid.uuid4(), uuid.uuid4()
-    follow(stack, me, friend)
-    w = worker(stack)
-    activate(stack, w, me)
+    me, friend, w = reader_of_a_friend(stack)
     waiting = post(stack, friend, "nobody delivers this")
     assert feed_ids(stack, me) == []  # the stored timeline, not yet delivered
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)

@@ -1,13 +1,19 @@
 """Every environment variable the services read is documented in README.md's configuration
-table (read with ast from the settings modules and the gunicorn configuration)."""
+table (read with ast from the settings modules, the gunicorn configuration and any other module
+of hornet/, posts/ or followers/ that reads ``os.environ``)."""
 
 import ast
 import re
 
 from tests.helpers import ROOT, env_defaults
 
-READERS = [*sorted((ROOT / "settings").glob("*.py")), ROOT / "hornet" / "gunicorn_conf.py"]
-READERS.append(ROOT / "hornet" / "gunicorn_worker.py")
+READERS = [*sorted((ROOT / "settings").glob("*.py"))]
+READERS += [
+    path
+    for package in ("hornet", "posts", "followers")
+    for path in sorted((ROOT / package).rglob("*.py"))
+    if "environ" in path.read_text()
+]
 
 
 def _configuration_table() -> str:

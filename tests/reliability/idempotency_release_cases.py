@@ -1,8 +1,8 @@
 """Issue 13 item 8, for both services: a keyed create that fails releases its claim, even when
 the database that failed it cannot take the release at that moment; the client's retry then
 goes through. Each service's test module imports these tests and gives two fixtures:
-``keyed_create(api, user, key)`` (the same body every time) and ``create_service`` (the
-module and name of the service function the create calls)."""
+``keyed_request`` (the create's path and body, the same every time) and ``create_service``
+(the module and name of the service function the create calls)."""
 
 import uuid
 from typing import Any
@@ -11,7 +11,18 @@ import pytest
 
 from hornet import idempotency
 from hornet.errors import DatabaseUnavailable
-from tests.helpers import FlakyStore, wait_for
+from tests.helpers import FlakyStore, headers_for, wait_for
+
+
+@pytest.fixture
+def keyed_create(keyed_request: tuple[str, dict[str, Any]]) -> Any:
+    """``create(api, user, key)``: the service's create with that ``Idempotency-Key``."""
+    path, body = keyed_request
+
+    def create(api: Any, user: Any, key: str) -> Any:
+        return api.post(path, body, format="json", **headers_for(user), HTTP_IDEMPOTENCY_KEY=key)
+
+    return create
 
 
 @pytest.fixture

@@ -19,10 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import ROOT
-from tests.support.services import free_port
-from tests.helpers import wait_for
+from tests.helpers import ROOT, wait_for
 from tests.support.env import mongo_server
+from tests.support.services import free_port
 
 pytestmark = pytest.mark.slow
 

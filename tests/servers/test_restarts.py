@@ -23,14 +23,20 @@ def test_mongo_data_survives_restart_and_readyz_follows(api):
     try:
         response = api.get("/readyz")
         assert response.status_code == 503
-        assert response.json()["code"] == "database_unavailable"
+        body = response.json()
+        assert body["status"] == "unavailable"
+        assert body["code"] == "database_unavailable"
+        assert set(body) == {"status", "code", "message", "details"}  # hornet.errors.error_body
         assert api.get("/healthz").status_code == 200  # alive, just not ready
     finally:
         db_script("mongo", "start")
     assert api.get("/readyz").status_code == 200  # same process: the client recovered
     client = env.mongo_client()
     try:
-        assert client["hornet_restart"]["things"].find_one({"_id": key}) == {"_id": key, "v": "kept"}
+        assert client["hornet_restart"]["things"].find_one({"_id": key}) == {
+            "_id": key,
+            "v": "kept",
+        }
     finally:
         client.drop_database("hornet_restart")
         client.close()

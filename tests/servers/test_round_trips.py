@@ -1,10 +1,8 @@
 """The real database servers answer real drivers over the network (loopback)."""
 
-import os
 import uuid
 
 import neo4j
-import pymongo
 
 from tests.support import env
 

@@ -5,19 +5,12 @@ from typing import Any
 import pytest
 
 from posts import services
-from tests.helpers import headers_for
 from tests.reliability.idempotency_release_cases import *  # noqa: F403  (the shared tests)
 
 
 @pytest.fixture
-def keyed_create() -> Any:
-    def create(api: Any, user: Any, key: str) -> Any:
-        body = {"content": "hi"}
-        return api.post(
-            "/posts", body, format="json", **headers_for(user), HTTP_IDEMPOTENCY_KEY=key
-        )
-
-    return create
+def keyed_request() -> tuple[str, dict[str, Any]]:
+    return "/posts", {"content": "hi"}
 
 
 @pytest.fixture
