@@ -48,12 +48,19 @@ class Client:
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
+        try:
+            raw, status = self._send(method, path, data, headers)
+        except (http.client.RemoteDisconnected, ConnectionError):  # closed after keep-alive
+            self.connection.close()
+            raw, status = self._send(method, path, data, headers)
+        if status >= 300:
+            raise RuntimeError(f"{method} {path}: {status} {raw[:200]!r}")
+        return json.loads(raw) if raw else None
+
+    def _send(self, method: str, path: str, data: Any, headers: Any) -> tuple[bytes, int]:
         self.connection.request(method, path, body=data, headers=headers)
         response = self.connection.getresponse()
-        raw = response.read()
-        if response.status >= 300:
-            raise RuntimeError(f"{method} {path}: {response.status} {raw[:200]!r}")
-        return json.loads(raw) if raw else None
+        return response.read(), response.status
 
 
 class Data:
@@ -79,9 +86,9 @@ class Data:
         """Each operation: the service answering it and its i-th request."""
         posts, fans = self.posts, self.fans
 
-        def like(i: int) -> Request:  # like, then unlike, each post in turn
+        def like(i: int) -> Request:  # like, then unlike: each fan in turn (write throttle)
             method = "PUT" if i % 2 == 0 else "DELETE"
-            return (method, f"/posts/{posts[i // 2 % 100]}/like", fans[0])
+            return (method, f"/posts/{posts[i // 200 % 100]}/like", fans[i // 2 % 100])
 
         return {
             "read_post": ("posts", lambda i: ("GET", f"/posts/{posts[i % 100]}", fans[i % 100])),
@@ -104,7 +111,8 @@ def recording(py_spy: str | None, pid: int, out: Path) -> Iterator[None]:
     if not py_spy:
         yield
         return
-    argv = [py_spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw"]
+    argv = [py_spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw", "--gil"]
+    argv += ["--rate", "400"]
     process = subprocess.Popen([*argv, "--output", str(out), "--nonblocking"])
     time.sleep(1)  # py-spy attaches
     try:
@@ -118,6 +126,8 @@ def one_mode(mode: str, data: Data, args: argparse.Namespace, env: dict[str, str
     """CPU ms per request of each operation, with the services started in ``mode``."""
     sink = observability.Sink() if mode == "on" else None
     run_env = {**env, **observability.service_env(mode, sink)}
+    if mode == "on":  # --on-env: which of the three signals costs what
+        run_env |= dict(pair.split("=", 1) for pair in args.on_env)
     services = [
         procs.Service("posts", "settings.dev_posts", int(env["POSTS_PORT"])),
         procs.Service("followers", "settings.dev_followers", int(env["FOLLOWERS_PORT"])),
@@ -168,6 +178,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", default="", help="comma-separated operations")
     parser.add_argument("--py-spy", default="", help="py-spy binary: record each service")
+    parser.add_argument(
+        "--on-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="laid over the 'on' environment (LOG_LEVEL=WARNING: on without request lines)",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     procs.stack("servers-up", name=STACK)
