@@ -15,17 +15,18 @@ STACK = ROOT / "scripts" / "stack.sh"
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def stack_env() -> dict[str, str]:
-    """The bench stack's variables (ports, database names) as scripts/stack.sh sets them."""
+def stack_env(name: str = "bench") -> dict[str, str]:
+    """A stack's variables (ports, database names) as scripts/stack.sh sets them: the bench
+    stack's, or ``name``'s (bench/cpu.py runs on the test stack)."""
     out = subprocess.run(
-        [str(STACK), "env"], env={**os.environ, "STACK": "bench"}, capture_output=True, text=True
+        [str(STACK), "env"], env={**os.environ, "STACK": name}, capture_output=True, text=True
     )
     pairs = (line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
     return {k: v for k, v in pairs}
 
 
-def stack(*args: str) -> None:
-    subprocess.run([str(STACK), *args], env={**os.environ, "STACK": "bench"}, check=True)
+def stack(*args: str, name: str = "bench") -> None:
+    subprocess.run([str(STACK), *args], env={**os.environ, "STACK": name}, check=True)
 
 
 def servers_running(env: dict[str, str]) -> bool:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hornet.telemetry.ServerSpanMiddleware",
     "hornet.logs.RequestLogMiddleware",
     "hornet.metrics.RequestMetricsMiddleware",
     "hornet.middleware.RequestIdMiddleware",

@@ -68,6 +68,12 @@ def test_a_feed_request_is_one_trace_across_both_services(stack: Stack):
     assert posts is not None
     assert followers is not None
     assert posts.parent_id == parent
+    # The server span as OpenTelemetry's Django instrumentation names and describes it.
+    assert posts.name == "GET feed"
+    assert followers.name == f"GET {IDS_ROUTE}"
+    assert posts.attributes["http.method"] == "GET"
+    assert posts.attributes["http.status_code"] == 200
+    assert str(posts.attributes["http.target"]).startswith("/feed")
     # posts' server span -> its httpx client span -> followers' server span -> a Neo4j span.
     (call,) = [s for s in spans if s.kind == CLIENT and s.span_id == followers.parent_id]
     assert call.service == "hornet-posts"
@@ -97,6 +103,39 @@ def test_every_feed_is_traced_whichever_worker_serves_it(stack: Stack):
         ids.append(trace_id)
     for trace_id in ids:
         wait_for(lambda trace_id=trace_id: _whole_feed_trace(stack, trace_id), 15)
+
+
+def _request_line(tail: LogTail, trace_id: str, route: str) -> dict | None:
+    return next(
+        (
+            line
+            for line in tail.lines()
+            if line["logger"] == "hornet.request"
+            and line.get("trace_id") == trace_id
+            and line["route"] == route
+        ),
+        None,
+    )
+
+
+def test_an_unsampled_request_still_passes_its_trace_context_on(stack: Stack):
+    """The caller's "not sampled" (flag 00) is kept: nothing of that trace is exported, yet the
+    call to the followers service carries its context (the mesh may keep other pieces of the
+    trace) and both services' request lines carry the trace id."""
+    posts_log, followers_log = LogTail(stack.posts), LogTail(stack.followers)
+    unsampled = uuid.uuid4().hex
+    request_id = f"obs-{uuid.uuid4().hex}"
+    headers = {"traceparent": f"00-{unsampled}-{uuid.uuid4().hex[:16]}-00"}
+    _feed(stack, user(), **headers, **{"X-Request-ID": request_id})
+    called = wait_for(lambda: _request_line(followers_log, unsampled, "/" + IDS_ROUTE), 10)
+    assert called["request_id"] == request_id
+    answered = wait_for(lambda: _request_line(posts_log, unsampled, "/feed"), 10)
+    assert answered["span_id"] != called["span_id"]
+    # Spans are exported in the order they end: once a later sampled feed is in, this would be.
+    later = uuid.uuid4().hex
+    _feed(stack, user(), traceparent=f"00-{later}-{uuid.uuid4().hex[:16]}-01")
+    wait_for(lambda: _whole_feed_trace(stack, later), 15)
+    assert stack.collector.trace(unsampled) == []
 
 
 def test_probes_and_scrapes_are_not_traced(stack: Stack):
