@@ -100,7 +100,10 @@ class ConsoleFormatter(logging.Formatter):
 def logging_config(fmt: str, level: str) -> dict[str, Any]:
     """The ``dictConfig`` of a service (settings.LOGGING) and of its gunicorn master
     (``logconfig_dict``): one stdout handler in ``fmt`` (json or console) for every logger;
-    the drivers log warnings only (their debug lines would hold queries and documents)."""
+    the drivers log warnings only (their debug lines would hold queries and documents), and
+    so do httpx and httpcore (httpx's INFO line for every call to the other service doubled
+    the lines of a request that calls it: the call is in the request's trace and in the other
+    service's own request line, with the same request id)."""
     if fmt not in FORMATS:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {fmt!r}")
     formatter = "hornet.logs.JsonFormatter" if fmt == "json" else "hornet.logs.ConsoleFormatter"
@@ -122,6 +125,8 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
         "loggers": {
             "neo4j": quiet,
             "pymongo": quiet,
+            "httpx": quiet,
+            "httpcore": quiet,
             # Django's default handlers (console when DEBUG, mail_admins) would print twice.
             "django": {"level": level.upper(), "handlers": [], "propagate": True},
             # gunicorn's own lines, in the master too (its handlers are replaced); its access

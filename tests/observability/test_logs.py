@@ -50,6 +50,21 @@ def test_every_line_is_json_and_a_request_is_logged_once_with_its_context(stack:
             assert {"time", "level", "logger", "message"} <= parsed.keys(), parsed
 
 
+def test_a_call_to_the_other_service_adds_no_line_of_its_own(stack: Stack):
+    """A feed page calls the followers service: posts writes its one request line, not a
+    second one from httpx (that call is in followers' request line, same request id)."""
+    posts, followers = LogTail(stack.posts), LogTail(stack.followers)
+    request_id = f"obs-{uuid.uuid4().hex}"
+    feed = httpx.get(
+        f"{stack.posts.url}/feed", headers={"X-User-ID": str(user()), "X-Request-ID": request_id}
+    )
+    assert feed.status_code == 200
+    wait_for(lambda: _request_lines(followers, request_id), 10)
+    wait_for(lambda: _request_lines(posts, request_id), 10)
+    mine = [line for line in posts.lines() if line.get("request_id") == request_id]
+    assert [line["logger"] for line in mine] == ["hornet.request"], mine
+
+
 def test_gunicorn_lines_are_json_too(stack: Stack):
     tail = LogTail(stack.followers)
     old = worker_pids(stack.followers)
