@@ -5,13 +5,13 @@ _id)`` with a type filter), in batches of ``4 * limit`` entries and at most ``RO
 each new group key met there becomes a group, until ``limit`` groups. The grouped types (likes
 and shares of one post, the follows of one day) then need their newest ``SAMPLE`` entries (the
 latest actors) and, when there are that many, their count (``COUNT_CAP`` at most); those are
-read for all the page's groups together, not one group at a time: their ``(r, g, t, _id)``
-ranges merged in time order by one ``$in`` read (continued below its last entry for the groups
-its limit cut short) and one ``$group`` count. A group is listed where its newest entry falls:
-met again on a later page (its older entries), its newest entry lies before that page's cursor:
-skipped. So a page costs O(limit) indexed reads whatever the volume, in a handful of round
-trips, and each group is shown once (tests/posts/test_notifications.py
-``test_a_group_is_listed_once_across_pages``,
+read for all the page's groups together, not one group at a time, from the ``(r, g, t, _id,
+a)`` index alone: one read of their ranges in time order (``Reader.query``'s ``$or``,
+continued below its last entry for the groups its limit cut short) and one ``$group`` count.
+A group is listed where its newest entry falls: met again on a later page (its older
+entries), its newest entry lies before that page's cursor: skipped. So a page costs O(limit)
+indexed reads whatever the volume, in a handful of round trips, and each group is shown once
+(tests/posts/test_notifications.py ``test_a_group_is_listed_once_across_pages``,
 ``test_a_page_reads_its_groups_samples_and_counts_together``).
 
 Every query carries the reader's filters (``Reader.clauses``): the 90-day cutoff, the actors
@@ -109,7 +109,7 @@ class Reader:
                     continue
                 at = after.created_at
                 clauses.append({**one, "t": {**times, "$lt": at}})
-                if at >= times["$gte"] and at > times.get("$gt", at - dt.timedelta(1)):
+                if at >= times["$gte"] and (since is None or at > since):
                     # the cursor's time itself, as an equality (a range of one time reads
                     # the whole group on SecantusDB)
                     clauses.append({**one, "t": at, "_id": {"$lt": after.id}})

@@ -12,7 +12,7 @@ from posts import services
 from posts.clients import Exclusions
 from posts.documents import now_ms
 from posts.following_cache import exclusions_cache_put, following_cache_put
-from posts.notifications import store
+from posts.notifications import reads, store
 from tests.helpers import all_at_once, assert_refused, get, headers_for
 from tests.posts.helpers import Recorder, created, walk
 
@@ -22,6 +22,14 @@ N = 50
 @pytest.fixture
 def carol() -> uuid.UUID:
     return uuid.uuid4()
+
+
+@pytest.fixture
+def entries_recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    """The notification reads' collection, with every filter they send written down."""
+    rec = Recorder(store.entries())
+    monkeypatch.setattr(reads, "entries", lambda: rec)
+    return rec
 
 
 def like(api, user, post_id):  # type: ignore[no-untyped-def]
@@ -356,7 +364,7 @@ def _names_a_group(query: object) -> bool:
     return isinstance(query, dict) and any(k == "g" or _names_a_group(v) for k, v in query.items())
 
 
-def test_a_busy_accounts_page_reads_a_time_window_not_90_days(api, alice, monkeypatch):
+def test_a_busy_accounts_page_reads_a_time_window_not_90_days(api, alice, entries_recorder):
     """2,000 mentions over 60 days: the first page's list reads match about an hour's worth,
     the walk widening (x8) only as far as the page needs; paging still shows them all, once,
     newest first (SecantusDB reads a query's whole range before its limit)."""
@@ -369,14 +377,10 @@ def test_a_busy_accounts_page_reads_a_time_window_not_90_days(api, alice, monkey
         for i in range(2000)
     ]
     store.entries().insert_many([e.document(at) for e, at in events])
-    from posts.notifications import reads
-
-    recorder = Recorder(store.entries())
-    monkeypatch.setattr(reads, "entries", lambda: recorder)
     first = get(api, alice, "/notifications?limit=20")
     assert len(first.json()) == 20
-    listed = [f for f in recorder.filters if not _names_a_group(f)]
-    assert recorder.matched(listed) <= 200, listed  # not 2,000
+    listed = [f for f in entries_recorder.filters if not _names_a_group(f)]
+    assert entries_recorder.matched(listed) <= 200, listed  # not 2,000
     shown = [g["most_recent_notification_id"] for g in walk(api, alice, "/notifications?limit=50")]
     assert len(shown) == len(set(shown)) == 2000
 
@@ -392,27 +396,23 @@ def _liked(recipient: uuid.UUID, post: uuid.UUID, likers: int, newest: dt.dateti
     return found
 
 
-def test_a_page_reads_its_groups_samples_and_counts_together(api, alice, monkeypatch):
+def test_a_page_reads_its_groups_samples_and_counts_together(api, alice, entries_recorder):
     """20 like groups of 10 on a page: one read for all their samples and one aggregation for
     all their counts (were 20 reads and 20 counts; the shared read goes on for the groups its
     limit cut short), each group still its own newest 8 and its exact count."""
     now = now_ms()
     posts = [uuid.uuid4() for _ in range(30)]
     likes = {p: _liked(alice, p, 10, now - dt.timedelta(hours=i)) for i, p in enumerate(posts)}
-    from posts.notifications import reads
-
-    recorder = Recorder(store.entries())
-    monkeypatch.setattr(reads, "entries", lambda: recorder)
     page = get(api, alice, "/notifications?limit=20").json()
     assert [g["post_id"] for g in page] == [str(p) for p in posts[:20]]
     for group in page:
         events = likes[uuid.UUID(group["post_id"])]
         assert group["notifications_count"] == 10
         assert group["sample_account_ids"] == [str(e.actor) for e in events[:8]]
-    assert len([f for f in recorder.filters if _names_a_group(f)]) <= 4
+    assert len([f for f in entries_recorder.filters if _names_a_group(f)]) <= 4
 
 
-def test_groups_cut_short_by_the_shared_read_are_read_alone(api, alice, monkeypatch):
+def test_groups_cut_short_by_the_shared_read_are_read_alone(api, alice, entries_recorder):
     """One group of 40 newer likes fills the shared sample read (8 per group in all): the
     groups it left without their 8 are read on below it, and come out whole."""
     now = now_ms()
@@ -427,10 +427,6 @@ def test_groups_cut_short_by_the_shared_read_are_read_alone(api, alice, monkeypa
             for i in range(40)
         ]
     )
-    from posts.notifications import reads
-
-    recorder = Recorder(store.entries())
-    monkeypatch.setattr(reads, "entries", lambda: recorder)
     page = get(api, alice, "/notifications?limit=4").json()
     assert [g["post_id"] for g in page] == [str(big), *map(str, small)]
     assert [g["notifications_count"] for g in page] == [40, 9, 9, 9]
@@ -438,14 +434,12 @@ def test_groups_cut_short_by_the_shared_read_are_read_alone(api, alice, monkeypa
         assert group["sample_account_ids"] == [str(e.actor) for e in few[post][:8]]
     # 32 of the big group; 24 below them (the small ones, 8 + 8 + 6); the third's last 3;
     # one count
-    assert len([f for f in recorder.filters if _names_a_group(f)]) == 4
+    assert len([f for f in entries_recorder.filters if _names_a_group(f)]) == 4
 
 
 def test_counts_above_the_cap_are_counted_one_group_at_a_time(api, alice, monkeypatch):
     """More entries in a page's groups than ``COUNT_CAP`` together: each group is counted on
     its own, exact up to the cap."""
-    from posts.notifications import reads
-
     monkeypatch.setattr(reads, "COUNT_CAP", 15)
     now = now_ms()
     first, second = uuid.uuid4(), uuid.uuid4()
