@@ -22,9 +22,9 @@ RETURN k.lease = $props.lease AS created
 
 GET: LiteralString = "MATCH (k:IdempotencyKey {id: $id}) RETURN properties(k) AS k"
 
-# Statement 1 write-locks the node (a SET that reads the property locks before reading), so
-# statement 2 compares the lease with every concurrent swap committed: one of two wins.
-LOCK: LiteralString = "MATCH (k:IdempotencyKey {id: $id}) SET k.lease = k.lease"
+# Statement 1 write-locks the node (graph.write_lock), so statement 2 compares the lease with
+# every concurrent swap committed: one of two wins.
+LOCK: LiteralString = "MATCH (k:IdempotencyKey {id: $id})\n" + graph.write_lock("k")
 SWAP: LiteralString = """
 MATCH (k:IdempotencyKey {id: $id})
 WHERE k.lease = $old_lease

@@ -24,21 +24,16 @@ from followers.types import UserSince
 from hornet.errors import ErrorCode, InvalidInput
 from hornet.headers import Forward
 
-# Upsert both users and write-lock them (a SET that reads the property locks before reading),
-# in the order of $ids: callers sort them, so two transactions on one pair lock alike.
-LOCK_PAIR: LiteralString = (
-    "UNWIND $ids AS id"
-    + graph.merge_user("u", "id")
-    + "SET u.followers_count = coalesce(u.followers_count, 0)\n"
-)
+# Upsert both users and write-lock them (graph.write_lock), in the order of $ids: callers sort
+# them, so two transactions on one pair lock alike.
+LOCK_PAIR: LiteralString = "UNWIND $ids AS id" + graph.merge_user("u", "id") + graph.write_lock("u")
 
 # The same for users who may not exist (an unfollow): nobody is created, the known are locked.
 LOCK_KNOWN_PAIR: LiteralString = """
 UNWIND $ids AS id
 MATCH (u:User {user_id: id})
 USING INDEX SEEK u:User(user_id)
-SET u.followers_count = coalesce(u.followers_count, 0)
-"""
+""" + graph.write_lock("u")
 
 # What a follow of b by a must know, read after LOCK_PAIR (so every change committed before
 # the locks were granted is seen).

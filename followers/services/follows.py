@@ -72,14 +72,13 @@ RETURN count(r) AS created
 """
 )
 
-# Takes the receiver's write lock (SET with a read of the same property locks before reading),
-# so a next statement sees every concurrent change committed (followers.consistency; an
-# unfollow locks both users: followers.services.blocks.lock_pair).
+# Takes the receiver's write lock (graph.write_lock), so a next statement sees every concurrent
+# change committed (followers.consistency; an unfollow locks both users:
+# followers.services.blocks.lock_pair).
 LOCK_RECEIVER: LiteralString = """
 MATCH (b:User {user_id: $receiver_id})
 USING INDEX SEEK b:User(user_id)
-SET b.followers_count = coalesce(b.followers_count, 0)
-"""
+""" + graph.write_lock("b")
 
 UNFOLLOW: LiteralString = """
 MATCH (a:User {user_id: $sender_id})-[r:FOLLOWS]->(b:User {user_id: $receiver_id})
