@@ -26,6 +26,7 @@ from uuid import UUID
 from bson import Binary
 from pymongo import DESCENDING, ReplaceOne
 from pymongo.collection import Collection as MongoCollection
+from pymongo.errors import BulkWriteError
 
 from posts.db import database
 from posts.documents import posts_collection
@@ -36,6 +37,7 @@ ORDER = [("t", DESCENDING), ("p", DESCENDING)]
 LISTS = ("tags", "mentions")  # the post fields that make lists, keyed "tag:..." / "mention:..."
 FIELDS = {"_id": 1, "author_id": 1, "created_at": 1, **dict.fromkeys(LISTS, 1)}  # to write one
 _BATCH = 1000
+_DUPLICATE = 11000
 
 Row = dict[str, Any]
 
@@ -96,6 +98,24 @@ def put(posts: Iterable[Mapping[str, Any]]) -> int:
     return len(writes)
 
 
+def insert(posts: Iterable[Mapping[str, Any]]) -> int:
+    """Write the entries of posts that have none yet (the seed, the backfill) as plain inserts,
+    far cheaper than ``put``'s upserts (1,000 upserts took over 5 s on FerretDB); an entry
+    already there is left as it is. Returns how many were new."""
+    docs = documents(posts)
+    written = 0
+    for start in range(0, len(docs), _BATCH):
+        batch = docs[start : start + _BATCH]
+        try:
+            written += len(entries().insert_many(batch, ordered=False).inserted_ids)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != _DUPLICATE for error in errors):
+                raise
+            written += exc.details.get("nInserted", 0)
+    return written
+
+
 def remove(post_id: UUID, keys: Iterable[str]) -> int:
     """Delete the post's entries in these lists (after it left them, or was deleted)."""
     ids = [entry_id(key, post_id) for key in keys]
@@ -127,9 +147,9 @@ def backfill() -> int:
     for post in posts_collection().find(tagged_posts(), FIELDS, batch_size=_BATCH):
         batch.append(post)
         if len(batch) == _BATCH:
-            written += put(batch)
+            written += insert(batch)
             batch = []
-    return written + put(batch)
+    return written + insert(batch)
 
 
 class Audit:

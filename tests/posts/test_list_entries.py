@@ -2,10 +2,12 @@
 list, removed after it left it, one per (list, post) whatever the retries; read in windows and
 joined to their posts, where the post is the truth (posts.tags)."""
 
+import io
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 
 from posts import list_entries, services, tags
 from posts.documents import now_ms, posts_collection
@@ -36,7 +38,7 @@ def _raw_posts(author: uuid.UUID, times: list, tag: str = "x") -> list[dict]:
         for t in times
     ]
     list_stats_collection().bulk_write(list_stats_updates(docs))
-    list_entries.put(docs)
+    list_entries.insert(docs)
     posts_collection().insert_many(docs)
     return docs
 
@@ -164,3 +166,15 @@ def test_hidden_authors_are_left_out_and_pages_stay_full(alice, bob, timeline):
         if (after := page.next_cursor) is None:
             break
     assert [p["_id"] for p in shown] == [p.id for p in reversed(made) if p.author_id == alice]
+
+
+def test_ensure_schema_lists_posts_stored_without_entries(alice):
+    docs = _raw_posts(alice, [now_ms() - timedelta(minutes=i) for i in range(3)])
+    list_entries.entries().delete_many({})
+    call_command("ensure_schema", stdout=io.StringIO())
+    assert sorted(e["p"] for e in list_entries.entries().find({"k": "tag:x"})) == sorted(
+        d["_id"] for d in docs
+    )
+    assert list_entries.insert(docs) == 0  # already there: kept, no error
+    call_command("ensure_schema", stdout=io.StringIO())  # not empty: nothing read again
+    assert list_entries.entries().count_documents({}) == 3

@@ -30,7 +30,7 @@ def _tagged(author: uuid.UUID, count: int, tag: str, span: timedelta) -> list[di
         for i in range(count)
     ]
     list_stats_collection().bulk_write(list_stats_updates(docs))
-    list_entries.put(docs)
+    list_entries.insert(docs)
     posts_collection().insert_many(docs)
     return docs
 

@@ -265,9 +265,7 @@ class Command(BaseCommand):
                     # does (posts.tags, posts.list_entries).
                     if lists := list_stats_updates(docs):
                         list_stats_collection().bulk_write(lists, ordered=False)
-                    if listed := list_entries.documents(docs):
-                        list_entries.entries().insert_many(listed, ordered=False)
-                        entered += len(listed)
+                    entered += list_entries.insert(docs)
                     posts.insert_many(docs, ordered=False)
                     if likes:
                         LIKES.collection().insert_many(likes, ordered=False)
