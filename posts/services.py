@@ -17,6 +17,9 @@ Concurrency and crash rules (each step is one single-document or one multi-docum
   the deletion of its parent is an orphan that ``check_consistency --repair`` removes.
 - Shares of a deleted post are kept: they are their sharers' posts. Their
   ``original_post_id`` then names a post that answers 404.
+- A post's tag and mention entries (posts.list_entries) are written before the post joins
+  those lists (create, edit) and deleted after it left them (edit, delete): a crash leaves an
+  entry too many, which the timelines' read drops, never a post missing from its timeline.
 - ``post_id`` (given with an Idempotency-Key) makes creation resumable: a retry after a
   failure finds the post or the intent of the first attempt and finishes it, never twice.
 """

@@ -5,16 +5,26 @@ Mentioned usernames become user ids through a ``Resolver``: the API's asks the f
 service (one call per post, the caller's headers forwarded); if that service cannot answer,
 the post is still written and its mentions stay plain text (``mentions`` then lacks them:
 nothing is retried later). Stored fields: ``tags`` (normalised) and ``mentions`` (user ids),
-each only when not empty, each with a multikey index ``(field, created_at desc, _id desc)``.
+each only when not empty and not indexed; every tag and mention also has its entry in
+``list_entries`` (posts.list_entries: one document per list and post, a non-multikey index).
 
-Both timelines are newest first and page with the timelines' cursor rules (posts.queries), read
-in time windows as the author timelines are (posts.windows: SecantusDB reads a whole matching
-index range, so a page of a tag with 20,000 posts would otherwise read all of them). The windows
-are sized from per-list statistics kept as the authors' are (posts.authors, same invariant): one
-document per tag (``tag:<tag>``) and per mentioned user (``mention:<id>``) in ``list_stats``,
-counted *before* the post that carries them is written (``list_stats_touch`` in post_create and
-post_edit; the seed in bulk; ``ensure_schema`` fills an empty collection from the posts). A tag or
-user without statistics has no posts.
+Both timelines are newest first and page with the timelines' cursor rules (posts.queries: the
+cursor is the post's ``(created_at, _id)``, the entry's ``(t, p)``). A page reads the list's
+entries in time windows as the author timelines read posts (posts.windows: SecantusDB reads a
+whole matching index range, so a page of a tag with 20,000 posts would otherwise read all of
+them; on the posts' multikey ``tags`` index even a bounded window read far more than itself),
+then the page's posts in one ``_id $in`` query, in entry order. The post is the truth: an entry
+whose post is gone, no longer carries the list or has another time is left out, and the walk
+goes on for what is missing (at most ``ROUNDS`` walks; then a short page whose cursor is the
+last entry read). Blocked authors are left out in the entries' query (``a``), so a page of a
+tag is the same rows, flags and cursor as when it read the posts (tests/posts/test_tags.py,
+tests/posts/test_list_entries.py).
+
+The windows are sized from per-list statistics kept as the authors' are (posts.authors, same
+invariant): one document per tag (``tag:<tag>``) and per mentioned user (``mention:<id>``) in
+``list_stats``, counted *before* the post that carries them is written (``list_stats_touch`` in
+post_create and post_edit; the seed in bulk; ``ensure_schema`` fills an empty collection from the
+posts). A tag or user without statistics has no posts (and costs no entries or posts query).
 """
 
 import logging
