@@ -22,7 +22,14 @@ stale like locks are settled (posts.likes.settle_lock) and drift recounted as ab
 bookmarks whose post is gone (a reply liked while its thread was deleted) are orphans too,
 deleted by ``repair``.
 
-Cost: one pass over the collection plus two grouping aggregations; a maintenance job, not a
+Tags and mentions: every list a post carries needs its entry in ``list_entries`` at the post's
+time (posts.list_entries), or the post is missing from that tag's or user's timeline (a post
+restored from elsewhere, a crash between an edit and the cleanup of its entries leaves the
+harmless other kind: an entry of no list, dropped when read). Missing or mistimed entries are
+reported (``unlisted``) and written by ``repair``; stray ones reported and deleted.
+
+Cost: one pass over the collection and one over ``list_entries`` (its entries' ids held in
+memory: about 100 bytes per entry), plus two grouping aggregations; a maintenance job, not a
 request path.
 """
 
@@ -32,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from posts import intents, likes, threads
+from posts import intents, likes, list_entries, threads
 from posts.authors import Spans, stored_stats
 from posts.documents import PENDING, posts_collection
 from posts.marks import KINDS, LIKES, Marks
@@ -65,6 +72,10 @@ class Report:
     stats_widened: int = 0
     orphan_marks: int = 0  # likes and bookmarks of deleted posts
     orphan_marks_deleted: int = 0
+    unlisted: int = 0  # posts missing an entry of their tags and mentions (or at another time)
+    stray_entries: int = 0  # entries whose post is gone or no longer carries that list
+    entries_written: int = 0
+    entries_deleted: int = 0
 
     @property
     def clean(self) -> bool:
@@ -74,6 +85,8 @@ class Report:
             or self.stale_intents
             or self.uncovered_authors
             or self.orphan_marks
+            or self.unlisted
+            or self.stray_entries
         )
 
 
@@ -113,8 +126,10 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
         "author_id": 1,
         "created_at": 1,
         PENDING: 1,
+        **dict.fromkeys(list_entries.LISTS, 1),
     }
     spans: Spans[UUID] = Spans()
+    audit = list_entries.Audit()
     ids: set[UUID] = set()
     replies: list[tuple[UUID, UUID]] = []
     for doc in posts.find({}, projection):
@@ -124,6 +139,7 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
             spans.add(doc["author_id"], doc["created_at"])
         if doc.get("parent_post_id") is not None:
             replies.append((doc["_id"], doc["parent_post_id"]))
+        audit.add(doc)
         stale = _stale_intents(doc, older_than)
         report.stale_intents += stale
         if stale and repair:
@@ -139,7 +155,12 @@ def check_consistency(*, repair: bool = False, stale_seconds: float = 120.0) -> 
     report.orphan_marks = sum(marked[kind][p] for kind in KINDS for p in gone[kind])
     report.pathless = threads.count_pathless()
     report.uncovered_authors = spans.uncovered(stored_stats())
+    unlisted, stray = audit.compare()
+    report.unlisted, report.stray_entries = len(unlisted), len(stray)
     if repair:
+        report.entries_written, report.entries_deleted = list_entries.repair(
+            unlisted, stray, older_than
+        )
         report.stats_widened = spans.write(report.uncovered_authors)
         if report.pathless:
             report.paths_backfilled = threads.backfill_paths()

@@ -29,9 +29,6 @@ PENDING = "_pending"
 # to the followers' home timelines (posts.fanout); absent on every other post.
 FANOUT_DUE = "fanout_due"
 FANOUT_INDEX = "fanout_queue"
-# A tag's timeline and the posts mentioning a user, newest first (posts.tags); multikey.
-TAG_INDEX = "tag_timeline"
-MENTION_INDEX = "mention_timeline"
 
 
 class Post(Document):
@@ -50,7 +47,8 @@ class Post(Document):
     edited_at = DateTimeField()
     fanout_due = DateTimeField(db_field=FANOUT_DUE)  # pending fan-out (posts.fanout)
     # Parsed from the content at write and edit time (posts.mentions, posts.tags); stored only
-    # when not empty. ``likes_count`` is moved by posts.likes only.
+    # when not empty, not indexed (the timelines read posts.list_entries). ``likes_count`` is
+    # moved by posts.likes only.
     mentions = ListField(UUIDField(binary=True), default=None)
     tags = ListField(StringField(), default=None)
     likes_count = IntField(default=0)
@@ -67,8 +65,6 @@ class Post(Document):
             {"fields": ["original_post_id"], "name": SHARES_INDEX},
             {"fields": [ANCESTORS], "name": THREAD_INDEX},
             {"fields": [FANOUT_DUE], "name": FANOUT_INDEX},
-            {"fields": ["tags", "-created_at", "-id"], "name": TAG_INDEX},
-            {"fields": ["mentions", "-created_at", "-id"], "name": MENTION_INDEX},
         ],
     }
 

@@ -65,15 +65,20 @@ def after_filter(
 
 
 def planned(query: dict[str, Any]) -> dict[str, Any]:
-    """The same filter with the cursor's ``$or`` (the tie-break) moved into an ``$and`` beside
-    the indexed fields. SecantusDB plans a top-level ``$or`` next to other fields as a scan of
-    the whole range, where ``$and`` keeps its index bounds (bench/README.md, "How each posts
-    query is bounded"; tests/posts/test_windows.py keeps the shape); MongoDB and FerretDB read
-    both forms alike."""
-    if "$or" not in query:
+    """The same filter with its top-level ``$or`` (the cursor's tie-break) and ``$nor`` (authors
+    left out: posts.tags) moved into an ``$and`` beside the indexed fields. SecantusDB plans
+    either one next to the other fields as a scan of the whole range, where ``$and`` keeps its
+    index bounds (bench/README.md, "How each posts query is bounded"; tests/posts/test_windows.py
+    keeps the shape; docs/engagement.md has the ``$nor`` numbers); MongoDB and FerretDB read both
+    forms alike."""
+    moved = [name for name in _LOGICAL if name in query]
+    if not moved:
         return query
-    rest = {k: v for k, v in query.items() if k != "$or"}
-    return {"$and": [rest, {"$or": query["$or"]}]}
+    rest = {k: v for k, v in query.items() if k not in moved}
+    return {"$and": [rest, *({name: query[name]} for name in moved)]}
+
+
+_LOGICAL = ("$or", "$nor")
 
 
 def lists_query(filters: list[dict[str, Any]], window: dict[str, Any]) -> dict[str, Any]:

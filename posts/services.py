@@ -17,11 +17,13 @@ Concurrency and crash rules (each step is one single-document or one multi-docum
   the deletion of its parent is an orphan that ``check_consistency --repair`` removes.
 - Shares of a deleted post are kept: they are their sharers' posts. Their
   ``original_post_id`` then names a post that answers 404.
+- A post's tag and mention entries (posts.list_entries) are written before the post joins
+  those lists (create, edit) and deleted after it left them (edit, delete): a crash leaves an
+  entry too many, which the timelines' read drops, never a post missing from its timeline.
 - ``post_id`` (given with an Idempotency-Key) makes creation resumable: a retry after a
   failure finds the post or the intent of the first attempt and finishes it, never twice.
 """
 
-import contextlib
 from collections.abc import Iterator
 from uuid import UUID, uuid4
 
@@ -30,7 +32,7 @@ from pymongo import ReturnDocument
 
 from hornet.errors import Conflict, Forbidden, InvalidInput
 from hornet.text import is_invisible
-from posts import intents, marks, threads
+from posts import intents, list_entries, marks, threads
 from posts.authors import author_stats_touch
 from posts.clients import Exclusions
 from posts.documents import CONTENT_MAX, Post, now_ms, posts_collection
@@ -48,6 +50,7 @@ from posts.tags import (
 _BATCH = 500  # ids per $in when walking a reply subtree
 _MAX_PASSES = 10  # subtree deletes racing new replies; normally 2
 _ID_BATCH = 10_000  # ids of a subtree read in one round trip (the default first batch is 101)
+_DOOMED_FIELDS = {"_id": 1, **dict.fromkeys(list_entries.LISTS, 1)}
 
 
 def _validate_content(content: str | None, *, is_share: bool) -> str | None:
@@ -165,12 +168,17 @@ def _counted_target(post: Post | Row) -> tuple[str, UUID, str] | None:
 
 
 def _insert(post: Post) -> None:
-    # Statistics first: they must cover every post (posts.authors, posts.tags).
+    # Statistics and list entries first: they must cover every post (posts.authors, posts.tags,
+    # posts.list_entries).
     author_stats_touch(author_id=post.author_id, at=post.created_at)
     list_stats_touch({"tags": post.tags or [], "mentions": post.mentions or []}, post.created_at)
-    # NotUniqueError: a retry raced its own first attempt, which inserted the post.
-    with contextlib.suppress(NotUniqueError):
+    list_entries.put([post.to_mongo()])
+    try:
         post.save(force_insert=True)
+    except NotUniqueError:  # a retry raced its own first attempt, which inserted the post
+        stored = posts_collection().find_one({"_id": post.id}, list_entries.FIELDS)
+        if stored is not None:  # its entries at its time (ours were written at another)
+            list_entries.put([stored])
 
 
 def _resumed(post: Post, earlier: Row) -> Post:
@@ -208,6 +216,7 @@ def post_edit(
     text = _validate_content(content, is_share=row.get("original_post_id") is not None)
     fields = engagement_fields(text, resolve)
     list_stats_touch(fields, row["created_at"])  # before the post joins those lists
+    list_entries.put([{**row, **fields}])
     change = stored_change(fields)
     change.setdefault("$set", {})["edited_at"] = now_ms()
     if text is None:
@@ -219,6 +228,10 @@ def post_edit(
     )
     if updated is None:  # deleted between the check and the update
         raise post_not_found(post_id)
+    # after the post left them (an edit racing this one may add one back: check_consistency)
+    list_entries.remove(
+        post_id, set(list_entries.keys_of(row)) - set(list_entries.keys_of(updated))
+    )
     return updated
 
 
@@ -231,8 +244,9 @@ def post_delete(*, post_id: UUID, actor_id: UUID) -> int:
     """
     row = _own(post_id, actor_id)
     posts = posts_collection()
-    # Their likes and bookmarks go too: listed now, while the subtree can still be found.
-    under = posts.find(threads.subtree_filter(post_id), {"_id": 1}, batch_size=_ID_BATCH)
+    # Their likes, bookmarks and list entries go too: listed now, while the subtree can still
+    # be found.
+    under = list(posts.find(threads.subtree_filter(post_id), _DOOMED_FIELDS, batch_size=_ID_BATCH))
     doomed = [post_id, *(r["_id"] for r in under)]
     target = _counted_target({f: row.get(f) for f in ("parent_post_id", "original_post_id")})
     intent = None
@@ -254,6 +268,7 @@ def post_delete(*, post_id: UUID, actor_id: UUID) -> int:
         raise post_not_found(post_id)
     removed = 1 + _delete_descendants(post_id)
     marks.forget_posts(doomed)  # marks on replies that raced in: check_consistency's orphans
+    list_entries.forget([row, *under])  # likewise (their entries are dropped when read)
     return removed
 
 

@@ -78,17 +78,25 @@ class Stream:
 
 
 def newest_first(
-    find: Finder, streams: list[Stream], *, need: int, bound: Bound | None
+    find: Finder,
+    streams: list[Stream],
+    *,
+    need: int,
+    bound: Bound | None,
+    time: str = "created_at",
 ) -> list[Row]:
     """Up to ``need`` rows of these lists together, newest first, older than ``bound`` (or from
-    the newest). Every stream has ``first`` and ``last``: a list nobody posted to is not one."""
+    the newest). Every stream has ``first`` and ``last``: a list nobody posted to is not one.
+    ``time`` names the time field of the documents read (``t`` in posts.list_entries)."""
     if not streams or need <= 0:
         return []
     newest = max(s.last for s in streams if s.last is not None)
     top = newest if bound is None else min(bound.at, newest)
     end = min(s.first for s in streams if s.first is not None)
     width = first_width(need, sum(s.rate for s in streams))
-    return _walk(find, streams, need=need, edge=top, width=width, bound=bound, end=end, back=True)
+    return _walk(
+        find, streams, need=need, edge=top, width=width, bound=bound, end=end, back=True, time=time
+    )
 
 
 def oldest_first(
@@ -118,6 +126,7 @@ def _walk(
     bound: Bound | None,
     end: dt.datetime,
     back: bool,
+    time: str = "created_at",
 ) -> list[Row]:
     """Slices from ``edge`` towards ``end`` (back in time, or forward), the first one from the
     cursor, until ``need`` rows came back or a slice reached ``end`` (that one is open-ended:
@@ -130,14 +139,14 @@ def _walk(
     while True:
         final = far <= end if back else far > end
         window: dict[str, Any] = {} if final else {("$gte" if back else "$lt"): far}
-        query = with_times(near, {"created_at": window})
+        query = with_times(near, {time: window}, time=time)
         active = [s.filter for s in streams if _meets(s, near_edge, None if final else far, back)]
         found = find(active, query, need - len(rows)) if active else []
         rows.extend(found)
         if len(rows) >= need or final:
             return rows
         width = _grown(width, len(found), need - len(rows))
-        near = {"created_at": {("$lt" if back else "$gte"): far}}
+        near = {time: {("$lt" if back else "$gte"): far}}
         near_edge, far = far, far + step * width
 
 
@@ -174,10 +183,12 @@ def keeping(find: Finder, select: Callable[[list[Row]], list[Row]], *, back: boo
 _FAR = {True: ("$gte", "$gt"), False: ("$lt", "$lte")}
 
 
-def with_times(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with ``extra``'s created_at bounds merged into its own (one range, no $and)."""
+def with_times(
+    base: dict[str, Any], extra: dict[str, Any], *, time: str = "created_at"
+) -> dict[str, Any]:
+    """``base`` with ``extra``'s ``time`` bounds merged into its own (one range, no $and)."""
     merged = dict(base)
-    times = {**base.get("created_at", {}), **extra.get("created_at", {})}
+    times = {**base.get(time, {}), **extra.get(time, {})}
     if times:
-        merged["created_at"] = times
+        merged[time] = times
     return merged

@@ -9,7 +9,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from pymongo.errors import NetworkTimeout
 
-from posts import db
+from posts import db, list_entries
 from posts.authors import author_stats_touch
 from posts.documents import now_ms, posts_collection
 from posts.marks import BOOKMARKS, LIKES
@@ -66,8 +66,8 @@ def test_ensure_schema_is_idempotent_and_creates_the_indexes():
     assert indexes["author_timeline"]["key"] == [("author_id", 1), ("created_at", -1), ("_id", -1)]
     assert keys["replies_by_time"] == ["parent_post_id", "created_at", "_id"]
     assert keys["shares_by_original"] == ["original_post_id"]
-    assert keys["tag_timeline"] == ["tags", "created_at", "_id"]
-    assert keys["mention_timeline"] == ["mentions", "created_at", "_id"]
+    lists = list_entries.entries().index_information()[list_entries.INDEX]
+    assert (lists["key"], lists.get("unique")) == ([("k", 1), ("t", -1), ("p", -1)], True)
     likes = LIKES.collection().index_information()
     assert likes["likes_by_post"]["key"] == [("p", 1), ("t", -1), ("u", -1)]
     assert likes["likes_by_user"]["key"] == [("u", 1), ("t", -1), ("p", -1)]

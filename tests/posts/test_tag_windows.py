@@ -8,13 +8,15 @@ from datetime import timedelta
 
 from django.core.management import call_command
 
+from posts import list_entries
 from posts.documents import now_ms, posts_collection
 from posts.tags import list_stats_collection, list_stats_updates
 from tests.helpers import headers_for, next_link
 
 
 def _tagged(author: uuid.UUID, count: int, tag: str, span: timedelta) -> list[dict]:
-    """``count`` posts carrying ``tag`` spread over the last ``span``, counted first."""
+    """``count`` posts carrying ``tag`` spread over the last ``span``, counted and listed first
+    (as the seed does)."""
     end = now_ms()
     step = span / count
     docs = [
@@ -28,6 +30,7 @@ def _tagged(author: uuid.UUID, count: int, tag: str, span: timedelta) -> list[di
         for i in range(count)
     ]
     list_stats_collection().bulk_write(list_stats_updates(docs))
+    list_entries.insert(docs)
     posts_collection().insert_many(docs)
     return docs
 

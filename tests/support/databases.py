@@ -23,17 +23,24 @@ def posts_schema() -> None:
 
 def posts_collection_names() -> list[str]:
     """Every collection the posts service writes (posts, author statistics, the following and
-    exclusions cache, home timelines, likes and bookmarks, notifications and their settings):
-    what a clean start empties."""
+    exclusions cache, home timelines, likes and bookmarks, notifications and their settings, the
+    tags' and mentions' statistics and entries): what a clean start empties."""
     from posts import timelines
     from posts.authors import stats_collection
     from posts.documents import posts_collection
     from posts.following_cache import COLLECTION as FOLLOWING_CACHE
+    from posts.list_entries import COLLECTION as LIST_ENTRIES
     from posts.marks import KINDS
     from posts.notifications import store as notifications
     from posts.tags import LIST_STATS
 
-    fixed = [posts_collection().name, stats_collection().name, LIST_STATS, FOLLOWING_CACHE]
+    fixed = [
+        posts_collection().name,
+        stats_collection().name,
+        LIST_STATS,
+        LIST_ENTRIES,
+        FOLLOWING_CACHE,
+    ]
     timeline = [timelines.ENTRIES, timelines.OWNERS, timelines.BIG, timelines.BLOCKS]
     marks = [kind.collection_name for kind in KINDS]
     return [*fixed, *timeline, *marks, notifications.ENTRIES, notifications.SETTINGS]

@@ -1,4 +1,5 @@
-"""``manage.py check_consistency [--repair]``: counters vs real counts, orphan replies."""
+"""``manage.py check_consistency [--repair]``: counters vs real counts, orphan replies, the tag
+and mention timelines' entries (posts.consistency)."""
 
 from django.core.management.base import BaseCommand
 
@@ -38,7 +39,9 @@ class Command(BaseCommand):
             f"{len(report.orphans)} orphan replies, {report.stale_intents} stale intents, "
             f"{report.pathless} replies without a thread path, "
             f"{len(report.uncovered_authors)} authors with posts outside their statistics, "
-            f"{report.orphan_marks} likes and bookmarks of deleted posts"
+            f"{report.orphan_marks} likes and bookmarks of deleted posts, "
+            f"{report.unlisted} posts missing from a tag or mention timeline, "
+            f"{report.stray_entries} timeline entries of no post"
         )
         if options["repair"]:
             self.stdout.write(
@@ -46,5 +49,7 @@ class Command(BaseCommand):
                 f"recounted, {report.orphans_deleted} orphan posts deleted, "
                 f"{report.paths_backfilled} thread paths set, "
                 f"{report.stats_widened} authors' statistics widened, "
-                f"{report.orphan_marks_deleted} orphan likes and bookmarks deleted"
+                f"{report.orphan_marks_deleted} orphan likes and bookmarks deleted, "
+                f"{report.entries_written} timeline entries written, "
+                f"{report.entries_deleted} deleted"
             )

@@ -1,13 +1,18 @@
 """Create the posts collections and their indexes; give replies stored before thread paths
 existed their ``ancestor_ids`` (once per database, or again with ``--backfill-paths``; see
-posts.threads.ensure_paths) and authors who have posts but no statistics theirs
-(posts.authors). Idempotent: run before serving or testing (the Kubernetes Deployments run it
-in an init container).
+posts.threads.ensure_paths), authors who have posts but no statistics theirs (posts.authors),
+and tags and mentions their statistics and list entries when there are none (posts.tags,
+posts.list_entries). Idempotent: run before serving or testing (the Kubernetes Deployments run
+it in an init container).
+
+The posts' multikey indexes ``tag_timeline`` and ``mention_timeline`` of earlier versions are no
+longer created (nothing reads by them since posts.list_entries) but are left where they exist:
+drop them by hand to save their writes.
 """
 
 from django.core.management.base import BaseCommand
 
-from posts import timelines
+from posts import list_entries, timelines
 from posts.authors import COLLECTION as AUTHOR_STATS
 from posts.authors import author_stats_backfill
 from posts.db import command_deadline, database
@@ -53,9 +58,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"posts: {kind.collection_name}, indexes: {', '.join(indexes)}")
             indexes = notifications.ensure_indexes()
             self.stdout.write(f"posts: {notifications.ENTRIES}, indexes: {', '.join(indexes)}")
+            indexes = list_entries.ensure_indexes()
+            self.stdout.write(f"posts: {list_entries.COLLECTION}, indexes: {', '.join(indexes)}")
             filled = author_stats_backfill()
             if filled:
                 self.stdout.write(f"posts: {AUTHOR_STATS!r} backfilled for {filled} authors")
             filled = list_stats_backfill()
             if filled:
                 self.stdout.write(f"posts: {LIST_STATS!r} backfilled for {filled} tags and users")
+            if filled := list_entries.backfill():
+                self.stdout.write(
+                    f"posts: {list_entries.COLLECTION!r} backfilled: {filled} entries"
+                )

@@ -17,11 +17,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from pymongo.collection import Collection
 
-from posts import marks, tags, timelines
+from posts import list_entries, marks, tags, timelines
 from posts.authors import stats_collection
 from posts.db import command_deadline
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
+from posts.list_entries import COLLECTION as ENTRIES
+from posts.list_entries import ORDER, entry_id, list_key
 from posts.marks import BOOKMARKS, LIKES
 from posts.notifications import reads as notification_reads
 from posts.notifications import store as notifications
@@ -47,6 +49,8 @@ def queries() -> list[Query]:
     older = after_filter(key, descending=False)
     author = {"author_id": a}  # the timeline, and a feed page whose window meets one author
     authors = [{"author_id": x} for x in (a, b, c)]
+    tag, mention = list_key("tags", "cs101"), list_key("mentions", a)
+    window = {"$gte": lo, "$lt": now}
     return [
         ("timeline/feed first window", "posts", with_times(author, _ge(lo)), DESC),
         (
@@ -125,9 +129,19 @@ def queries() -> list[Query]:
         ("timeline work due", timelines.OWNERS, {"due": {"$lte": now}}, [("due", 1)]),
         ("idle readers", timelines.OWNERS, {"read_at": {"$lt": lo}}, None),
         # Engagement (docs/engagement.md).
-        ("tag timeline page", "posts", tags.page_query({"tags": "cs101"}, None), DESC),
-        ("tag timeline next page", "posts", tags.page_query({"tags": "cs101"}, key), DESC),
-        ("mentions next page", "posts", tags.page_query({"mentions": a}, key), DESC),
+        # Tag and mention timelines: entries in time windows, then their posts by _id.
+        ("tag timeline page", ENTRIES, tags.page_query(tag, None, {"$gte": lo}), ORDER),
+        ("tag timeline next page", ENTRIES, tags.page_query(tag, key, {"$gte": lo}), ORDER),
+        ("tag timeline wider window", ENTRIES, tags.page_query(tag, None, window), ORDER),
+        (
+            "tag timeline next page, blocks left out",
+            ENTRIES,
+            tags.page_query(tag, key, window, hidden={b, c}),
+            ORDER,
+        ),
+        ("mentions next page", ENTRIES, tags.page_query(mention, key, {"$gte": lo}), ORDER),
+        ("posts of a timeline page", "posts", {"_id": {"$in": [a, b, c]}}, None),
+        ("entries of a deleted post", ENTRIES, {"_id": {"$in": [entry_id(tag, p)]}}, None),
         ("likes of a post", LIKES.collection_name, *marks.page_query({"p": p}, "u", key)),
         ("posts a user liked", LIKES.collection_name, *marks.page_query({"u": a}, "p", key)),
         ("bookmarks", BOOKMARKS.collection_name, *marks.page_query({"u": a}, "p", key)),
@@ -247,6 +261,7 @@ class Command(BaseCommand):
                 timelines.BLOCKS: timelines.blocks(),
                 FOLLOWING_CACHE: posts.database[FOLLOWING_CACHE],
                 notifications.ENTRIES: notifications.entries(),
+                ENTRIES: list_entries.entries(),
             }
             for name, collection, query, sort in queries():
                 explain = collections[collection].find(query, sort=sort, limit=21).explain()

@@ -3,8 +3,9 @@
 Authors are hornet.seeding's users (the same ids and names as the followers seed of the same
 ``--seed``), picked by the same power law, so a few accounts write most posts. About 10% of
 posts are replies and 5% shares of recent posts; times spread over the last six months.
-Likes, hashtags and mentions come with them, and the notifications of the likes and mentions
-(posts.seed_engagement has the proportions).
+Likes, hashtags and mentions come with them (with their ``list_stats`` and ``list_entries``,
+written before each batch of posts as post_create does), and the notifications of the likes and
+mentions (posts.seed_engagement has the proportions).
 
 Bulk path: raw documents with the ``Post`` document's field names and BSON types (binary
 UUIDs, millisecond dates, counters equal to the replies and shares created) through
@@ -36,7 +37,7 @@ from django.core.management.base import BaseCommand
 from pymongo import UpdateOne
 
 from hornet import seeding
-from posts import db
+from posts import db, list_entries
 from posts.authors import COLLECTION as AUTHOR_STATS
 from posts.authors import stats_collection, stats_update
 from posts.documents import ANCESTORS, Post, posts_collection
@@ -202,6 +203,7 @@ def wipe() -> None:
         IDEMPOTENCY_KEYS,
         AUTHOR_STATS,
         LIST_STATS,
+        list_entries.COLLECTION,
         *marks,
         notifications.ENTRIES,
         notifications.SETTINGS,
@@ -254,14 +256,16 @@ class Command(BaseCommand):
         # Statistics before the posts they describe, as post_create does (posts.authors).
         for updates in seeding.batched(plan.author_stats(users), 1000):
             stats_collection().bulk_write(updates, ordered=False)
-        liked = notified = 0
+        liked = notified = entered = 0
         try:
             with seeding.progress(count, "post", options["verbosity"]) as bar:
                 bar.set_description("posts")
                 for docs, likes in prefetched(batches(plan, users, seed, options["batch"])):
-                    # The batch's tags and mentions counted first, as post_create does.
+                    # The batch's tags and mentions counted and listed first, as post_create
+                    # does (posts.tags, posts.list_entries).
                     if lists := list_stats_updates(docs):
                         list_stats_collection().bulk_write(lists, ordered=False)
+                    entered += list_entries.insert(docs)
                     posts.insert_many(docs, ordered=False)
                     if likes:
                         LIKES.collection().insert_many(likes, ordered=False)
@@ -279,7 +283,7 @@ class Command(BaseCommand):
         replies, shares = plan.kind.count(REPLY), plan.kind.count(SHARE)
         self.stdout.write(
             f"posts: {count} posts ({replies} replies, {shares} shares, {liked} likes; "
-            f"{notified} notifications) "
+            f"{notified} notifications, {entered} tag and mention entries) "
             f"by {len(users)} users; "
             f"plan {planned - started:.1f}s, insert {inserted - planned:.1f}s "
             f"({count / max(inserted - planned, 1e-9):,.0f}/s)"

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from django.core.management import call_command
 
-from posts import intents, likes, services
+from posts import intents, likes, list_entries, services
 from posts.consistency import check_consistency
 from posts.documents import now_ms, posts_collection
 from posts.marks import BOOKMARKS, LIKES
+from tests.helpers import headers_for
 from tests.posts.helpers import stored
 
 
@@ -195,3 +196,30 @@ def test_likes_and_bookmarks_of_deleted_posts_are_orphans(alice, bob):
     assert check_consistency(repair=True).orphan_marks_deleted == 2
     assert [r["p"] for r in LIKES.collection().find({})] == [kept.id]
     assert check_consistency().clean
+
+
+def test_missing_mistimed_and_stray_timeline_entries_are_found_and_repaired(api, alice):
+    post = services.post_create(author_id=alice, content="#exams #cs101")
+    entries = list_entries.entries()
+    entries.delete_one({"_id": list_entries.entry_id("tag:exams", post.id)})  # missing
+    entries.update_one(  # at another time than its post's
+        {"_id": list_entries.entry_id("tag:cs101", post.id)},
+        {"$set": {"t": post.created_at - timedelta(days=1)}},
+    )
+    old = now_ms() - timedelta(minutes=10)
+    gone = {"_id": uuid.uuid4(), "author_id": alice, "created_at": old, "tags": ["exams"]}
+    in_progress = {**gone, "_id": uuid.uuid4(), "created_at": now_ms()}  # its post comes next
+    untagged = {"_id": post.id, "author_id": alice, "created_at": old, "tags": ["robotics"]}
+    list_entries.put([gone, in_progress, untagged])
+    assert "1 posts missing from a tag or mention timeline, 3 timeline entries of no post" in run()
+    assert "2 timeline entries written, 2 deleted" in run("--repair")
+    assert {e["k"]: e["t"] for e in entries.find({"p": post.id})} == {
+        "tag:exams": post.created_at,
+        "tag:cs101": post.created_at,
+    }
+    report = check_consistency()
+    assert (report.unlisted, report.stray_entries) == (0, 1)  # the recent one is left alone
+    assert check_consistency(repair=True, stale_seconds=0).entries_deleted == 1
+    assert check_consistency().clean
+    shown = api.get("/posts/tags/exams", **headers_for(alice)).json()
+    assert [p["id"] for p in shown] == [str(post.id)]
