@@ -175,9 +175,10 @@ def unread_query(reader: Reader) -> dict[str, Any]:
     return reader.query({}, since=reader.read_up_to)
 
 
-def _later(row: Row, key: TimeKey) -> bool:
-    """Whether ``row`` comes before ``key`` in the newest-first order (an earlier page's)."""
-    return (row["t"], row["_id"]) > (key.created_at, key.id)
+def _earlier_page(row: Row, key: TimeKey) -> bool:
+    """Whether ``row`` is ``key``'s entry or comes before it in the newest-first order: an
+    earlier page's (the cursor is the last entry that page took, a head it listed)."""
+    return (row["t"], row["_id"]) >= (key.created_at, key.id)
 
 
 def _samples(reader: Reader, groups: list[str]) -> dict[str, list[Row]]:
@@ -235,7 +236,7 @@ def _groups(reader: Reader, heads: list[Row], start: TimeKey | None) -> list[Row
     found: list[Row] = []
     for head in heads:
         sample = samples.get(head["g"], [head])
-        if not sample or (start is not None and _later(sample[0], start)):
+        if not sample or (start is not None and _earlier_page(sample[0], start)):
             continue
         newest = sample[0]
         found.append(

@@ -223,6 +223,24 @@ def test_a_group_is_listed_once_across_pages(api, alice):
     assert found == groups(api, alice, "?limit=100")
 
 
+def test_a_group_whose_newest_entry_ends_a_page_is_not_listed_again(api, alice):
+    """The cursor is the last entry a page took: here the newest like of a post, its group
+    listed there. The next page meets that group's older like among its heads: skipped (it
+    was listed twice when only entries strictly before the cursor counted as listed)."""
+    now, post = now_ms(), uuid.uuid4()
+    order = [store.MENTION, store.LIKE, store.MENTION, store.LIKE, store.MENTION]
+    for i, kind in enumerate(order):
+        subject = post if kind == store.LIKE else uuid.uuid4()
+        event = store.Event(kind, alice, uuid.uuid4(), subject, subject)
+        store.notify([event], at=now - dt.timedelta(minutes=i))
+    assert [g["type"] for g in groups(api, alice, "?limit=2")] == [
+        "mention",
+        "like",
+        "mention",
+        "mention",
+    ]
+
+
 def test_filter_by_type(api, alice, bob):
     post = created(api, alice)
     like(api, bob, post["id"])
