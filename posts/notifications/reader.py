@@ -106,7 +106,9 @@ def _stream(reader: Reader, since: dt.datetime | None = None) -> Stream | None:
     """The reader's entries newer than the cutoff (and ``since``) as ``newest_first`` reads
     them; None when the statistics say there are none. The rate is the statistics' own (over
     all their time): the cutoff and ``since`` only move where the walk ends."""
-    oldest = max(cutoff(reader.now), since or cutoff(reader.now))
+    oldest = cutoff(reader.now)
+    if since is not None:
+        oldest = max(oldest, since)
     found = reader.stats
     if found is None:
         now = reader.now or dt.datetime.now(dt.UTC)
@@ -124,7 +126,8 @@ def _finder(
     fields: dict[str, int] | None = None,
 ) -> Finder:
     """``newest_first``'s reader of one window: its ``created_at`` bounds are the entries' ``t``;
-    the first window (the one that carries the cursor's tie-break) starts after ``after``."""
+    the first window is the one that carries the cursor's tie-break (``Bound.filter``: its
+    ``$lte`` and ``$or``), read after ``after`` by ``Reader.query``'s own cursor clauses."""
 
     def find(_: list[dict[str, Any]], window: dict[str, Any], limit: int) -> list[Row]:
         times = {op: v for op, v in window.get("created_at", {}).items() if op != "$lte"}
@@ -150,8 +153,9 @@ def newest_entries(
 
 def unread(reader: Reader, cap: int) -> int:
     """How many entries lie after the read marker, up to ``cap``: their ids (from the
-    ``(r, t, _id)`` index alone) read newest first in windows, where one count would read
-    every entry after the marker (all of them for a reader who never read)."""
+    ``(r, t, _id)`` index alone when the reader filters no actor) read newest first in
+    windows, where one count would read every entry after the marker (all of them for a
+    reader who never read)."""
     since = reader.read_up_to
     stream = _stream(reader, since)
     if stream is None:

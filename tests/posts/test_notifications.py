@@ -368,9 +368,10 @@ def test_notifications_older_than_90_days_are_not_read_and_are_purged(api, alice
 
 
 def test_a_busy_accounts_page_reads_a_time_window_not_90_days(api, alice, entries_recorder):
-    """2,000 mentions over 60 days: the first page's list reads match about an hour's worth,
-    the walk widening (x8) only as far as the page needs; paging still shows them all, once,
-    newest first (SecantusDB reads a query's whole range before its limit)."""
+    """2,000 mentions over 60 days: the first page's list read matches about one batch's
+    worth (80 entries at the recipient's rate: posts.notifications.reader), not 90 days;
+    paging still shows them all, once, newest first (SecantusDB reads a query's whole range
+    before its limit)."""
     now = now_ms()
     events = [
         (
