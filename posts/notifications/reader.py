@@ -10,9 +10,10 @@ entry (not now: a recipient last notified days ago costs no empty windows) and i
 read's worth wide at their average rate; the reader's filters (a type, exclusions, the policy)
 thin it, and a short window is followed by a wider one, as for timelines. A typical page is
 therefore one list query (tests/posts/test_notification_windows.py
-``test_a_page_of_days_old_notifications_is_one_list_query_from_the_latest_entry``). Without
-statistics (entries stored before they existed and not yet backfilled) the read is one query
-down to the cutoff: correct, and cheap for the recipient with no entries that it should mean.
+``test_a_page_of_days_old_notifications_is_one_list_query_from_the_latest_entry``). Where the
+statistics say nothing is left (none, all expired, a cursor below their first entry) the read
+is one query down to the cutoff: an empty range when they are right, the entries they missed
+when they are not (``test_entries_outside_their_statistics_are_still_read``).
 """
 
 import datetime as dt
@@ -102,19 +103,20 @@ class Reader:
         return {"$and": [*query.get("$and", [query]), *extra]}
 
 
-def _stream(reader: Reader, since: dt.datetime | None = None) -> Stream | None:
-    """The reader's entries newer than the cutoff (and ``since``) as ``newest_first`` reads
-    them; None when the statistics say there are none. The rate is the statistics' own (over
-    all their time): the cutoff and ``since`` only move where the walk ends."""
+def _stream(reader: Reader, key: TimeKey | None = None, since: dt.datetime | None = None) -> Stream:
+    """The reader's entries after ``key``, newer than the cutoff (and ``since``), as
+    ``newest_first`` reads them. The rate is the statistics' own (over all their time): the
+    cutoff and ``since`` only move where the walk ends. Where the statistics say nothing is
+    left (none, all expired, or the cursor below their first entry) it is one window down to
+    the cutoff: empty when they are right, and the entries they missed when they are not
+    (``newest_first`` never reads outside a stream's span)."""
     oldest = cutoff(reader.now)
     if since is not None:
         oldest = max(oldest, since)
     found = reader.stats
-    if found is None:
+    if found is None or found.last < oldest or (key is not None and key.created_at < found.first):
         now = reader.now or dt.datetime.now(dt.UTC)
-        return Stream({}, oldest, max(now, oldest), 0.0)  # one window: the whole retention
-    if found.last < oldest or (since is not None and found.last <= since):
-        return None
+        return Stream({}, oldest, max(now, oldest), 0.0)
     return Stream({}, max(found.first, oldest), found.last, found.rate())
 
 
@@ -143,9 +145,7 @@ def newest_entries(
     reader: Reader, key: TimeKey | None, types: list[str] | None, need: int
 ) -> list[Row]:
     """Up to ``need`` of the reader's entries after ``key`` (of these types), newest first."""
-    stream = _stream(reader)
-    if stream is None:
-        return []
+    stream = _stream(reader, key)
     indexed: dict[str, Any] = {"k": list(types)} if types else {}
     bound = None if key is None else Bound(key.created_at, after_filter(key, True))
     return newest_first(_finder(reader, indexed, key), [stream], need=need, bound=bound)
@@ -157,8 +157,6 @@ def unread(reader: Reader, cap: int) -> int:
     windows, where one count would read every entry after the marker (all of them for a
     reader who never read)."""
     since = reader.read_up_to
-    stream = _stream(reader, since)
-    if stream is None:
-        return 0
+    stream = _stream(reader, since=since)
     find = _finder(reader, {}, None, since, {"_id": 1})
     return len(newest_first(find, [stream], need=cap, bound=None))

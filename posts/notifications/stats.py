@@ -14,7 +14,9 @@ Invariant: the statistics cover every entry (``first <= t <= last``). They are w
 (one more empty window) and never an entry outside them; a retry counts its entry again (``n``
 is a hint). The seed writes them for its bulk entries, ``ensure_schema`` fills them from the
 entries when none exist (``backfill``). Expiry does not shrink them: readers clamp ``first``
-to the retention's cutoff. Tests: tests/posts/test_notification_windows.py.
+to the retention's cutoff. Where they say nothing is left, readers still read one window down
+to the cutoff (posts.notifications.reader), so entries they miss are shown all the same.
+Tests: tests/posts/test_notification_windows.py.
 """
 
 from collections.abc import Iterable, Mapping

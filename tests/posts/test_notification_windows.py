@@ -99,6 +99,22 @@ def test_entries_without_statistics_are_still_read(api, alice, bob, entries_reco
     assert get(api, alice, "/notifications/unread_count").json()["count"] == 30
 
 
+def test_entries_outside_their_statistics_are_still_read(api, alice, entries_recorder):
+    """Statistics are hints: entries older than ``first`` (stored before them, the backfill
+    skipped) and newer than ``last`` (written by a server without them) are still listed and
+    counted: the first window is open above, the last one open below down to the cutoff."""
+    now = now_ms()
+    docs = _spread(alice, 300, now - dt.timedelta(days=1), 30)
+    middle, outside = docs[100:200], docs[:100] + docs[200:]
+    stored_notifications(middle)
+    store.entries().insert_many(outside)
+    shown = walk(api, alice, "/notifications?limit=20")
+    assert sum(g["notifications_count"] for g in shown) == 300
+    assert [g["group_key"] for g in shown] == list(dict.fromkeys(d["g"] for d in docs))
+    count = get(api, alice, "/notifications/unread_count?limit=1000").json()["count"]
+    assert count == 300
+
+
 def test_ensure_schema_backfills_statistics_once(alice, bob):
     docs = _spread(alice, 40, now_ms() - dt.timedelta(days=1), 10) + _spread(bob, 5, now_ms(), 1)
     store.entries().insert_many(docs)
@@ -145,12 +161,13 @@ def test_the_unread_count_reads_ids_in_one_window(api, alice, entries_recorder):
     store.marker_advance(alice, docs[0]["t"])
     entries_recorder.filters.clear()
     assert get(api, alice, "/notifications/unread_count").json()["count"] == 0
-    assert entries_recorder.filters == []  # nothing after the latest entry: no query
+    assert entries_recorder.matched() == 0  # nothing after the latest entry: an empty range
 
 
-def test_expired_statistics_read_nothing(api, alice, entries_recorder):
+def test_expired_statistics_read_an_empty_range(api, alice, entries_recorder):
     old = now_ms() - store.RETENTION - dt.timedelta(days=1)
     stored_notifications(_spread(alice, 10, old, 1))
     assert get(api, alice, "/notifications").json() == []
     assert get(api, alice, "/notifications/unread_count").json()["count"] == 0
-    assert entries_recorder.filters == []
+    assert len(entries_recorder.filters) == 2  # one list read, one unread read
+    assert entries_recorder.matched() == 0
