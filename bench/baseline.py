@@ -33,6 +33,7 @@ from posts.documents import now_ms, posts_collection
 from posts.feed import feed_page
 from posts.likes import like_add, like_remove
 from posts.notifications import reads as notification_reads
+from posts.notifications import store as notification_store
 from posts.selectors import post_find, posts_by_author_page
 from posts.tags import tag_page
 
@@ -252,12 +253,17 @@ class Driver:
         }
 
     def notifications(self) -> Callable[[], Any]:
-        """posts.notifications.reads.groups_page itself, for the same readers as the API run
-        (no blocks or mutes: the exclusions' cached read is the feed's)."""
+        """posts.notifications.reads.groups_page itself, for the same readers as the API run,
+        after their settings' read (their marker and statistics: the request reads it too; no
+        blocks or mutes: the exclusions' cached read is the feed's)."""
         readers = itertools.cycle([uuid.UUID(a) for a in self.cast.authors])
 
         def call() -> Any:
-            reader = notification_reads.Reader(user_id=next(readers))
+            user_id = next(readers)
+            found = notification_store.settings_get(user_id)
+            reader = notification_reads.Reader(
+                user_id=user_id, read_up_to=found.read_up_to, stats=found.stats
+            )
             return notification_reads.groups_page(reader, limit=PAGE, after=None)
 
         return call

@@ -6,6 +6,8 @@ Design: **one document per (recipient, type, subject, actor)**, grouped when rea
     notifications: {_id: uuid5(type, recipient, subject, actor), r: recipient, a: actor,
                     k: type, s: subject (post, follow or request id), p: post shown or null,
                     g: group key, t: when}
+    notification_settings: {_id: str(recipient), read_up_to, only_from_following,
+                            n, first, last (the statistics)}
 
 Invariants (each named test proves it):
 
@@ -15,8 +17,12 @@ Invariants (each named test proves it):
   repeated signal), so a retry never notifies twice and a crash between the action and its
   notification is repaired by the retry (tests/posts/test_notifications.py
   ``test_a_retried_like_notifies_once``, ``test_a_resumed_reply_notifies_once``).
-- **One write**: an action adds one ``insert_one`` (or one unordered ``insert_many`` for a post
-  with a reply target and mentions) to its work, and no read (store.py).
+- **Two writes, no read**: an action adds one upsert of its recipients' statistics (one
+  ``bulk_write``, by primary key: stats.py) and then one ``insert_one`` (or one unordered
+  ``insert_many`` for a post with a reply target and mentions) to its work (store.py).
+- **Statistics cover every entry**: written before the entries, by the seed and by
+  ``ensure_schema``'s backfill; they size the reads' windows, never decide what is shown
+  (stats.py, tests/posts/test_notification_windows.py).
 - **Exact groups under concurrency**: 50 likes by distinct users are 50 documents, so the group
   counts 50 (``test_concurrent_likes_count_in_one_group``); no counter is read-modified-written.
 - **Nobody is notified of their own action**: ``notify`` drops ``actor == recipient``.

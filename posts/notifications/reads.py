@@ -1,17 +1,21 @@
 """Reading notifications: the grouped page, the unread count and the read marker by id.
 
 A page is read newest first from the recipient's index range (``(r, t, _id)``, or ``(r, k, t,
-_id)`` with a type filter), in batches of ``4 * limit`` entries and at most ``ROUNDS`` of them:
-each new group key met there becomes a group, until ``limit`` groups. The grouped types (likes
-and shares of one post, the follows of one day) then need their newest ``SAMPLE`` entries (the
-latest actors) and, when there are that many, their count (``COUNT_CAP`` at most); those are
-read for all the page's groups together, not one group at a time, from the ``(r, g, t, _id,
-a)`` index alone: one read of their ranges in time order (``Reader.query``'s ``$or``,
-continued below its last entry for the groups its limit cut short) and one ``$group`` count.
-A group is listed where its newest entry falls: met again on a later page (its older
-entries), its newest entry lies before that page's cursor: skipped. So a page costs O(limit)
-indexed reads whatever the volume, in a handful of round trips, and each group is shown once
-(tests/posts/test_notifications.py ``test_a_group_is_listed_once_across_pages``,
+_id)`` with a type filter), in batches of ``4 * limit`` entries and at most ``ROUNDS`` of them,
+each batch read in time windows sized from the recipient's statistics and starting at their
+latest entry (posts.notifications.reader: usually one query): each new group key met there
+becomes a group, until ``limit`` groups. The grouped types (likes and shares of one post, the
+follows of one day) then need their newest ``SAMPLE`` entries (the latest actors) and, when
+there are that many, their count (``COUNT_CAP`` at most); those are read for all the page's
+groups together, not one group at a time, from the ``(r, g, t, _id, a)`` index alone: one read
+of their ranges in time order (``Reader.query``'s ``$or``, continued below its last entry for
+the groups its limit cut short) and one ``$group`` count. A group is listed where its newest
+entry falls: met again on a later page (its older entries), its newest entry is that page's
+cursor or lies before it: skipped. So a page costs O(limit) indexed reads whatever the volume,
+usually three round trips (the list, the samples, the counts) after the settings' read, and
+each group is shown once (tests/posts/test_notifications.py
+``test_a_group_is_listed_once_across_pages``,
+``test_a_group_whose_newest_entry_ends_a_page_is_not_listed_again``,
 ``test_a_page_reads_its_groups_samples_and_counts_together``).
 
 Every query carries the reader's filters (``Reader.clauses``): the 90-day cutoff, the actors
@@ -21,11 +25,8 @@ from people one does not follow yet).
 """
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
-
-from pymongo import DESCENDING
 
 from hornet.errors import NotFound
 from hornet.headers import Forward
@@ -33,91 +34,16 @@ from hornet.pagination import Page
 from posts.db import query_ms
 from posts.feed import feed_authors
 from posts.following_cache import following_cache_get
-from posts.notifications.store import (
-    FROM_FOLLOWERS_SERVICE,
-    GROUPED,
-    cutoff,
-    entries,
-    marker_advance,
-    settings_get,
-)
-from posts.queries import TimeKey, after_filter, planned
+from posts.notifications.reader import SORT, Reader, newest_entries, unread
+from posts.notifications.store import GROUPED, entries, marker_advance, settings_get
+from posts.queries import TimeKey
 from posts.safety import exclusions_for
 
 Row = dict[str, Any]
 SAMPLE = 8  # latest actors shown per group (Mastodon's sample_account_ids)
 COUNT_CAP = 10_000  # a group's count is exact up to this
 ROUNDS = 4  # batches of entries read for one page at most
-SORT = [("t", DESCENDING), ("_id", DESCENDING)]
 SAMPLED = {"_id": 1, "t": 1, "a": 1, "g": 1}  # all in the group index: read from it alone
-
-
-@dataclass(frozen=True)
-class Reader:
-    """Whose notifications are read, and what the reader leaves out."""
-
-    user_id: UUID
-    excluded: frozenset[UUID] = frozenset()  # blocked either way, or muted
-    following: frozenset[UUID] | None = None  # the policy's "only from people I follow"
-    read_up_to: dt.datetime | None = None
-    now: dt.datetime | None = None
-
-    def clauses(self) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        if self.excluded:
-            found.append({"a": {"$nin": sorted(self.excluded)}})
-        if self.following is not None:
-            kept = {"k": {"$in": list(FROM_FOLLOWERS_SERVICE)}}
-            found.append({"$or": [kept, {"a": {"$in": sorted(self.following)}}]})
-        return found
-
-    def query(
-        self,
-        indexed: dict[str, Any],
-        *,
-        after: TimeKey | None = None,
-        since: dt.datetime | None = None,
-    ) -> dict[str, Any]:
-        """``indexed`` for this reader: within the retention, after the cursor ``after`` (and
-        the time ``since``), filtered. A field given a list is any of its values. One value: one
-        range, the cursor's tie-break in an ``$and`` beside it (``planned``). Several: an
-        ``$or`` of one bounded range per value, and with a cursor two per value (older than its
-        time; at its time, below its id). SecantusDB reads ``$in`` over several values, or an
-        ``$or`` of them beside the tie-break's ``$or``, as a scan of the recipient's entries
-        (17 ms and 300 ms for a page's groups where this takes 2 to 4 ms: docs/notifications.md)."""
-        fields = dict(indexed)
-        times = dict(fields.pop("t", {}))
-        oldest = cutoff(self.now)
-        times["$gte"] = max(oldest, times.get("$gte", oldest))
-        if since is not None:
-            times["$gt"] = since
-        listed = [name for name, value in fields.items() if isinstance(value, list)]
-        assert len(listed) <= 1, listed  # one field of many values
-        values = fields.pop(listed[0]) if listed else []
-        if len(values) == 1:
-            fields[listed[0]] = values[0]
-        base = {"r": self.user_id, **fields}
-        if len(values) < 2:
-            tied = after_filter(after, True, time="t")
-            query = planned({**base, **tied, "t": {**times, **tied.get("t", {})}})
-        else:
-            clauses = []
-            for value in values:
-                one = {**base, listed[0]: value}
-                if after is None:
-                    clauses.append({**one, "t": times})
-                    continue
-                at = after.created_at
-                clauses.append({**one, "t": {**times, "$lt": at}})
-                if at >= times["$gte"] and (since is None or at > since):
-                    # the cursor's time itself, as an equality (a range of one time reads
-                    # the whole group on SecantusDB)
-                    clauses.append({**one, "t": at, "_id": {"$lt": after.id}})
-            query = {"$or": clauses}
-        extra = self.clauses()
-        if not extra:
-            return query
-        return {"$and": [*query.get("$and", [query]), *extra]}
 
 
 def list_query(
@@ -134,36 +60,6 @@ def list_query(
     return reader.query(indexed, after=key)
 
 
-FIRST_WINDOW = dt.timedelta(hours=1)
-GROWTH = 8
-
-
-def _newest_entries(
-    reader: Reader, key: TimeKey | None, types: list[str] | None, need: int
-) -> list[Row]:
-    """Up to ``need`` entries after ``key``, newest first, read in time windows: the first an
-    hour below the cursor (or now), each next one 8 times wider, the last one down to the
-    retention's cutoff. SecantusDB reads a query's whole matching range before its limit (as
-    for posts: posts.windows), so one query over 90 days of a busy account's notifications
-    would read all of them; this reads about the page's hour or day. At most 5 queries."""
-    now = reader.now or dt.datetime.now(dt.UTC)
-    end = cutoff(now)
-    rows: list[Row] = []
-    width = FIRST_WINDOW
-    floor = (key.created_at if key is not None else now) - width
-    while True:
-        final = floor <= end
-        query = list_query(reader, key, types, None if final else floor)
-        rows.extend(
-            entries().find(query, sort=SORT, limit=need - len(rows), max_time_ms=query_ms())
-        )
-        if len(rows) >= need or final:
-            return rows
-        key = TimeKey.before(floor)  # the next window: strictly older than this one
-        width *= GROWTH
-        floor -= width
-
-
 def group_query(reader: Reader, groups: list[str], after: TimeKey | None = None) -> dict[str, Any]:
     """These groups' entries (after ``after``), for their samples and counts (also ``manage.py
     explain_queries``): one group's range, or several (``Reader.query``'s ``$or``)."""
@@ -175,9 +71,10 @@ def unread_query(reader: Reader) -> dict[str, Any]:
     return reader.query({}, since=reader.read_up_to)
 
 
-def _later(row: Row, key: TimeKey) -> bool:
-    """Whether ``row`` comes before ``key`` in the newest-first order (an earlier page's)."""
-    return (row["t"], row["_id"]) > (key.created_at, key.id)
+def _earlier_page(row: Row, key: TimeKey) -> bool:
+    """Whether ``row`` is ``key``'s entry or comes before it in the newest-first order: an
+    earlier page's (the cursor is the last entry that page took, a head it listed)."""
+    return (row["t"], row["_id"]) >= (key.created_at, key.id)
 
 
 def _samples(reader: Reader, groups: list[str]) -> dict[str, list[Row]]:
@@ -235,7 +132,7 @@ def _groups(reader: Reader, heads: list[Row], start: TimeKey | None) -> list[Row
     found: list[Row] = []
     for head in heads:
         sample = samples.get(head["g"], [head])
-        if not sample or (start is not None and _later(sample[0], start)):
+        if not sample or (start is not None and _earlier_page(sample[0], start)):
             continue
         newest = sample[0]
         found.append(
@@ -266,7 +163,7 @@ def groups_page(
     seen: set[str] = set()
     batch = limit * 4
     for _ in range(ROUNDS):
-        rows = _newest_entries(reader, key, types, batch)
+        rows = newest_entries(reader, key, types, batch)
         for row in rows:
             if row["g"] not in seen:
                 if len(groups) + len(heads) == limit:
@@ -284,8 +181,9 @@ def groups_page(
 
 
 def unread_count(reader: Reader, *, cap: int) -> int:
-    """Notifications after the read marker, up to ``cap`` (one indexed count)."""
-    return entries().count_documents(unread_query(reader), limit=cap, maxTimeMS=query_ms())
+    """Notifications after the read marker, up to ``cap`` (posts.notifications.reader.unread:
+    their ids, read in windows from the latest entry)."""
+    return unread(reader, cap)
 
 
 def entry_time(user_id: UUID, entry_id: UUID) -> dt.datetime:
@@ -311,6 +209,7 @@ def reader_for(forward: Forward) -> Reader:
         excluded=exclusions_for(forward=forward).quiet,
         following=following,
         read_up_to=found.read_up_to,
+        stats=found.stats,
     )
 
 

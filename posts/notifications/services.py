@@ -1,4 +1,5 @@
-"""The notification each action writes: one write, idempotent (the package docstring)."""
+"""The notification each action writes: idempotent, after its recipients' statistics (the
+package docstring)."""
 
 from uuid import UUID
 

@@ -1,4 +1,4 @@
-"""Storage of notifications: the entry documents, their indexes, the one write an action adds,
+"""Storage of notifications: the entry documents, their indexes, the write an action adds,
 the per-user settings (read marker, policy) and the expiry sweep (the package docstring has
 the invariants)."""
 
@@ -13,11 +13,13 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from posts.authors import AuthorStats
 from posts.db import database, query_ms
 from posts.documents import now_ms
+from posts.notifications import stats
 
 ENTRIES = "notifications"
-SETTINGS = "notification_settings"
+SETTINGS = stats.COLLECTION
 RETENTION = dt.timedelta(days=90)
 DUPLICATE_KEY = 11000
 
@@ -42,7 +44,7 @@ def entries() -> Collection:
 
 
 def settings_collection() -> Collection:
-    return database()[SETTINGS]
+    return stats.collection()
 
 
 def ensure_indexes() -> list[str]:
@@ -107,12 +109,14 @@ class Event:
 
 
 def notify(events: Iterable[Event], at: dt.datetime | None = None) -> int:
-    """Store these events' notifications in one write; how many were new. An event already
-    stored (a retry) and one whose actor is its recipient are left out."""
+    """Store these events' notifications in one write, after their recipients' statistics
+    (posts.notifications.stats); how many were new. An event already stored (a retry) and one
+    whose actor is its recipient are left out."""
     when = at or now_ms()
     docs = [e.document(when) for e in events if e.actor != e.recipient]
     if not docs:
         return 0
+    stats.touch(docs)
     if len(docs) == 1:
         try:
             entries().insert_one(docs[0])
@@ -145,15 +149,19 @@ def purge(now: dt.datetime | None = None) -> int:
 
 @dataclass(frozen=True)
 class UserSettings:
-    """A recipient's read marker (everything at or before it is read) and filtering policy."""
+    """A recipient's read marker (everything at or before it is read), filtering policy and
+    notification statistics (None: they have no notifications)."""
 
     read_up_to: dt.datetime | None = None
     only_from_following: bool = False
+    stats: AuthorStats | None = None
 
 
 def settings_get(user_id: UUID) -> UserSettings:
     doc = settings_collection().find_one({"_id": str(user_id)}, max_time_ms=query_ms()) or {}
-    return UserSettings(doc.get("read_up_to"), bool(doc.get("only_from_following", False)))
+    return UserSettings(
+        doc.get("read_up_to"), bool(doc.get("only_from_following", False)), stats.stats_in(doc)
+    )
 
 
 def policy_set(user_id: UUID, *, only_from_following: bool) -> UserSettings:
@@ -165,14 +173,17 @@ def policy_set(user_id: UUID, *, only_from_following: bool) -> UserSettings:
 
 def marker_advance(user_id: UUID, up_to: dt.datetime) -> dt.datetime:
     """Move the read marker forward to ``up_to`` (never back); the marker now stored. One
-    conditional update, then an upsert for a user without settings (a concurrent one that
-    lost the race leaves the later marker in place)."""
+    conditional update (that moved it: ``up_to`` is stored, nothing more is read), then an
+    upsert for a user without settings (a concurrent one that lost the race leaves the later
+    marker in place) and a read of the marker that stayed."""
+    up_to = up_to.replace(microsecond=up_to.microsecond - up_to.microsecond % 1000)  # as stored
     coll = settings_collection()
     key = str(user_id)
     moved = coll.update_one(
         {"_id": key, "$or": [{"read_up_to": {"$lt": up_to}}, {"read_up_to": None}]},
         {"$set": {"read_up_to": up_to}},
     )
-    if not moved.matched_count:
-        coll.update_one({"_id": key}, {"$setOnInsert": {"read_up_to": up_to}}, upsert=True)
+    if moved.matched_count:
+        return up_to
+    coll.update_one({"_id": key}, {"$setOnInsert": {"read_up_to": up_to}}, upsert=True)
     return settings_get(user_id).read_up_to or up_to

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from posts.authors import author_stats_touch
 from posts.documents import Post, now_ms, posts_collection
+from posts.notifications import stats, store
 from tests import helpers
 from tests.helpers import get, headers_for
 
@@ -122,3 +123,18 @@ class Recorder:
         ask for."""
         chosen = self.filters if filters is None else filters
         return sum(self.real.count_documents(f) for f in chosen)
+
+
+def stored_notifications(docs: list[dict[str, Any]]) -> None:
+    """Notification entry documents stored as ``notify`` stores them: their recipients'
+    statistics first (posts.notifications.stats)."""
+    stats.touch(docs)
+    store.entries().insert_many(docs)
+
+
+def names_a_group(query: object) -> bool:
+    """Whether a notification filter names a group anywhere (a group read or count, not a
+    list read)."""
+    if isinstance(query, list):
+        return any(names_a_group(q) for q in query)
+    return isinstance(query, dict) and any(k == "g" or names_a_group(v) for k, v in query.items())

@@ -1,9 +1,10 @@
 """Create the posts collections and their indexes; give replies stored before thread paths
 existed their ``ancestor_ids`` (once per database, or again with ``--backfill-paths``; see
 posts.threads.ensure_paths), authors who have posts but no statistics theirs (posts.authors),
-and tags and mentions their statistics and list entries when there are none (posts.tags,
-posts.list_entries). Idempotent: run before serving or testing (the Kubernetes Deployments run
-it in an init container).
+tags and mentions their statistics and list entries when there are none (posts.tags,
+posts.list_entries) and, when no recipient has any, notification recipients theirs
+(posts.notifications.stats). Idempotent: run before serving or testing (the Kubernetes
+Deployments run it in an init container).
 
 The posts' multikey indexes ``tag_timeline`` and ``mention_timeline`` of earlier versions are no
 longer created (nothing reads by them since posts.list_entries) but are left where they exist:
@@ -19,6 +20,7 @@ from posts.db import command_deadline, database
 from posts.documents import Post
 from posts.idempotency import COLLECTION, ensure_collection
 from posts.marks import KINDS
+from posts.notifications import stats as notification_stats
 from posts.notifications import store as notifications
 from posts.tags import LIST_STATS, list_stats_backfill
 from posts.threads import ensure_paths
@@ -60,6 +62,9 @@ class Command(BaseCommand):
             self.stdout.write(f"posts: {notifications.ENTRIES}, indexes: {', '.join(indexes)}")
             indexes = list_entries.ensure_indexes()
             self.stdout.write(f"posts: {list_entries.COLLECTION}, indexes: {', '.join(indexes)}")
+            filled = notification_stats.backfill(notifications.entries())
+            if filled:
+                self.stdout.write(f"posts: notification statistics backfilled for {filled} users")
             filled = author_stats_backfill()
             if filled:
                 self.stdout.write(f"posts: {AUTHOR_STATS!r} backfilled for {filled} authors")

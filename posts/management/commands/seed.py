@@ -44,6 +44,7 @@ from posts.documents import ANCESTORS, Post, posts_collection
 from posts.following_cache import COLLECTION as FOLLOWING_CACHE
 from posts.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from posts.marks import KINDS, LIKES
+from posts.notifications import stats as notification_stats
 from posts.notifications import store as notifications
 from posts.seed_engagement import Decorator, notifications_of
 from posts.tags import LIST_STATS, list_stats_collection, list_stats_updates
@@ -272,6 +273,8 @@ class Command(BaseCommand):
                         liked += len(likes)
                     notes = notifications_of(docs, likes)
                     if notes:
+                        # their recipients' statistics first, as notify does
+                        notification_stats.write(notification_stats.updates(notes))
                         notifications.entries().insert_many(notes, ordered=False)
                         notified += len(notes)
                     bar.update(len(docs))
