@@ -26,7 +26,7 @@ from pymongo import DESCENDING
 from posts.authors import AuthorStats
 from posts.db import query_ms
 from posts.notifications.store import FROM_FOLLOWERS_SERVICE, cutoff, entries
-from posts.queries import TimeKey, after_filter, planned
+from posts.queries import TimeKey, after_filter, none_of, planned
 from posts.windows import Bound, Finder, Stream, newest_first
 
 Row = dict[str, Any]
@@ -48,7 +48,7 @@ class Reader:
     def clauses(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         if self.excluded:
-            found.append({"a": {"$nin": sorted(self.excluded)}})
+            found.append(none_of("a", self.excluded))
         if self.following is not None:
             kept = {"k": {"$in": list(FROM_FOLLOWERS_SERVICE)}}
             found.append({"$or": [kept, {"a": {"$in": sorted(self.following)}}]})

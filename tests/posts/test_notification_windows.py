@@ -12,7 +12,8 @@ from collections import Counter
 from django.core.management import call_command
 
 from posts.documents import now_ms
-from posts.notifications import stats, store
+from posts.notifications import reader as reader_module
+from posts.notifications import reads, stats, store
 from posts.windows import first_width
 from tests.helpers import get, headers_for
 from tests.posts.helpers import Recorder, names_a_group, stored_notifications, walk
@@ -171,3 +172,26 @@ def test_expired_statistics_read_an_empty_range(api, alice, entries_recorder):
     assert get(api, alice, "/notifications/unread_count").json()["count"] == 0
     assert len(entries_recorder.filters) == 2  # one list read, one unread read
     assert entries_recorder.matched() == 0
+
+
+def test_excluded_actors_are_left_out_by_a_nor_beside_the_indexed_range(
+    alice, bob, entries_recorder
+):
+    """A reader who blocks or mutes someone: every read of the page (list, samples, count)
+    leaves them out with ``$nor`` in the ``$and`` (posts.queries.none_of), never ``a $nin``
+    beside the indexed fields, which SecantusDB reads as a scan of the recipient's entries."""
+    now, carol = now_ms(), uuid.uuid4()
+    store.notify(
+        [
+            store.Event(store.MENTION, alice, actor, uuid.uuid4(), uuid.uuid4())
+            for actor in (bob, carol)
+        ],
+        at=now - dt.timedelta(days=2),
+    )
+    reader = reader_module.Reader(user_id=alice, excluded=frozenset({bob}), now=now)
+    page = reads.groups_page(reader, limit=20, after=None)
+    assert [g["sample_account_ids"] for g in page.items] == [[carol]]
+    assert entries_recorder.filters
+    for query in entries_recorder.filters:
+        assert "$nin" not in repr(query), query
+        assert {"$nor": [{"a": {"$in": [bob]}}]} in query["$and"], query
