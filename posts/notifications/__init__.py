@@ -17,10 +17,12 @@ Invariants (each named test proves it):
   repeated signal), so a retry never notifies twice and a crash between the action and its
   notification is repaired by the retry (tests/posts/test_notifications.py
   ``test_a_retried_like_notifies_once``, ``test_a_resumed_reply_notifies_once``).
-- **Two writes, no read**: an action adds one upsert of its recipients' statistics (one
-  ``bulk_write``, by primary key: stats.py) and then one ``insert_one`` (or one unordered
-  ``insert_many`` for a post with a reply target and mentions) to its work (store.py).
-- **Statistics cover every entry**: written before the entries, by the seed and by
+- **One write, no read**: an action adds one ``insert_one`` (or one unordered ``insert_many``
+  for a post with a reply target and mentions) to its work (store.py); its recipients'
+  statistics are upserted before it only when this process has not written them in the last
+  minute (``stats.WRITE_EVERY_SECONDS``, with what it counted meanwhile: stats.py).
+- **Statistics cover every entry** (but the last minute's of a process: readers' first
+  windows are open above): written before the entries, by the seed and by
   ``ensure_schema``'s backfill; they size the reads' windows, never decide what is shown
   (stats.py, tests/posts/test_notification_windows.py).
 - **Exact groups under concurrency**: 50 likes by distinct users are 50 documents, so the group

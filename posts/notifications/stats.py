@@ -5,21 +5,32 @@ are hints, never the truth of what is shown: a wrong one costs only extra window
 
 They live in the recipient's settings document (``notification_settings``, fields ``n``,
 ``first``, ``last``), which every page reads already for the read marker and the policy, so
-the page reads them for free. The write is the price: ``notify`` adds one upsert to the
-action, by primary key, before its insert (one ``bulk_write`` for all the action's
-recipients), so an action now writes twice (docs/notifications.md, "Performance").
+the page reads them for free. The write is the price, kept rare: ``notify`` upserts a
+recipient's statistics (by primary key, before its insert) only when this process has not
+written them in the last ``WRITE_EVERY_SECONDS``; the entries counted meanwhile are added to
+that next write. So a notification is one indexed write (its insert), and a second one at most
+once a minute per recipient and process (docs/notifications.md, "Performance").
 
-Invariant: the statistics cover every entry (``first <= t <= last``). They are written
-*before* the entries, so a crash between the two leaves statistics for an entry never written
-(one more empty window) and never an entry outside them; a retry counts its entry again (``n``
-is a hint). The seed writes them for its bulk entries, ``ensure_schema`` fills them from the
-entries when none exist (``backfill``). Expiry does not shrink them: readers clamp ``first``
-to the retention's cutoff. Where they say nothing is left, readers still read one window down
-to the cutoff (posts.notifications.reader), so entries they miss are shown all the same.
+Invariant: the statistics cover every entry (``first <= t <= last``) but for the entries a
+process counted since its last write (in practice at most ``WRITE_EVERY_SECONDS`` newer than
+``last``). Readers need no more: a page's first window is open above (posts.windows: the newest
+slice reaches up to the cursor, or has no upper bound), so ``last`` only places its lower end,
+and entries outside the statistics are still read (``test_entries_outside_their_statistics_
+are_still_read``). A first write goes before its entry, so a crash between the two leaves
+statistics for an entry never written (one more empty window); a retry counts its entry again
+(``n`` is a hint). The seed writes them for its bulk entries (``write``, every one),
+``ensure_schema`` fills them from the entries when none exist (``backfill``). Expiry does not
+shrink them: readers clamp ``first`` to the retention's cutoff. Where they say nothing is left,
+readers still read one window down to the cutoff (posts.notifications.reader), so entries they
+miss are shown all the same.
 Tests: tests/posts/test_notification_windows.py.
 """
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import UpdateOne
@@ -50,11 +61,58 @@ def updates(docs: Iterable[Mapping[str, Any]]) -> list[UpdateOne]:
     return [stats_update(k, v.first, v.last, v.posts) for k, v in spans.by_author.items()]
 
 
+WRITE_EVERY_SECONDS = 60.0
+_REMEMBERED = 100_000  # recipients whose last write this process remembers
+
+
+@dataclass
+class _Written:
+    at: float  # time.monotonic() of this process's last write of the recipient's statistics
+    pending: int = 0  # entries counted since, added to the next write
+
+
+_written: "OrderedDict[str, _Written]" = OrderedDict()
+_lock = threading.Lock()
+
+
+def forget_written() -> None:
+    """Forget which statistics this process wrote (tests: every test starts clean)."""
+    with _lock:
+        _written.clear()
+
+
+def _due(docs: list[dict[str, Any]]) -> list[UpdateOne]:
+    """The statistics updates these entries need now: of the recipients not written by this
+    process in the last ``WRITE_EVERY_SECONDS`` (with what was counted meanwhile); the others
+    only count them."""
+    clock = time.monotonic()
+    spans: Spans[str] = Spans()
+    for doc in docs:
+        spans.add(str(doc["r"]), doc["t"])
+    due = []
+    with _lock:
+        for key, span in spans.by_author.items():
+            known = _written.get(key)
+            if known is not None and clock - known.at < WRITE_EVERY_SECONDS:
+                known.pending += span.posts
+                continue
+            pending = known.pending if known is not None else 0
+            due.append(stats_update(key, span.first, span.last, span.posts + pending))
+            _written[key] = _Written(clock)
+            _written.move_to_end(key)
+        while len(_written) > _REMEMBERED:
+            _written.popitem(last=False)
+    return due
+
+
 def touch(docs: list[dict[str, Any]]) -> None:
-    """Count these entries in their recipients' statistics; call before inserting them. Two
-    first upserts of one recipient at once can collide on servers that do not retry an upsert's
-    duplicate key: the loser's update is applied again (the document exists by then)."""
-    found = updates(docs)
+    """Count these entries in their recipients' statistics; call before inserting them (a
+    write only where one is due: ``_due``). Two first upserts of one recipient at once can
+    collide on servers that do not retry an upsert's duplicate key: the loser's update is
+    applied again (the document exists by then)."""
+    found = _due(docs)
+    if not found:
+        return
     try:
         collection().bulk_write(found, ordered=False)
     except BulkWriteError as exc:

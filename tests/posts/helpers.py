@@ -126,9 +126,9 @@ class Recorder:
 
 
 def stored_notifications(docs: list[dict[str, Any]]) -> None:
-    """Notification entry documents stored as ``notify`` stores them: their recipients'
-    statistics first (posts.notifications.stats)."""
-    stats.touch(docs)
+    """Notification entry documents stored with their recipients' statistics written first,
+    whole (as the seed writes them: posts.notifications.stats.write)."""
+    stats.write(stats.updates(docs))
     store.entries().insert_many(docs)
 
 

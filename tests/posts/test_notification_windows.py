@@ -69,9 +69,11 @@ def test_filters_that_thin_the_window_make_the_walk_grow(api, alice, bob, entrie
     assert shown == list(dict.fromkeys(d["g"] for d in docs if d["k"] == store.LIKE))
 
 
-def test_notify_counts_each_entry_in_its_recipients_statistics(alice, bob):
+def test_notify_counts_each_entry_in_its_recipients_statistics(alice, bob, monkeypatch):
     """``notify`` widens the recipients' statistics before writing (a retry counts again:
-    ``n`` is a hint); everything they describe lies within ``[first, last]``."""
+    ``n`` is a hint); everything they describe lies within ``[first, last]``. (Every notify
+    writes here: ``WRITE_EVERY_SECONDS`` 0.)"""
+    monkeypatch.setattr(stats, "WRITE_EVERY_SECONDS", 0.0)
     at = now_ms() - dt.timedelta(days=2)
     post = uuid.uuid4()
     events = [store.Event(store.MENTION, user, bob, post, post) for user in (alice, bob)]
@@ -87,6 +89,39 @@ def test_notify_counts_each_entry_in_its_recipients_statistics(alice, bob):
     assert found is not None
     assert (found.posts, found.first, found.last) == (3, at, at + dt.timedelta(hours=1))
     assert store.settings_get(bob).stats is None
+
+
+def test_a_recipients_statistics_are_written_once_a_minute_and_count_what_came_between(
+    api, alice, bob, monkeypatch, entries_recorder
+):
+    """A notification is one indexed write: its recipient's statistics are upserted only when
+    this process has not written them in the last ``WRITE_EVERY_SECONDS``, with the entries
+    counted meanwhile. The entries newer than the stored ``last`` are still on the page."""
+    writes: list[int] = []
+    real = stats.collection
+
+    class Counting:
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            if name == "bulk_write":
+                writes.append(1)
+            return getattr(real(), name)
+
+    monkeypatch.setattr(stats, "collection", lambda: Counting())
+    at = now_ms() - dt.timedelta(days=2)
+    post = uuid.uuid4()
+    for i in range(5):
+        event = store.Event(store.MENTION, alice, bob, uuid.uuid4(), post)
+        assert store.notify([event], at=at + dt.timedelta(minutes=i)) == 1
+    assert len(writes) == 1  # the first notification's; the next four only counted
+    found = store.settings_get(alice).stats
+    assert found is not None
+    assert (found.posts, found.first, found.last) == (1, at, at)
+    page = get(api, alice, "/notifications?limit=20").json()
+    assert len(page) == 5  # the four newer than "last" included
+    monkeypatch.setattr(stats, "WRITE_EVERY_SECONDS", 0.0)  # a minute later
+    store.notify([store.Event(store.MENTION, alice, bob, uuid.uuid4(), post)], at=at)
+    assert len(writes) == 2
+    assert store.settings_get(alice).stats.posts == 6  # type: ignore[union-attr]
 
 
 def test_entries_without_statistics_are_still_read(api, alice, bob, entries_recorder):

@@ -50,11 +50,13 @@ def posts_collection_names() -> list[str]:
 def clean_posts(posts_schema: None, settings: Any) -> None:
     """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
     from posts.documents import posts_collection
+    from posts.notifications import stats
 
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
     database = posts_collection().database
     for name in posts_collection_names():
         database[name].delete_many({})
+    stats.forget_written()  # the process's memory of statistics written into what was emptied
 
 
 @pytest.fixture(scope="session")
