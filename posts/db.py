@@ -8,6 +8,7 @@ first operation, so nothing is shared across a fork.
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import mongoengine
 import pymongo
@@ -112,3 +113,15 @@ def translate_error(exc: BaseException) -> DomainError | None:
     if isinstance(exc, _UNAVAILABLE):
         return DatabaseUnavailable()
     return None
+
+
+DUPLICATE_KEY = 11000
+
+
+def duplicate_errors(exc: mongo_errors.BulkWriteError) -> list[dict[str, Any]]:
+    """The write errors of an unordered bulk write that failed only on duplicate keys (entries
+    already there, which an idempotent write expects); any other error is raised again."""
+    errors: list[dict[str, Any]] = exc.details.get("writeErrors", [])
+    if any(e.get("code") != DUPLICATE_KEY for e in errors):
+        raise exc
+    return errors

@@ -28,7 +28,7 @@ from pymongo import DESCENDING, ReplaceOne
 from pymongo.collection import Collection as MongoCollection
 from pymongo.errors import BulkWriteError
 
-from posts.db import database
+from posts.db import database, duplicate_errors
 from posts.documents import posts_collection
 
 COLLECTION = "list_entries"
@@ -37,7 +37,6 @@ ORDER = [("t", DESCENDING), ("p", DESCENDING)]
 LISTS = ("tags", "mentions")  # the post fields that make lists, keyed "tag:..." / "mention:..."
 FIELDS = {"_id": 1, "author_id": 1, "created_at": 1, **dict.fromkeys(LISTS, 1)}  # to write one
 _BATCH = 1000
-_DUPLICATE = 11000
 
 Row = dict[str, Any]
 
@@ -109,9 +108,7 @@ def insert(posts: Iterable[Mapping[str, Any]]) -> int:
         try:
             written += len(entries().insert_many(batch, ordered=False).inserted_ids)
         except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(error.get("code") != _DUPLICATE for error in errors):
-                raise
+            duplicate_errors(exc)
             written += exc.details.get("nInserted", 0)
     return written
 

@@ -34,7 +34,7 @@ from pymongo import ASCENDING, DESCENDING, InsertOne, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
-from posts.db import database, query_ms
+from posts.db import database, duplicate_errors, query_ms
 from posts.queries import TimeKey
 
 ENTRIES = "home_timeline"
@@ -44,7 +44,6 @@ BLOCKS = "timeline_blocks"
 # Far longer than a fan-out page takes between its followers call and its insert.
 BLOCK_MEMORY = dt.timedelta(days=1)
 NEW, BUILDING, READY = "new", "building", "ready"
-_DUPLICATE_KEY = 11000
 # A reader's ``read_at`` is rewritten at most this often (a feed read is otherwise read-only);
 # the same touch asks the worker to trim the timeline back to its cap.
 TOUCH_EVERY = dt.timedelta(hours=1)
@@ -112,9 +111,7 @@ def append(rows: Iterable[Row]) -> int:
     try:
         return entries().bulk_write(batch, ordered=False).inserted_count
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != _DUPLICATE_KEY for e in errors):
-            raise
+        duplicate_errors(exc)
         return int(exc.details.get("nInserted", 0))
 
 

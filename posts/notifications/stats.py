@@ -38,10 +38,9 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
 from posts.authors import AuthorStats, Spans, stats_of, stats_update
-from posts.db import database
+from posts.db import database, duplicate_errors
 
 COLLECTION = "notification_settings"
-DUPLICATE_KEY = 11000
 
 
 def collection() -> Collection:
@@ -53,12 +52,17 @@ def stats_in(doc: dict[str, Any]) -> AuthorStats | None:
     return stats_of(doc) if "n" in doc else None
 
 
-def updates(docs: Iterable[Mapping[str, Any]]) -> list[UpdateOne]:
-    """The statistics updates of these entry documents: one upsert per recipient."""
+def _spans(docs: Iterable[Mapping[str, Any]]) -> Spans[str]:
+    """What these entry documents add to each recipient's statistics."""
     spans: Spans[str] = Spans()
     for doc in docs:
         spans.add(str(doc["r"]), doc["t"])
-    return [stats_update(k, v.first, v.last, v.posts) for k, v in spans.by_author.items()]
+    return spans
+
+
+def updates(docs: Iterable[Mapping[str, Any]]) -> list[UpdateOne]:
+    """The statistics updates of these entry documents: one upsert per recipient."""
+    return [stats_update(k, v.first, v.last, v.posts) for k, v in _spans(docs).by_author.items()]
 
 
 WRITE_EVERY_SECONDS = 60.0
@@ -86,9 +90,7 @@ def _due(docs: list[dict[str, Any]]) -> list[UpdateOne]:
     process in the last ``WRITE_EVERY_SECONDS`` (with what was counted meanwhile); the others
     only count them."""
     clock = time.monotonic()
-    spans: Spans[str] = Spans()
-    for doc in docs:
-        spans.add(str(doc["r"]), doc["t"])
+    spans = _spans(docs)
     due = []
     with _lock:
         for key, span in spans.by_author.items():
@@ -116,8 +118,8 @@ def touch(docs: list[dict[str, Any]]) -> None:
     try:
         collection().bulk_write(found, ordered=False)
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
+        errors = duplicate_errors(exc)
+        if not errors:
             raise
         collection().bulk_write([found[e["index"]] for e in errors], ordered=False)
 

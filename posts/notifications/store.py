@@ -14,14 +14,13 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from posts.authors import AuthorStats
-from posts.db import database, query_ms
+from posts.db import database, duplicate_errors, query_ms
 from posts.documents import now_ms
 from posts.notifications import stats
 
 ENTRIES = "notifications"
 SETTINGS = stats.COLLECTION
 RETENTION = dt.timedelta(days=90)
-DUPLICATE_KEY = 11000
 
 REPLY, MENTION, LIKE, SHARE = "reply", "mention", "like", "share"
 FOLLOW, FOLLOW_REQUEST, FOLLOW_ACCEPTED = "follow", "follow_request", "follow_accepted"
@@ -126,9 +125,7 @@ def notify(events: Iterable[Event], at: dt.datetime | None = None) -> int:
     try:
         return len(entries().insert_many(docs, ordered=False).inserted_ids)
     except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
+        duplicate_errors(exc)
         return int(exc.details.get("nInserted", 0))
 
 
