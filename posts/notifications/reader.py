@@ -127,12 +127,12 @@ def _finder(
     since: dt.datetime | None = None,
     fields: dict[str, int] | None = None,
 ) -> Finder:
-    """``newest_first``'s reader of one window: its ``created_at`` bounds are the entries' ``t``;
-    the first window is the one that carries the cursor's tie-break (``Bound.filter``: its
-    ``$lte`` and ``$or``), read after ``after`` by ``Reader.query``'s own cursor clauses."""
+    """``newest_first``'s reader of one window on the entries' ``t``: the first window is the
+    one that carries the cursor's tie-break (``Bound.filter``: its ``$lte`` and ``$or``), read
+    after ``after`` by ``Reader.query``'s own cursor clauses."""
 
     def find(_: list[dict[str, Any]], window: dict[str, Any], limit: int) -> list[Row]:
-        times = {op: v for op, v in window.get("created_at", {}).items() if op != "$lte"}
+        times = {op: v for op, v in window.get("t", {}).items() if op != "$lte"}
         cursor = after if "$or" in window else None
         query = reader.query({**indexed, "t": times}, after=cursor, since=since)
         found = entries().find(query, fields, sort=SORT, limit=limit, max_time_ms=query_ms())
@@ -147,8 +147,8 @@ def newest_entries(
     """Up to ``need`` of the reader's entries after ``key`` (of these types), newest first."""
     stream = _stream(reader, key)
     indexed: dict[str, Any] = {"k": list(types)} if types else {}
-    bound = None if key is None else Bound(key.created_at, after_filter(key, True))
-    return newest_first(_finder(reader, indexed, key), [stream], need=need, bound=bound)
+    bound = None if key is None else Bound(key.created_at, after_filter(key, True, time="t"))
+    return newest_first(_finder(reader, indexed, key), [stream], need=need, bound=bound, time="t")
 
 
 def unread(reader: Reader, cap: int) -> int:
@@ -159,4 +159,4 @@ def unread(reader: Reader, cap: int) -> int:
     since = reader.read_up_to
     stream = _stream(reader, since=since)
     find = _finder(reader, {}, None, since, {"_id": 1})
-    return len(newest_first(find, [stream], need=cap, bound=None))
+    return len(newest_first(find, [stream], need=cap, bound=None, time="t"))
