@@ -59,8 +59,8 @@ def feed_authors(
     user_id = forward.identity.user_id
     now = now or dt.datetime.now(dt.UTC)
 
-    def put(ids: list[UUID]) -> None:
-        following_cache_put(user_id, ids, now)
+    def put(ids: list[UUID], replacing: Cached[list[UUID]] | None) -> None:
+        following_cache_put(user_id, ids, now, replacing)
 
     found = fresh_or_fetched(
         cached,

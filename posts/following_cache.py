@@ -12,6 +12,10 @@ exclusions for ``EXCLUSIONS_CACHE_SECONDS`` (300 s): every block, unblock, mute 
 corrects them at once through the signal below, so their time only bounds how long a signal
 that never arrived (the posts service unreachable at that moment) or a mute's expiry can take
 to show, and most reads then pay one ``_id`` read and no followers call (bench/README.md).
+Exclusions past that time but younger than ``EXCLUSIONS_STALE_SECONDS`` (a day) still serve
+the read while one followers call fetches them anew behind it (``fresh_or_fetched``,
+posts.refresher); such a fetch is stored only over the copy it replaces, so a signal's
+correction made meanwhile is never overwritten (docs/safety.md).
 
 The document lives in MongoDB rather than in process memory so that (a) an invalidation reaches
 every worker at once: the followers service calls ``POST /posts/internal/following-changed``
@@ -34,6 +38,7 @@ from pymongo.collection import Collection
 
 from posts.clients import Exclusions, FollowersUnavailable
 from posts.db import database, query_ms
+from posts.refresher import refresher
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,14 @@ class Part(Enum):
             return float(settings.FEED_FOLLOWING_CACHE_SECONDS)
         return float(settings.EXCLUSIONS_CACHE_SECONDS)
 
+    @property
+    def stale_seconds(self) -> float:
+        """How long after its fresh time a fetched value is still used while it is fetched anew
+        in the background (0: never; the following list is always asked for first)."""
+        if self is Part.FOLLOWING:
+            return 0.0
+        return float(settings.EXCLUSIONS_STALE_SECONDS)
+
 
 @dataclass(frozen=True)
 class Cached(Generic[T]):
@@ -70,6 +83,11 @@ class Cached(Generic[T]):
 
     def is_fresh(self, now: dt.datetime, ttl_seconds: float) -> bool:
         return self.fetched_at is not None and (now - self.fetched_at).total_seconds() < ttl_seconds
+
+    def is_usable(self, now: dt.datetime, part: Part) -> bool:
+        """Past its fresh time but still used while a background fetch replaces it: fetched
+        (not marked stale by a signal) less than the part's fresh plus stale time ago."""
+        return self.is_fresh(now, part.ttl_seconds + part.stale_seconds)
 
 
 @dataclass(frozen=True)
@@ -110,44 +128,80 @@ def graph_get(user_id: uuid.UUID) -> UserGraph:
 def fresh_or_fetched(
     cached: Cached[T] | None,
     fetch: Callable[[], T],
-    put: Callable[[T], None],
+    put: Callable[[T, Cached[T] | None], None],
     *,
     part: Part,
     now: dt.datetime,
     what: str,
 ) -> tuple[T | None, bool]:
-    """A part's value and whether it is stale: the cached value while fresh (``part``'s time),
-    else ``fetch()``
-    (one followers-service call) stored with ``put``; when that call fails, the last known
-    value (however old), or None when there is none, and True."""
+    """A part's value and whether it is stale: the cached value while fresh (``part``'s time);
+    past that but within its stale time, the cached value too, while ``fetch()`` and ``put``
+    run in the background (posts.refresher: stale-while-revalidate, so a caller back after
+    a few minutes does not wait for the followers service); else ``fetch()`` (one
+    followers-service call) stored with ``put``; when that call fails, the last known value
+    (however old), or None when there is none, and True. ``put(value, replacing)`` stores a
+    background fetch only over the cached value it replaces (``replacing``), so a signal's
+    correction that came meanwhile is not overwritten by what was fetched before it."""
     if cached is not None and cached.is_fresh(now, part.ttl_seconds):
+        return cached.value, False
+    if cached is not None and cached.is_usable(now, part):
+        refresher.submit(f"{part.name} {what}", lambda: _refetched(fetch, put, cached, what))
         return cached.value, False
     try:
         value = fetch()
     except FollowersUnavailable as exc:
         log.warning("%s: followers service unavailable: %s", what, exc.message)
         return (cached.value if cached is not None else None), True
-    put(value)
+    put(value, None)
     return value, False
+
+
+def _refetched(
+    fetch: Callable[[], T], put: Callable[[T, Cached[T] | None], None], cached: Cached[T], what: str
+) -> None:
+    """A background fetch: stored over ``cached`` when the followers service answers, else
+    left as it was."""
+    try:
+        value = fetch()
+    except FollowersUnavailable as exc:
+        log.warning("%s: background refresh: followers service unavailable: %s", what, exc.message)
+        return
+    put(value, cached)
 
 
 def following_cache_get(user_id: uuid.UUID) -> Cached[list[uuid.UUID]] | None:
     return graph_get(user_id).following
 
 
-def _put(user_id: uuid.UUID, part: Part, value: Any, now: dt.datetime) -> None:
-    _collection().update_one(
-        {"_id": str(user_id)}, {"$set": {part.field: value, part.stamp: now}}, upsert=True
-    )
+def _put(
+    user_id: uuid.UUID, part: Part, value: Any, now: dt.datetime, replacing: Cached[Any] | None
+) -> None:
+    """Store a fetched part; with ``replacing``, only while the part is still the one that was
+    read (same fetch time: no signal has marked it stale and no other fetch has replaced it)."""
+    update = {"$set": {part.field: value, part.stamp: now}}
+    if replacing is None:
+        _collection().update_one({"_id": str(user_id)}, update, upsert=True)
+    else:
+        _collection().update_one({"_id": str(user_id), part.stamp: replacing.fetched_at}, update)
 
 
-def following_cache_put(user_id: uuid.UUID, ids: list[uuid.UUID], now: dt.datetime) -> None:
-    _put(user_id, Part.FOLLOWING, [str(v) for v in ids], now)
+def following_cache_put(
+    user_id: uuid.UUID,
+    ids: list[uuid.UUID],
+    now: dt.datetime,
+    replacing: Cached[list[uuid.UUID]] | None = None,
+) -> None:
+    _put(user_id, Part.FOLLOWING, [str(v) for v in ids], now, replacing)
 
 
-def exclusions_cache_put(user_id: uuid.UUID, exclusions: Exclusions, now: dt.datetime) -> None:
+def exclusions_cache_put(
+    user_id: uuid.UUID,
+    exclusions: Exclusions,
+    now: dt.datetime,
+    replacing: Cached[Exclusions] | None = None,
+) -> None:
     value = {name: sorted(str(v) for v in getattr(exclusions, name)) for name in Exclusions.LISTS}
-    _put(user_id, Part.EXCLUDED, value, now)
+    _put(user_id, Part.EXCLUDED, value, now, replacing)
 
 
 def cache_invalidate(user_id: uuid.UUID, *parts: Part) -> None:

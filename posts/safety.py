@@ -3,7 +3,8 @@ and the followers service's signal when it changes.
 
 - **Whom**: ``GET /followers/user/{id}/excluded/ids`` (posts.clients), cached beside the
   following list in the user's ``following_cache`` document (posts.following_cache) and fresh
-  for ``EXCLUSIONS_CACHE_SECONDS``; the signal below makes a change show at once. When the
+  for ``EXCLUSIONS_CACHE_SECONDS`` (then used a while longer as they are fetched anew in the
+  background); the signal below makes a change show at once. When the
   followers service cannot answer, the last known exclusions are used (a signal has already
   written any block made since into them); with none known, the reads **fail closed**: the feed
   shows only the caller's own posts (degraded), and every other read that must filter answers
@@ -55,7 +56,7 @@ def known_exclusions(
     return fresh_or_fetched(
         cached,
         lambda: followers_client().excluded_ids(forward),
-        lambda value: exclusions_cache_put(user_id, value, now),
+        lambda value, replacing: exclusions_cache_put(user_id, value, now, replacing),
         part=Part.EXCLUDED,
         now=now,
         what=f"exclusions of {user_id}",

@@ -32,6 +32,9 @@ FEED_FOLLOWING_CACHE_SECONDS = env.float("FEED_FOLLOWING_CACHE_SECONDS", default
 # How long a user's blocks, mutes and blockers are reused (posts.following_cache): the signal of
 # each change corrects them at once; this bounds a lost signal and a mute's expiry.
 EXCLUSIONS_CACHE_SECONDS = env.float("EXCLUSIONS_CACHE_SECONDS", default=300.0)
+# Past that, how long they are still used while one followers call fetches them anew in the
+# background (stale-while-revalidate); older ones are fetched before the read.
+EXCLUSIONS_STALE_SECONDS = env.float("EXCLUSIONS_STALE_SECONDS", default=86400.0)
 # Home timelines (fan-out on write, docs/feed.md): entries kept per reader; days a reader may
 # be idle before theirs is dropped; authors above this many followers are merged at read time
 # instead of fanned out; a worker's claim on a post or a rebuild; posts of a new followee added

@@ -8,7 +8,9 @@ import pytest
 
 from posts.clients import Exclusions, followers_client
 from posts.documents import now_ms
-from posts.following_cache import exclusions_cache_put, following_cache_put
+from posts.following_cache import exclusions_cache_put, following_cache_put, graph_get
+from posts.refresher import refresher
+from posts.safety import BLOCK, relationship_changed
 from posts.services import post_create
 from tests.helpers import get
 from tests.posts.helpers import create, created
@@ -82,15 +84,17 @@ def test_the_last_known_exclusions_are_used_while_the_followers_service_is_down(
     assert [p["id"] for p in response.json()] == [by_carol["id"]]
 
 
-@pytest.mark.parametrize(("age_seconds", "asked"), [(60, False), (301, True)])
+@pytest.mark.parametrize(("age_seconds", "asked"), [(60, False), (301, False), (86_701, True)])
 def test_exclusions_are_reused_for_their_own_time_not_the_following_lists(
     api, alice, bob, followers_down, settings, age_seconds, asked
 ):
     """Exclusions are fresh for EXCLUSIONS_CACHE_SECONDS (300 s), far longer than the
-    following list's 5 s (signals correct them at once): a minute-old copy is used without a
-    followers call, so the feed with the followers service down is not degraded; an older
-    one is asked for again (and, the service being down, the feed says so)."""
-    assert settings.EXCLUSIONS_CACHE_SECONDS == 300
+    following list's 5 s (signals correct them at once), and used for EXCLUSIONS_STALE_SECONDS
+    (a day) more while they are fetched anew in the background: a minute-old or a 301 s old
+    copy serves the read without waiting for a followers call, so the feed with the followers
+    service down is not degraded; an older one is asked for before the read (and, the service
+    being down, the feed says so)."""
+    assert (settings.EXCLUSIONS_CACHE_SECONDS, settings.EXCLUSIONS_STALE_SECONDS) == (300, 86_400)
     now = now_ms()
     exclusions_cache_put(
         alice, Exclusions(blocked=frozenset({bob})), now - dt.timedelta(seconds=age_seconds)
@@ -102,3 +106,37 @@ def test_exclusions_are_reused_for_their_own_time_not_the_following_lists(
     assert response.status_code == 200
     assert [p["id"] for p in response.json()] == [mine["id"]]
     assert (response.get("X-Feed-Degraded") == "true") is asked
+
+
+def test_exclusions_past_their_time_are_used_once_more_and_fetched_anew_behind_the_read(
+    api, alice, bob, with_followers
+):
+    """Stale-while-revalidate: a 301 s old copy saying Alice blocks Bob (the followers service
+    knows of no block) still hides Bob's post from the read that finds it, which does not
+    wait; the followers call runs behind it and stores what the service says, fresh, so the
+    next read shows Bob's post."""
+    long_ago = now_ms() - dt.timedelta(seconds=301)
+    exclusions_cache_put(alice, Exclusions(blocked=frozenset({bob})), long_ago)
+    theirs = created(api, bob)
+    assert get(api, alice, f"/posts/{theirs['id']}").status_code == 404
+    assert refresher.drain()
+    cached = graph_get(alice).excluded
+    assert cached is not None
+    assert cached.value == Exclusions()
+    assert cached.fetched_at is not None
+    assert cached.fetched_at > long_ago
+    assert get(api, alice, f"/posts/{theirs['id']}").status_code == 200
+
+
+def test_a_background_fetch_never_overwrites_a_signal_that_came_meanwhile(alice, bob):
+    """A background fetch stores its answer only over the copy it replaces: a block signalled
+    while the followers call was under way (the copy corrected and marked stale) is kept, not
+    replaced by the answer fetched before the block."""
+    exclusions_cache_put(alice, Exclusions(), now_ms() - dt.timedelta(seconds=301))
+    replacing = graph_get(alice).excluded
+    relationship_changed(user_id=alice, other=bob, change=BLOCK)  # the signal, meanwhile
+    exclusions_cache_put(alice, Exclusions(), now_ms(), replacing)  # fetched before the block
+    cached = graph_get(alice).excluded
+    assert cached is not None
+    assert cached.value == Exclusions(blocked=frozenset({bob}))
+    assert cached.fetched_at is None  # still stale: the next read asks before reading

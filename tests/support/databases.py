@@ -51,8 +51,10 @@ def clean_posts(posts_schema: None, settings: Any) -> None:
     """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
     from posts.documents import posts_collection
     from posts.notifications import stats
+    from posts.refresher import refresher
 
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
+    assert refresher.drain(), "a background refresh of the last test is still running"
     database = posts_collection().database
     for name in posts_collection_names():
         database[name].delete_many({})
