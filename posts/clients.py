@@ -17,10 +17,11 @@ user's followers (the fan-out worker, posts.fanout) and the ids of mentioned use
   (tests/feed/test_feed.py::test_one_callers_bad_headers_never_open_the_breaker).
 """
 
+import datetime as dt
 import functools
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -57,6 +58,8 @@ class Exclusions:
     blocked: frozenset[uuid.UUID] = frozenset()
     blocked_by: frozenset[uuid.UUID] = frozenset()
     muted: frozenset[uuid.UUID] = frozenset()
+    # When the soonest of those mutes ends (None: none does): the lists hold until then.
+    next_mute_expiry: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def hidden(self) -> frozenset[uuid.UUID]:
@@ -164,7 +167,10 @@ class FollowersClient:
     def _exclusions(self, path: str, headers: Mapping[str, str]) -> Exclusions:
         body = _ok(self._get(path, {}, headers)).json()
         lists = {name: frozenset(uuid.UUID(v) for v in body[name]) for name in Exclusions.LISTS}
-        return Exclusions(**lists)
+        ends = body.get("next_mute_expiry")  # absent from a followers pod of an older version
+        return Exclusions(
+            **lists, next_mute_expiry=dt.datetime.fromisoformat(ends) if ends else None
+        )
 
     @retry(
         retry=retry_if_exception_type((httpx.ConnectError, httpx.ConnectTimeout)),

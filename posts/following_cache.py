@@ -5,16 +5,18 @@ users they block, who block them, and whom they mute; every read filters with th
 One small document per user (collection ``following_cache``), so one indexed read gives both:
 
     {_id: "<user id>", ids: [...], fetched_at: <when>,          # whom they follow
-     excluded: {blocked: [...], blocked_by: [...], muted: [...]}, excluded_at: <when>}
+     excluded: {blocked: [...], blocked_by: [...], muted: [...], next_mute_expiry: <when>},
+     excluded_at: <when>}
 
 The following list is fresh for ``FEED_FOLLOWING_CACHE_SECONDS`` (5 s) after it was fetched, the
-exclusions for ``EXCLUSIONS_CACHE_SECONDS`` (300 s): every block, unblock, mute and unmute
-corrects them at once through the signal below, so their time only bounds how long a signal
-that never arrived (the posts service unreachable at that moment) or a mute's expiry can take
-to show, and most reads then pay one ``_id`` read and no followers call (bench/README.md).
+exclusions for ``EXCLUSIONS_CACHE_SECONDS`` (an hour) or until the soonest of their mutes ends
+(``next_mute_expiry``, ``Cached.until``): every block, unblock, mute and unmute corrects them
+at once through the signal below (sent again by the followers service while it is not taken),
+so their time only bounds a signal lost beyond its retries, and most reads pay one ``_id``
+read and no followers call (bench/README.md, docs/safety.md).
 Exclusions past that time but younger than ``EXCLUSIONS_STALE_SECONDS`` (a day) still serve
 the read while one followers call fetches them anew behind it (``fresh_or_fetched``,
-posts.refresher); such a fetch is stored only over the copy it replaces, so a signal's
+hornet.background); such a fetch is stored only over the copy it replaces, so a signal's
 correction made meanwhile is never overwritten (docs/safety.md).
 
 The document lives in MongoDB rather than in process memory so that (a) an invalidation reaches
@@ -26,6 +28,7 @@ exclusions that keep hiding what they hid (``posts.safety``).
 """
 
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -36,13 +39,14 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from pymongo.collection import Collection
 
+from hornet.background import Background
 from posts.clients import Exclusions, FollowersUnavailable
 from posts.db import database, query_ms
-from posts.refresher import refresher
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "following_cache"
+NEXT_MUTE_EXPIRY = "next_mute_expiry"  # in the excluded part: when it goes stale by itself
 T = TypeVar("T")
 
 
@@ -80,9 +84,12 @@ class Part(Enum):
 class Cached(Generic[T]):
     value: T
     fetched_at: dt.datetime | None  # None once invalidated: stale, yet kept for a degraded read
+    until: dt.datetime | None = None  # the value changes then by itself (a mute ends): stale
 
     def is_fresh(self, now: dt.datetime, ttl_seconds: float) -> bool:
-        return self.fetched_at is not None and (now - self.fetched_at).total_seconds() < ttl_seconds
+        if self.fetched_at is None or (self.until is not None and now >= self.until):
+            return False
+        return (now - self.fetched_at).total_seconds() < ttl_seconds
 
     def is_usable(self, now: dt.datetime, part: Part) -> bool:
         """Past its fresh time but still used while a background fetch replaces it: fetched
@@ -106,14 +113,21 @@ def _ids(values: list[str]) -> list[uuid.UUID]:
     return [uuid.UUID(v) for v in values]
 
 
-def _part(doc: dict[str, Any], part: Part, decode: Callable[[Any], T]) -> Cached[T] | None:
+def _part(
+    doc: dict[str, Any],
+    part: Part,
+    decode: Callable[[Any], T],
+    until: Callable[[T], dt.datetime | None] = lambda value: None,
+) -> Cached[T] | None:
     if part.field not in doc:
         return None
-    return Cached(decode(doc[part.field]), doc.get(part.stamp))
+    value = decode(doc[part.field])
+    return Cached(value, doc.get(part.stamp), until(value))
 
 
-def _exclusions(value: dict[str, list[str]]) -> Exclusions:
-    return Exclusions(**{name: frozenset(_ids(value.get(name) or [])) for name in Exclusions.LISTS})
+def _exclusions(value: dict[str, Any]) -> Exclusions:
+    lists = {name: frozenset(_ids(value.get(name) or [])) for name in Exclusions.LISTS}
+    return Exclusions(**lists, next_mute_expiry=value.get(NEXT_MUTE_EXPIRY))
 
 
 def graph_get(user_id: uuid.UUID) -> UserGraph:
@@ -121,7 +135,7 @@ def graph_get(user_id: uuid.UUID) -> UserGraph:
     doc = _collection().find_one({"_id": str(user_id)}, max_time_ms=query_ms()) or {}
     return UserGraph(
         following=_part(doc, Part.FOLLOWING, _ids),
-        excluded=_part(doc, Part.EXCLUDED, _exclusions),
+        excluded=_part(doc, Part.EXCLUDED, _exclusions, lambda e: e.next_mute_expiry),
     )
 
 
@@ -136,7 +150,7 @@ def fresh_or_fetched(
 ) -> tuple[T | None, bool]:
     """A part's value and whether it is stale: the cached value while fresh (``part``'s time);
     past that but within its stale time, the cached value too, while ``fetch()`` and ``put``
-    run in the background (posts.refresher: stale-while-revalidate, so a caller back after
+    run in the background (hornet.background: stale-while-revalidate, so a caller back after
     a few minutes does not wait for the followers service); else ``fetch()`` (one
     followers-service call) stored with ``put``; when that call fails, the last known value
     (however old), or None when there is none, and True. ``put(value, replacing)`` stores a
@@ -145,7 +159,7 @@ def fresh_or_fetched(
     if cached is not None and cached.is_fresh(now, part.ttl_seconds):
         return cached.value, False
     if cached is not None and cached.is_usable(now, part):
-        refresher.submit(f"{part.name} {what}", lambda: _refetched(fetch, put, cached, what))
+        refreshes().submit(f"{part.name} {what}", lambda: _refetched(fetch, put, cached, what))
         return cached.value, False
     try:
         value = fetch()
@@ -154,6 +168,12 @@ def fresh_or_fetched(
         return (cached.value if cached is not None else None), True
     put(value, None)
     return value, False
+
+
+@functools.cache
+def refreshes() -> Background:
+    """This process's background refreshes, at most ``EXCLUSIONS_REFRESHES_PER_SECOND``."""
+    return Background(per_second=settings.EXCLUSIONS_REFRESHES_PER_SECOND)
 
 
 def _refetched(
@@ -200,7 +220,10 @@ def exclusions_cache_put(
     now: dt.datetime,
     replacing: Cached[Exclusions] | None = None,
 ) -> None:
-    value = {name: sorted(str(v) for v in getattr(exclusions, name)) for name in Exclusions.LISTS}
+    value: dict[str, Any] = {
+        name: sorted(str(v) for v in getattr(exclusions, name)) for name in Exclusions.LISTS
+    }
+    value[NEXT_MUTE_EXPIRY] = exclusions.next_mute_expiry
     _put(user_id, Part.EXCLUDED, value, now, replacing)
 
 

@@ -30,11 +30,15 @@ FOLLOWERS_BREAKER_RESET_SECONDS = env.float("FOLLOWERS_BREAKER_RESET_SECONDS", d
 # How long the feed reuses a user's following list; a follow/unfollow invalidates it at once.
 FEED_FOLLOWING_CACHE_SECONDS = env.float("FEED_FOLLOWING_CACHE_SECONDS", default=5.0)
 # How long a user's blocks, mutes and blockers are reused (posts.following_cache): the signal of
-# each change corrects them at once; this bounds a lost signal and a mute's expiry.
-EXCLUSIONS_CACHE_SECONDS = env.float("EXCLUSIONS_CACHE_SECONDS", default=300.0)
+# each change corrects them at once, and a mute's end is known in advance; this bounds only a
+# signal that never arrived.
+EXCLUSIONS_CACHE_SECONDS = env.float("EXCLUSIONS_CACHE_SECONDS", default=3600.0)
 # Past that, how long they are still used while one followers call fetches them anew in the
 # background (stale-while-revalidate); older ones are fetched before the read.
 EXCLUSIONS_STALE_SECONDS = env.float("EXCLUSIONS_STALE_SECONDS", default=86400.0)
+# Those background fetches a worker process makes a second at the most (a burst of returning
+# callers is spread out; the ones not fetched yet are still served while they wait).
+EXCLUSIONS_REFRESHES_PER_SECOND = env.float("EXCLUSIONS_REFRESHES_PER_SECOND", default=5.0)
 # Home timelines (fan-out on write, docs/feed.md): entries kept per reader; days a reader may
 # be idle before theirs is dropped; authors above this many followers are merged at read time
 # instead of fanned out; a worker's claim on a post or a rebuild; posts of a new followee added

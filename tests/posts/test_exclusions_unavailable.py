@@ -8,8 +8,12 @@ import pytest
 
 from posts.clients import Exclusions, followers_client
 from posts.documents import now_ms
-from posts.following_cache import exclusions_cache_put, following_cache_put, graph_get
-from posts.refresher import refresher
+from posts.following_cache import (
+    exclusions_cache_put,
+    following_cache_put,
+    graph_get,
+    refreshes,
+)
 from posts.safety import BLOCK, relationship_changed
 from posts.services import post_create
 from tests.helpers import get
@@ -84,17 +88,17 @@ def test_the_last_known_exclusions_are_used_while_the_followers_service_is_down(
     assert [p["id"] for p in response.json()] == [by_carol["id"]]
 
 
-@pytest.mark.parametrize(("age_seconds", "asked"), [(60, False), (301, False), (86_701, True)])
+@pytest.mark.parametrize(("age_seconds", "asked"), [(60, False), (3601, False), (90_001, True)])
 def test_exclusions_are_reused_for_their_own_time_not_the_following_lists(
     api, alice, bob, followers_down, settings, age_seconds, asked
 ):
-    """Exclusions are fresh for EXCLUSIONS_CACHE_SECONDS (300 s), far longer than the
+    """Exclusions are fresh for EXCLUSIONS_CACHE_SECONDS (an hour), far longer than the
     following list's 5 s (signals correct them at once), and used for EXCLUSIONS_STALE_SECONDS
-    (a day) more while they are fetched anew in the background: a minute-old or a 301 s old
+    (a day) more while they are fetched anew in the background: a minute-old or an hour-old
     copy serves the read without waiting for a followers call, so the feed with the followers
     service down is not degraded; an older one is asked for before the read (and, the service
     being down, the feed says so)."""
-    assert (settings.EXCLUSIONS_CACHE_SECONDS, settings.EXCLUSIONS_STALE_SECONDS) == (300, 86_400)
+    assert (settings.EXCLUSIONS_CACHE_SECONDS, settings.EXCLUSIONS_STALE_SECONDS) == (3600, 86_400)
     now = now_ms()
     exclusions_cache_put(
         alice, Exclusions(blocked=frozenset({bob})), now - dt.timedelta(seconds=age_seconds)
@@ -108,18 +112,38 @@ def test_exclusions_are_reused_for_their_own_time_not_the_following_lists(
     assert (response.get("X-Feed-Degraded") == "true") is asked
 
 
+def test_exclusions_whose_soonest_mute_has_ended_are_asked_for_before_the_read(
+    api, alice, bob, followers_down
+):
+    """The followers service says when the soonest mute ends (``next_mute_expiry``); past
+    then the cached copy is wrong by itself, so it is neither fresh nor served while
+    refetched: the read asks first (here the service is down: the last known copy, degraded)."""
+    now = now_ms()
+    ended = Exclusions(muted=frozenset({bob}), next_mute_expiry=now - dt.timedelta(seconds=1))
+    exclusions_cache_put(alice, ended, now - dt.timedelta(seconds=60))
+    following_cache_put(alice, [bob], now)
+    created(api, bob)
+    mine = created(api, alice)
+    response = get(api, alice, "/feed")
+    assert response["X-Feed-Degraded"] == "true"
+    assert [p["id"] for p in response.json()] == [mine["id"]]  # last known: bob still muted
+    cached = graph_get(alice).excluded
+    assert cached is not None
+    assert cached.until == ended.next_mute_expiry
+
+
 def test_exclusions_past_their_time_are_used_once_more_and_fetched_anew_behind_the_read(
     api, alice, bob, with_followers
 ):
-    """Stale-while-revalidate: a 301 s old copy saying Alice blocks Bob (the followers service
+    """Stale-while-revalidate: an hour-old copy saying Alice blocks Bob (the followers service
     knows of no block) still hides Bob's post from the read that finds it, which does not
     wait; the followers call runs behind it and stores what the service says, fresh, so the
     next read shows Bob's post."""
-    long_ago = now_ms() - dt.timedelta(seconds=301)
+    long_ago = now_ms() - dt.timedelta(seconds=3601)
     exclusions_cache_put(alice, Exclusions(blocked=frozenset({bob})), long_ago)
     theirs = created(api, bob)
     assert get(api, alice, f"/posts/{theirs['id']}").status_code == 404
-    assert refresher.drain()
+    assert refreshes().drain()
     cached = graph_get(alice).excluded
     assert cached is not None
     assert cached.value == Exclusions()
@@ -132,7 +156,7 @@ def test_a_background_fetch_never_overwrites_a_signal_that_came_meanwhile(alice,
     """A background fetch stores its answer only over the copy it replaces: a block signalled
     while the followers call was under way (the copy corrected and marked stale) is kept, not
     replaced by the answer fetched before the block."""
-    exclusions_cache_put(alice, Exclusions(), now_ms() - dt.timedelta(seconds=301))
+    exclusions_cache_put(alice, Exclusions(), now_ms() - dt.timedelta(seconds=3601))
     replacing = graph_get(alice).excluded
     relationship_changed(user_id=alice, other=bob, change=BLOCK)  # the signal, meanwhile
     exclusions_cache_put(alice, Exclusions(), now_ms(), replacing)  # fetched before the block

@@ -49,12 +49,14 @@ def posts_collection_names() -> list[str]:
 @pytest.fixture
 def clean_posts(posts_schema: None, settings: Any) -> None:
     """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
+    from hornet.background import background
     from posts.documents import posts_collection
+    from posts.following_cache import refreshes
     from posts.notifications import stats
-    from posts.refresher import refresher
 
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
-    assert refresher.drain(), "a background refresh of the last test is still running"
+    assert background.drain(), "a background task of the last test is still running"
+    assert refreshes().drain(), "a background refresh of the last test is still running"
     database = posts_collection().database
     for name in posts_collection_names():
         database[name].delete_many({})
@@ -74,8 +76,10 @@ def clean_graph(graph_schema: None, settings: Any) -> None:
     from django.core.cache import cache
 
     from followers import graph, services
+    from hornet.background import background
 
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
+    background.clear()  # signals of the last test still to be sent again
     graph.write("MATCH (n) DETACH DELETE n")
     services.forget_seen()  # the graph forgot every caller, so must the once-per-process cache
     cache.clear()  # write throttle counters
