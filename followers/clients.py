@@ -20,6 +20,7 @@ from uuid import UUID
 import httpx
 from django.conf import settings
 
+from hornet.background import background
 from hornet.calls import service_http
 from hornet.headers import Forward
 
@@ -38,18 +39,52 @@ def _posts_http() -> httpx.Client:
     )
 
 
-def _signal(forward: Forward, path: str, body: dict[str, Any]) -> None:
-    """POST ``body`` to the posts service's internal ``path`` as the caller; never raises."""
+def _signal(
+    forward: Forward, path: str, body: dict[str, Any], client: httpx.Client | None = None
+) -> bool:
+    """POST ``body`` to the posts service's internal ``path`` as the caller; never raises.
+    False when it is worth sending again: the posts service could not be reached, or answered
+    5xx (down, restarting, its database away); a 4xx would be refused again."""
     if not settings.POSTS_SERVICE_URL:
-        return
+        return True
     try:
-        response = _posts_http().post(path, headers=forward.headers, json=body)
-        if response.status_code >= 400:
-            log.warning("posts service answered %s to %s", response.status_code, path)
+        response = (client or _posts_http()).post(path, headers=forward.headers, json=body)
     except httpx.HTTPError as exc:
         log.warning("posts service not told (%s): %s", path, type(exc).__name__)
+        return False
     except Exception:  # the write is saved; nothing here may turn it into a 500
         log.exception("posts service not told (%s)", path)
+        return True
+    if response.status_code >= 400:
+        log.warning("posts service answered %s to %s", response.status_code, path)
+    return response.status_code < 500
+
+
+# Seconds before each new attempt of a relationship signal the posts service did not take.
+SIGNAL_RETRY_DELAYS = (2.0, 10.0, 60.0, 300.0)
+
+
+def _signal_until_taken(
+    forward: Forward,
+    path: str,
+    body: dict[str, Any],
+    attempt: int = 0,
+    client: httpx.Client | None = None,
+) -> None:
+    """``_signal``, sent again after each of ``SIGNAL_RETRY_DELAYS`` while the posts service
+    does not take it (in the background: hornet.background), to the same posts service. A
+    late copy is safe: the posts service marks the exclusions it corrects stale, so the
+    caller's next read fetches the truth whatever the order the signals came in. Kept in
+    this process only: a worker that stops drops what it was still retrying."""
+    client = client or (_posts_http() if settings.POSTS_SERVICE_URL else None)
+    if _signal(forward, path, body, client) or attempt >= len(SIGNAL_RETRY_DELAYS):
+        if attempt >= len(SIGNAL_RETRY_DELAYS):
+            log.warning("posts service never told (%s) after %d tries", path, attempt + 1)
+        return
+    key = f"signal {forward.identity.user_id} {path} {sorted(body.items())} #{attempt + 1}"
+    again = functools.partial(_signal_until_taken, forward, path, body, attempt + 1, client)
+    if not background.submit(key, again, delay=SIGNAL_RETRY_DELAYS[attempt]):
+        log.warning("posts service not told (%s): too many signals waiting to be sent again", path)
 
 
 def notify_following_changed(
@@ -85,7 +120,9 @@ def notify_follow_requested(forward: Forward, *, followee_id: UUID, request_id: 
 def notify_relationship_changed(forward: Forward, *, user_id: UUID, change: str) -> None:
     """Tell the posts service that the caller blocked, unblocked, muted or unmuted ``user_id``
     (``change``), so it drops its cached exclusions (and, for a block, the timelines' entries
-    between the two); never raises (a failure only delays it until the cache expires)."""
-    _signal(
+    between the two); never raises. Sent again while the posts service does not take it
+    (``_signal_until_taken``); lost, it is only late: the posts service's copy of the
+    exclusions is fetched anew after ``EXCLUSIONS_CACHE_SECONDS``."""
+    _signal_until_taken(
         forward, "/posts/internal/relationship-changed", {"user_id": str(user_id), "change": change}
     )

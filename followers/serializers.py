@@ -171,7 +171,17 @@ class MuteOut(BlockOut):
 
 
 @extend_schema_serializer(
-    examples=[example("alice's", {"blocked": [CAROL], "blocked_by": [], "muted": [BOB]})]
+    examples=[
+        example(
+            "alice's",
+            {
+                "blocked": [CAROL],
+                "blocked_by": [],
+                "muted": [BOB],
+                "next_mute_expiry": "2026-12-01T09:15:00.123Z",
+            },
+        )
+    ]
 )
 class ExcludedIdsOut(serializers.Serializer):
     blocked = serializers.ListField(
@@ -183,6 +193,11 @@ class ExcludedIdsOut(serializers.Serializer):
     muted = serializers.ListField(
         child=serializers.UUIDField(),
         help_text="Users this user mutes now, expired mutes left out (at most 5000).",
+    )
+    next_mute_expiry = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the soonest of these mutes ends (null: none ends by itself): the "
+        "lists hold until then unless the user blocks, mutes or is blocked again.",
     )
 
 

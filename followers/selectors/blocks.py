@@ -23,6 +23,7 @@ from followers.types import Mute, UserSince
 from hornet.pagination import Page
 
 EXCLUDED_IDS_MAX = 5000
+EXCLUDED_LISTS = ("blocked", "blocked_by", "muted")
 
 _ACTIVE: LiteralString = "(m.expires_at IS NULL OR m.expires_at > datetime())"
 
@@ -71,7 +72,9 @@ RETURN COLLECT { MATCH (u)-[k:BLOCKS]->() RETURN k.receiver_id LIMIT $cap } AS b
        COLLECT { MATCH (u)-[m:MUTES]->() WHERE """
     + _ACTIVE
     + """
-                 RETURN m.receiver_id LIMIT $cap } AS muted
+                 RETURN m.receiver_id LIMIT $cap } AS muted,
+       COLLECT { MATCH (u)-[m:MUTES]->() WHERE m.expires_at > datetime()
+                 RETURN m.expires_at ORDER BY m.expires_at LIMIT 1 } AS next_expiry
 """
 )
 
@@ -113,11 +116,16 @@ def mutes_page(*, user_id: UUID, limit: int, after: dict[str, Any] | None = None
     return Page(items, next_key(records, limit))
 
 
-def excluded_ids(*, user_id: UUID) -> dict[str, list[str]]:
-    """``{"blocked", "blocked_by", "muted"}``: ids whose posts ``user_id`` must not see (each
-    list at most ``EXCLUDED_IDS_MAX``); all empty for a user the graph does not know."""
+def excluded_ids(*, user_id: UUID) -> dict[str, Any]:
+    """``{"blocked", "blocked_by", "muted", "next_mute_expiry"}``: ids whose posts ``user_id``
+    must not see (each list at most ``EXCLUDED_IDS_MAX``), and when the soonest of those mutes
+    ends (None: none ends), until when the lists are right without a change; all empty for a
+    user the graph does not know."""
     records = graph.read(EXCLUDED_IDS, user_id=str(user_id), cap=EXCLUDED_IDS_MAX)
     if not records:
-        return {"blocked": [], "blocked_by": [], "muted": []}
+        return {"blocked": [], "blocked_by": [], "muted": [], "next_mute_expiry": None}
     record = records[0]
-    return {name: list(record[name]) for name in ("blocked", "blocked_by", "muted")}
+    found: dict[str, Any] = {name: list(record[name]) for name in EXCLUDED_LISTS}
+    expiry = record["next_expiry"]
+    found["next_mute_expiry"] = graph.native(expiry[0]) if expiry else None
+    return found

@@ -14,6 +14,7 @@ from hornet.errors import Forbidden
 from hornet.ids import uuid_arg
 from hornet.pagination import PAGE_PARAMETERS, paged
 from hornet.serializers import valid_body
+from hornet.timestamps import rfc3339
 
 TAGS = ["safety"]
 
@@ -139,4 +140,5 @@ class ExcludedIdsViewSet(GraphViewSet):
         wanted = uuid_arg(user_id, "user_id")
         if wanted != caller(request).user_id:
             raise Forbidden("Only the user themself may read their excluded ids.")
-        return Response(selectors.excluded_ids(user_id=wanted))
+        found = selectors.excluded_ids(user_id=wanted)
+        return Response({**found, "next_mute_expiry": rfc3339(found["next_mute_expiry"])})

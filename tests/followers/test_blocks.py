@@ -1,5 +1,6 @@
 """Blocks through the API: the edge, its list, what it removes and what it refuses."""
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -115,7 +116,23 @@ def test_excluded_ids_list_blocks_both_ways_and_active_mutes(api, alice, bob):
         "blocked": [str(bob)],
         "blocked_by": [str(carol)],
         "muted": [str(dave)],
+        "next_mute_expiry": None,  # dave's mute has no end; erin's has ended
     }
+
+
+def test_excluded_ids_say_when_the_soonest_mute_ends(api, alice):
+    """The posts service keeps the lists until then (posts.following_cache): an ending mute
+    needs no signal to show."""
+    bob, carol, dave = users(3)
+    for who, seconds in ((bob, 7200), (carol, 3600)):
+        body = {"duration_seconds": seconds}
+        muted = api.post(f"/followers/mutes/{who}", body, format="json", **headers_for(alice))
+        assert muted.status_code == 201
+    assert api.post(f"/followers/mutes/{dave}", **headers_for(alice)).status_code == 201
+    found = get(api, alice, f"/followers/user/{alice}/excluded/ids").json()
+    assert sorted(found["muted"]) == sorted(str(u) for u in (bob, carol, dave))
+    ends = dt.datetime.fromisoformat(found["next_mute_expiry"])
+    assert 3590 < (ends - dt.datetime.now(dt.UTC)).total_seconds() <= 3600
 
 
 def test_excluded_ids_only_for_the_user_themself(api, alice, bob):
@@ -129,7 +146,12 @@ def test_excluded_ids_of_an_unknown_user_are_empty(api):
     stranger = uuid.uuid4()
     graph.write("MATCH (u:User {user_id: $id}) DETACH DELETE u", id=str(stranger))
     response = get(api, stranger, f"/followers/user/{stranger}/excluded/ids")
-    assert response.json() == {"blocked": [], "blocked_by": [], "muted": []}
+    assert response.json() == {
+        "blocked": [],
+        "blocked_by": [],
+        "muted": [],
+        "next_mute_expiry": None,
+    }
 
 
 def test_block_removes_pending_follow_requests_both_ways(api, alice, bob):

@@ -5,13 +5,18 @@ end to end); the services are called directly, with the ``Forward`` a view would
 each signal here is the service's own.
 """
 
+import json
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from followers import clients, services
+from hornet.background import background
 from hornet.errors import Forbidden, NotFound
 from tests.followers.helpers import acting
 from tests.support.proxies import RecordingProxy
@@ -22,8 +27,10 @@ TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 @pytest.fixture
-def posts(settings: Any) -> Iterator[RecordingProxy]:
-    """Records what reaches "the posts service" (and answers 502: nothing behind it)."""
+def posts(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingProxy]:
+    """Records what reaches "the posts service" (and answers 502: nothing behind it; the
+    relationship signals it does not take are not sent again here: each is counted once)."""
+    monkeypatch.setattr(clients, "SIGNAL_RETRY_DELAYS", ())
     recorder = RecordingProxy(free_port(), "http://127.0.0.1:9")
     recorder.start()
     settings.POSTS_SERVICE_URL = f"http://127.0.0.1:{recorder.port}"
@@ -96,9 +103,20 @@ def test_accepting_a_request_is_signalled_by_the_accepter_and_a_request_is_not(p
     assert signals(posts) == [("POST", str(bob))]
 
 
-def test_signal_bodies_follow_the_contract_of_issue_16(monkeypatch, alice, bob):
+def _recorded_signals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """Every signal's (path, body) as the services send it, each taken at once."""
     sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(clients, "_signal", lambda forward, path, body: sent.append((path, body)))
+
+    def record(forward: Any, path: str, body: dict[str, Any], client: Any = None) -> bool:
+        sent.append((path, body))
+        return True
+
+    monkeypatch.setattr(clients, "_signal", record)
+    return sent
+
+
+def test_signal_bodies_follow_the_contract_of_issue_16(monkeypatch, alice, bob):
+    sent = _recorded_signals(monkeypatch)
     services.block_create(caller=acting(alice), user_id=bob)
     services.mute_remove(caller=acting(alice), user_id=bob)
     services.block_remove(caller=acting(alice), user_id=bob)
@@ -123,8 +141,7 @@ def test_signal_bodies_follow_the_contract_of_issue_16(monkeypatch, alice, bob):
 
 
 def test_a_new_follow_carries_its_id_for_the_notification(monkeypatch, alice, bob):
-    sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(clients, "_signal", lambda forward, path, body: sent.append((path, body)))
+    sent = _recorded_signals(monkeypatch)
     follow, _ = services.follow_create(caller=acting(alice), receiver_id=bob)
     services.follow_create(caller=acting(alice), receiver_id=bob)  # found: nothing sent
     services.follow_remove_by_user(caller=acting(alice), receiver_id=bob)
@@ -162,3 +179,79 @@ def test_with_posts_down_the_follow_succeeds_and_its_notification_is_lost(settin
     finally:
         recorder.stop()
         clients._posts_http.cache_clear()
+
+
+class FlakyPosts:
+    """Stands where the posts service would be: answers 503 to the first ``failures`` POSTs,
+    then 204; records each body."""
+
+    def __init__(self, failures: int):
+        self.bodies: list[dict[str, Any]] = []
+        flaky = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                flaky.bodies.append(json.loads(self.rfile.read(length)))
+                self.send_response(503 if len(flaky.bodies) <= failures else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def flaky_posts(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setattr(clients, "SIGNAL_RETRY_DELAYS", (0.2, 0.2, 0.2))
+
+    def make(failures: int) -> FlakyPosts:
+        made.append(FlakyPosts(failures))
+        settings.POSTS_SERVICE_URL = made[-1].url
+        clients._posts_http.cache_clear()
+        return made[-1]
+
+    made: list[FlakyPosts] = []
+    yield make
+    for server in made:
+        server.close()
+    clients._posts_http.cache_clear()
+
+
+def _until(condition: Any, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.02)
+
+
+def test_a_relationship_signal_the_posts_service_did_not_take_is_sent_again(
+    flaky_posts, alice, bob
+):
+    """A block signalled while the posts service answers 503 (restarting) is sent again a
+    moment later and taken; then no more copies."""
+    posts = flaky_posts(failures=2)
+    services.block_create(caller=acting(alice), user_id=bob)
+    _until(lambda: len(posts.bodies) == 3)
+    assert posts.bodies == [{"user_id": str(bob), "change": "block"}] * 3
+    assert background.drain()
+    assert len(posts.bodies) == 3  # taken on the third try: not sent again
+
+
+def test_a_relationship_signal_is_given_up_after_its_last_try(flaky_posts, alice, bob, caplog):
+    posts = flaky_posts(failures=100)
+    services.mute_create(caller=acting(alice), user_id=bob, duration_seconds=None)
+    _until(lambda: len(posts.bodies) == 4)  # the first try and SIGNAL_RETRY_DELAYS' three
+    assert background.drain()
+    assert len(posts.bodies) == 4
+    assert "posts service never told (/posts/internal/relationship-changed) after 4 tries" in (
+        caplog.text
+    )
