@@ -5,7 +5,7 @@ or on first save), so a web worker never blocks on an index build.
 """
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from mongoengine import DateTimeField, Document, IntField, ListField, StringField, UUIDField
 from pymongo.collection import Collection
@@ -72,6 +72,11 @@ class Post(Document):
 def posts_collection() -> Collection:
     """The raw pymongo collection (same codec options: standard UUIDs, tz-aware dates)."""
     return Post._get_collection()
+
+
+# Margin between the clocks of two pods (one that noted a change, one whose read it may
+# follow): comparisons of their times allow for it.
+CLOCK_SKEW = timedelta(seconds=60)
 
 
 def now_ms() -> datetime:

@@ -34,10 +34,10 @@ from pymongo import ASCENDING, ReturnDocument
 
 from hornet.headers import Forward
 from hornet.telemetry import span, untraced
-from posts import timelines
-from posts.clients import FollowersClient, FollowersUnavailable, followers_client
+from posts import follower_lists, timelines
+from posts.clients import FollowersClient, FollowersUnavailable, IdsPage, followers_client
 from posts.db import query_ms
-from posts.documents import FANOUT_DUE, now_ms, posts_collection
+from posts.documents import CLOCK_SKEW, FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import following_cache_get
 from posts.selectors import newest_by_authors
 from posts.service_token import worker_identity
@@ -47,8 +47,6 @@ log = logging.getLogger(__name__)
 FANOUT_BY = "fanout_by"
 FANOUT_AFTER = "fanout_after"
 FANNED_AT = "fanned_at"
-# Margin between the clocks of the pod that noted a block and the worker's.
-CLOCK_SKEW = dt.timedelta(seconds=60)
 RETRY_AFTER = dt.timedelta(seconds=2)  # the followers service failed: try this post again then
 Row = dict[str, Any]
 
@@ -162,8 +160,7 @@ def fan_out(post: Row, worker: str, client: FollowersClient) -> bool:
     try:
         forward = calls_about(author)
         while True:
-            asked = now_ms()
-            page = client.follower_ids_page(author, cursor, forward)
+            asked, page = _followers_page(author, cursor, client, forward)
             if page.total is not None and page.total > settings.FEED_FANOUT_MAX_FOLLOWERS:
                 _become_big(author, page.total, page.ids, page.next_cursor, client, forward)
                 _finish(post, worker)
@@ -183,6 +180,23 @@ def fan_out(post: Row, worker: str, client: FollowersClient) -> bool:
         log.warning("fan-out of %s postponed: %s", post["_id"], exc.message)
         _release(post, worker, now_ms() + RETRY_AFTER)
         return False
+
+
+def _followers_page(
+    author: UUID, cursor: str | None, client: FollowersClient, forward: Forward
+) -> tuple[dt.datetime, IdsPage]:
+    """A page of the author's follower ids and when the followers service said so: their
+    whole list kept from an earlier fan-out while fresh (posts.follower_lists), else asked
+    (and kept when it is one page)."""
+    now = now_ms()
+    if cursor is None:
+        kept = follower_lists.fresh(author, now)
+        if kept is not None:
+            return kept.fetched_at, IdsPage(kept.ids, None, kept.total)
+    page = client.follower_ids_page(author, cursor, forward)
+    if cursor is None and page.next_cursor is None and page.total is not None:
+        follower_lists.put(author, page.ids, page.total, now)
+    return now, page
 
 
 def _become_big(

@@ -24,7 +24,7 @@ from django.conf import settings
 
 from hornet.headers import Forward
 from hornet.pagination import Page
-from posts import fanout, timelines
+from posts import fanout, follower_lists, timelines
 from posts.clients import followers_client
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
 from posts.following_cache import (
@@ -79,6 +79,8 @@ def following_changed(
     """The user followed or unfollowed someone: the next feed page asks afresh, and a stored
     timeline gains or loses the followee's posts (posts.fanout.follow_changed)."""
     following_cache_invalidate(user_id)
+    if followee is not None:
+        follower_lists.forget(followee, now=now_ms())
     fanout.follow_changed(user_id=user_id, followee=followee, following=following)
 
 

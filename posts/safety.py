@@ -26,10 +26,10 @@ from uuid import UUID
 
 from hornet.errors import ErrorCode, Forbidden
 from hornet.headers import Forward
-from posts import timelines
+from posts import follower_lists, timelines
 from posts.clients import Exclusions, FollowersUnavailable, followers_client
 from posts.db import query_ms
-from posts.documents import posts_collection
+from posts.documents import now_ms, posts_collection
 from posts.following_cache import (
     Cached,
     Part,
@@ -131,6 +131,7 @@ def relationship_changed(*, user_id: UUID, other: UUID, change: str) -> None:
     for user in (user_id, other):
         cache_invalidate(user, Part.EXCLUDED, *([Part.FOLLOWING] if change == BLOCK else []))
     if change == BLOCK:
+        follower_lists.forget(user_id, other, now=now_ms())  # the follows both ways are gone
         timelines.note_block(user_id, other)
         timelines.remove_author(user_id, other)
         timelines.remove_author(other, user_id)

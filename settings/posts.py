@@ -57,6 +57,11 @@ FANOUT_CLIENT_ID = env.str("FANOUT_CLIENT_ID", default="")
 FANOUT_CLIENT_SECRET = env.str("FANOUT_CLIENT_SECRET", default="")
 FANOUT_TOKEN_URL = env.str("FANOUT_TOKEN_URL", default="")  # default: JWT_ISSUER's token URL
 FEED_FANOUT_PAGE = env.int("FEED_FANOUT_PAGE", default=5000)  # follower ids per call, 1..5000
+# How long an author's follower ids (one page of them) are reused by the next fan-out; every
+# follow, unfollow and block forgets them at once (posts.follower_lists). 0: always asked.
+FEED_FANOUT_FOLLOWERS_CACHE_SECONDS = env.float(
+    "FEED_FANOUT_FOLLOWERS_CACHE_SECONDS", default=300.0
+)
 
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,

@@ -12,7 +12,7 @@ import pybreaker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from posts import fanout, timelines
+from posts import fanout, follower_lists, timelines
 from posts.clients import FollowersClient
 from posts.documents import posts_collection
 from posts.feed import feed_rows
@@ -408,3 +408,57 @@ def test_a_following_changed_signal_with_unknown_fields_is_refused(stack):
         )
     assert response.status_code == 400
     assert "extra" in response.json()["details"]
+
+
+class CountingClient:
+    """The worker's real client, counting its follower-id calls."""
+
+    def __init__(self, inner: FollowersClient) -> None:
+        self.inner, self.calls = inner, 0
+
+    def follower_ids_page(self, *args: object) -> object:
+        self.calls += 1
+        return self.inner.follower_ids_page(*args)  # type: ignore[arg-type]
+
+
+def counting_worker(stack: Stack) -> tuple[fanout.Worker, CountingClient]:
+    w = worker(stack)
+    counting = CountingClient(w.client)
+    return fanout.Worker(w.name, counting), counting  # type: ignore[arg-type]
+
+
+def test_an_author_posting_again_is_fanned_out_from_their_kept_follower_list(stack, monkeypatch):
+    """posts.follower_lists: the second post within FEED_FANOUT_FOLLOWERS_CACHE_SECONDS asks
+    the followers service nothing, and still reaches everyone."""
+    # The follows below are seconds old; a list asked within CLOCK_SKEW of a change is not
+    # kept (tests/posts/test_follower_lists.py): here, as if they were older.
+    monkeypatch.setattr(follower_lists, "CLOCK_SKEW", dt.timedelta(0))
+    author, readers = uuid.uuid4(), [uuid.uuid4(), uuid.uuid4()]
+    for reader in readers:
+        follow(stack, reader, author)
+    w, counting = counting_worker(stack)
+    activate(stack, w, *readers)
+    first = post(stack, author, "one")
+    catch_up(w)
+    second = post(stack, author, "two")
+    catch_up(w)
+    assert counting.calls == 1
+    for reader in readers:
+        assert [str(p) for p in stored_posts(reader)] == [second["id"], first["id"]]
+
+
+def test_a_follow_or_an_unfollow_between_two_posts_forgets_the_kept_list(stack, monkeypatch):
+    monkeypatch.setattr(follower_lists, "CLOCK_SKEW", dt.timedelta(0))
+    author, old, new = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    follow(stack, old, author)
+    w, counting = counting_worker(stack)
+    activate(stack, w, old, new)
+    first = post(stack, author, "one")
+    catch_up(w)
+    follow(stack, new, author)  # the signal forgets the author's list
+    unfollow(stack, old, author)
+    second = post(stack, author, "two")
+    catch_up(w)
+    assert counting.calls == 2
+    assert [str(p) for p in stored_posts(new)] == [second["id"], first["id"]]  # backfill + fan-out
+    assert stored_posts(old) == []

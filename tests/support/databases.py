@@ -28,6 +28,7 @@ def posts_collection_names() -> list[str]:
     from posts import timelines
     from posts.authors import stats_collection
     from posts.documents import posts_collection
+    from posts.follower_lists import COLLECTION as FOLLOWER_LISTS
     from posts.following_cache import COLLECTION as FOLLOWING_CACHE
     from posts.list_entries import COLLECTION as LIST_ENTRIES
     from posts.marks import KINDS
@@ -40,6 +41,7 @@ def posts_collection_names() -> list[str]:
         LIST_STATS,
         LIST_ENTRIES,
         FOLLOWING_CACHE,
+        FOLLOWER_LISTS,
     ]
     timeline = [timelines.ENTRIES, timelines.OWNERS, timelines.BIG, timelines.BLOCKS]
     marks = [kind.collection_name for kind in KINDS]
