@@ -77,9 +77,10 @@ def _signal_until_taken(
     caller's next read fetches the truth whatever the order the signals came in. Kept in
     this process only: a worker that stops drops what it was still retrying."""
     client = client or (_posts_http() if settings.POSTS_SERVICE_URL else None)
-    if _signal(forward, path, body, client) or attempt >= len(SIGNAL_RETRY_DELAYS):
-        if attempt >= len(SIGNAL_RETRY_DELAYS):
-            log.warning("posts service never told (%s) after %d tries", path, attempt + 1)
+    if _signal(forward, path, body, client):
+        return
+    if attempt >= len(SIGNAL_RETRY_DELAYS):
+        log.warning("posts service never told (%s) after %d tries", path, attempt + 1)
         return
     key = f"signal {forward.identity.user_id} {path} {sorted(body.items())} #{attempt + 1}"
     again = functools.partial(_signal_until_taken, forward, path, body, attempt + 1, client)

@@ -161,13 +161,20 @@ def fresh_or_fetched(
     if cached is not None and cached.is_usable(now, part):
         refreshes().submit(f"{part.name} {what}", lambda: _refetched(fetch, put, cached, what))
         return cached.value, False
-    try:
-        value = fetch()
-    except FollowersUnavailable as exc:
-        log.warning("%s: followers service unavailable: %s", what, exc.message)
+    value = _asked(fetch, what)
+    if value is None:
         return (cached.value if cached is not None else None), True
     put(value, None)
     return value, False
+
+
+def _asked(fetch: Callable[[], T], what: str) -> T | None:
+    """``fetch()`` (one followers-service call), or None, logged, when it cannot answer."""
+    try:
+        return fetch()
+    except FollowersUnavailable as exc:
+        log.warning("%s: followers service unavailable: %s", what, exc.message)
+        return None
 
 
 @functools.cache
@@ -181,12 +188,9 @@ def _refetched(
 ) -> None:
     """A background fetch: stored over ``cached`` when the followers service answers, else
     left as it was."""
-    try:
-        value = fetch()
-    except FollowersUnavailable as exc:
-        log.warning("%s: background refresh: followers service unavailable: %s", what, exc.message)
-        return
-    put(value, cached)
+    value = _asked(fetch, f"{what} (background refresh)")
+    if value is not None:
+        put(value, cached)
 
 
 def following_cache_get(user_id: uuid.UUID) -> Cached[list[uuid.UUID]] | None:

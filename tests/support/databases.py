@@ -51,13 +51,11 @@ def posts_collection_names() -> list[str]:
 @pytest.fixture
 def clean_posts(posts_schema: None, settings: Any) -> None:
     """Empty posts collections (indexes kept: documents are deleted, collections not dropped)."""
-    from hornet.background import background
     from posts.documents import posts_collection
     from posts.following_cache import refreshes
     from posts.notifications import stats
 
     settings.HORNET_AUTH_MODE = "mesh"  # production identity rules, not the dev cookie
-    assert background.drain(), "a background task of the last test is still running"
     assert refreshes().drain(), "a background refresh of the last test is still running"
     database = posts_collection().database
     for name in posts_collection_names():
