@@ -143,7 +143,7 @@ def feed_page(*, forward: Forward, limit: int, after: dict[str, Any] | None) -> 
     if key is not None and owner.horizon is not None and key.created_at < owner.horizon:
         return _pull(reader, limit=limit, after=after)
     need = limit + 1
-    stored, complete = _timeline(owner, need, key, reader.hide)
+    stored, complete = _timeline(owner, need, key, reader.hide, now)
     rows = stored
     if owner.big:
         bound = cursor_bound(after, descending=True)
@@ -185,7 +185,7 @@ _SLACK = 5  # entries read beyond a page, for posts deleted since they were deli
 
 
 def _timeline(
-    owner: timelines.Owner, need: int, key: TimeKey | None, hide: Hide
+    owner: timelines.Owner, need: int, key: TimeKey | None, hide: Hide, now: dt.datetime
 ) -> tuple[list[Row], bool]:
     """Up to ``need`` posts of the stored timeline after ``key`` (deleted posts dropped, and
     what ``hide`` hides: its authors' entries in the query, shares of their posts after it),
@@ -193,9 +193,7 @@ def _timeline(
     found: list[Row] = []
     while len(found) < need:
         ask = need - len(found) + _SLACK
-        batch = timelines.timeline_rows(
-            owner.user_id, need=ask, after=key, horizon=owner.horizon, hide=hide.authors
-        )
+        batch = timelines.timeline_rows(owner, need=ask, after=key, now=now, hide=hide.authors)
         if not batch:
             return found, True
         posts = posts_by_ids([e["p"] for e in batch])

@@ -14,12 +14,13 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from posts import selectors
+from posts import selectors, timelines
 from posts.authors import author_stats_get, stats_collection
 from posts.documents import now_ms, posts_collection
 from posts.feed import feed_rows
+from posts.queries import TimeKey
 from tests.helpers import headers_for, next_link
-from tests.posts.helpers import stored, walk
+from tests.posts.helpers import Recorder, stored, walk
 
 
 def bulk(author: uuid.UUID, count: int, *, span: timedelta, parent: uuid.UUID | None = None):
@@ -177,3 +178,39 @@ def test_a_next_page_query_keeps_the_cursor_tie_break_inside_an_and(api, alice, 
     assert api.get(next_link(first), **headers_for(bob)).status_code == 200
     assert recorder.filters
     assert all("$or" not in f for f in recorder.filters), recorder.filters
+
+
+def test_a_long_stored_timeline_page_asks_for_about_one_page(monkeypatch):
+    """A reader's stored home timeline (posts.timelines) of 800 entries over ten days: a page
+    and the next one each ask for about a page of entries, not the whole timeline down to its
+    horizon, and the pages are the newest entries in feed order, none skipped."""
+    owner = uuid.uuid4()
+    now = now_ms()
+    step = timedelta(days=10) / 800
+    docs = [
+        {
+            "_id": f"{owner.hex}{i:032x}",
+            "o": owner,
+            "t": now - step * i,
+            "p": uuid.uuid4(),
+            "a": uuid.uuid4(),
+            "w": now,
+        }
+        for i in range(800)
+    ]
+    timelines.entries().insert_many(docs)
+    rec = Recorder(timelines.entries())
+    monkeypatch.setattr(timelines, "entries", lambda: rec)
+    reader = timelines.Owner(owner, timelines.READY, now, [], horizon=docs[-1]["t"])
+    first = timelines.timeline_rows(reader, need=21, after=None, now=now)
+    assert [e["p"] for e in first] == [d["p"] for d in docs[:21]]
+    assert rec.matched() <= 3 * 21, rec.filters
+    rec.filters.clear()
+    key = TimeKey(first[-1]["t"], first[-1]["p"])
+    second = timelines.timeline_rows(reader, need=21, after=key, now=now)
+    assert [e["p"] for e in second] == [d["p"] for d in docs[21:42]]
+    assert rec.matched() <= 3 * 21, rec.filters
+    # Near the horizon the walk ends there: the last page is short, nothing older is read.
+    key = TimeKey(docs[-5]["t"], docs[-5]["p"])
+    last = timelines.timeline_rows(reader, need=21, after=key, now=now)
+    assert [e["p"] for e in last] == [d["p"] for d in docs[-4:]]
