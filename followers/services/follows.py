@@ -90,14 +90,17 @@ RETURN count(*) AS removed
 """
 
 # A follow of a locked user (after LOCK_PAIR and PAIR_STATE): a request instead.
-REQUEST: LiteralString = """
+REQUEST: LiteralString = (
+    """
 MATCH (me:User {user_id: $sender_id}), (b:User {user_id: $receiver_id})
-USING INDEX SEEK me:User(user_id) USING INDEX SEEK b:User(user_id)
-MERGE (me)-[q:REQUESTED]->(b)
+USING INDEX SEEK me:User(user_id) USING INDEX SEEK b:User(user_id)"""
+    + SET_USERNAME
+    + """MERGE (me)-[q:REQUESTED]->(b)
   ON CREATE SET q.id = $new_id, q.created_at = datetime.truncate('millisecond', datetime()),
                 q.sender_id = me.user_id, q.receiver_id = b.user_id
 RETURN q.id AS id, q.created_at AS created_at, q.id = $new_id AS created
 """
+)
 
 # Remove a pending follow request; how many there were (0 or 1).
 TAKE_REQUEST: LiteralString = """
@@ -137,7 +140,8 @@ def follow_create(
     it looks, as a block does (followers.services.blocks). A locked receiver the caller does not
     follow yet gets a request instead: a ``FollowRequest`` (again idempotent); a new one is
     signalled to posts only to notify the receiver. Both users are upserted; the caller's
-    username is refreshed when given.
+    username is refreshed when given (on either path: the view leaves the caller's upsert to
+    this transaction, followers.views.base).
     ``follow_id`` (from an Idempotency-Key) names a new edge, so a retry of a follow that was
     created reports it as created (the first answer) rather than as found. Only a new follow
     is signalled to posts.
@@ -148,7 +152,12 @@ def follow_create(
             "receiver_id", "You cannot follow yourself.", ErrorCode.SELF_FOLLOW
         )
     me, them, new_id = str(sender_id), str(receiver_id), str(follow_id or uuid4())
-    params: dict[str, Any] = {"sender_id": me, "receiver_id": them, "new_id": new_id}
+    params: dict[str, Any] = {
+        "sender_id": me,
+        "receiver_id": them,
+        "new_id": new_id,
+        "username": caller.identity.username,
+    }
 
     def work(tx: ManagedTransaction) -> tuple[Follow, bool]:
         lock_pair(tx, me, them)
@@ -157,7 +166,7 @@ def follow_create(
             record = tx.run(REQUEST, params).single(strict=True)
             request = follow_of(record, sender_id, receiver_id, FollowRequest)
             return request, bool(record["created"])
-        record = tx.run(FOLLOW, params, username=caller.identity.username).single(strict=True)
+        record = tx.run(FOLLOW, params).single(strict=True)
         return follow_of(record, sender_id, receiver_id), bool(record["created"])
 
     follow, created = graph.write_tx(work)

@@ -18,11 +18,18 @@ class GraphViewSet(ViewSet):
 
     Writes are throttled per caller (hornet.throttling, the default throttle class). Every
     caller is upserted into the graph with the username from the identity headers, once per
-    process per (id, username); the write routes also do it inside their own transaction.
+    process per (id, username), except in the actions of ``caller_written_by``: their own
+    write transaction upserts the caller and their username (followers.services), so a
+    separate upsert before it would be a second write transaction for nothing (a follow by a
+    caller this worker had not seen paid two commits).
     """
+
+    caller_written_by: frozenset[str] = frozenset()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if self.action in self.caller_written_by:
+            return
         me = caller(request)
         services.user_seen(user_id=me.user_id, username=me.username)
 

@@ -18,6 +18,8 @@ TAGS = ["follows"]
 
 
 class FollowViewSet(GraphViewSet):
+    caller_written_by = frozenset({"create"})  # follow_create upserts the caller, named
+
     @extend_schema(
         operation_id="follow_create",
         summary="Follow a user",

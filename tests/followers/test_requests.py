@@ -3,7 +3,9 @@
 import uuid
 from typing import Any
 
-from followers import graph
+import pytest
+
+from followers import graph, services
 from tests.followers.helpers import (
     block,
     edge_count,
@@ -138,3 +140,26 @@ def test_accept_and_reject_with_an_idempotency_key_replay(api, alice, bob):
     other_key = str(uuid.uuid4())
     assert reject(api, bob, carol, HTTP_IDEMPOTENCY_KEY=other_key).status_code == 204
     assert reject(api, bob, carol, HTTP_IDEMPOTENCY_KEY=other_key).status_code == 204
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_a_follow_by_a_caller_never_seen_is_one_write_that_stores_their_name(
+    api, alice, bob, monkeypatch, locked
+):
+    """The follow's own transaction upserts the caller with their username, on the request
+    path too, so no second write transaction runs before it (followers.views.base)."""
+    if locked:
+        lock(api, bob)
+    services.forget_seen()
+    writes: list[str] = []
+    real = graph._transaction
+    monkeypatch.setattr(
+        graph, "_transaction", lambda name, call: writes.append(name) or real(name, call)
+    )
+    response = api.post(
+        "/followers", {"receiver_id": str(bob)}, format="json", **headers_for(alice, "alice")
+    )
+    assert response.status_code == (202 if locked else 201), response.content
+    assert writes == ["services.follows.follow_create"]
+    stored = graph.read("MATCH (u:User {user_id: $id}) RETURN u.username AS name", id=str(alice))
+    assert [r["name"] for r in stored] == ["alice"]

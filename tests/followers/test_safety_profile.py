@@ -55,7 +55,7 @@ def _cases(p: dict[str, str]) -> dict[str, tuple[Any, dict[str, Any], str]]:
         "pair_state": (blocks.PAIR_STATE, {"a": me, "b": them}, USER_SEEK),
         "request": (
             follows.REQUEST,
-            {"sender_id": me, "receiver_id": them, "new_id": new},
+            {"sender_id": me, "receiver_id": them, "new_id": new, "username": None},
             USER_SEEK,
         ),
         "take_request": (
