@@ -45,6 +45,8 @@ EXCLUSIONS_REFRESHES_PER_SECOND = env.float("EXCLUSIONS_REFRESHES_PER_SECOND", d
 # at once; how often an idle worker looks for work.
 FEED_TIMELINE_CAP = env.int("FEED_TIMELINE_CAP", default=800)
 FEED_ACTIVE_DAYS = env.float("FEED_ACTIVE_DAYS", default=14.0)
+# A read asks for its timeline's hourly trim at a random moment within this (posts.timelines).
+FEED_TRIM_SPREAD_SECONDS = env.float("FEED_TRIM_SPREAD_SECONDS", default=600.0)
 FEED_FANOUT_MAX_FOLLOWERS = env.int("FEED_FANOUT_MAX_FOLLOWERS", default=5000)
 FEED_FANOUT_LEASE_SECONDS = env.float("FEED_FANOUT_LEASE_SECONDS", default=30.0)
 FEED_FOLLOW_BACKFILL = env.int("FEED_FOLLOW_BACKFILL", default=100)

@@ -258,6 +258,38 @@ def test_the_timeline_is_trimmed_to_its_cap_and_older_pages_are_pulled(stack, se
     assert feed_ids(stack, me) == [p["id"] for p in reversed(made)] == pull_ids(stack, me)
 
 
+def test_readers_back_together_have_their_trims_spread_not_due_at_once(settings):
+    """A read an hour after the last asks for a trim within FEED_TRIM_SPREAD_SECONDS, at a
+    random moment, so a crowd's trims are not all due with their reads; a touch never puts
+    off work that was due earlier."""
+    settings.FEED_TRIM_SPREAD_SECONDS = 600
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    away = now - timelines.TOUCH_EVERY - dt.timedelta(minutes=1)
+    crowd = [uuid.uuid4() for _ in range(40)]
+    timelines.owners().insert_many(
+        [{"_id": u, "state": timelines.READY, "read_at": away} for u in crowd]
+    )
+    for user in crowd:
+        owner = timelines.owner_get(user)
+        assert owner is not None
+        timelines.owner_touch(owner, now)
+    docs = list(timelines.owners().find({"_id": {"$in": crowd}}))
+    dues = sorted(doc["due"] for doc in docs)
+    assert all(doc["read_at"] == now for doc in docs)
+    assert now <= dues[0]
+    assert dues[-1] <= now + dt.timedelta(seconds=600)
+    assert dues[-1] - dues[0] > dt.timedelta(seconds=300)  # spread, not one moment
+    earlier = now - dt.timedelta(seconds=5)
+    late = uuid.uuid4()
+    timelines.owners().insert_one(
+        {"_id": late, "state": timelines.READY, "read_at": away, "due": earlier}
+    )
+    owner = timelines.owner_get(late)
+    assert owner is not None
+    timelines.owner_touch(owner, now)
+    assert timelines.owners().find_one({"_id": late})["due"] == earlier
+
+
 def test_idle_readers_lose_their_timeline_and_get_it_back_on_their_next_read(stack, settings):
     me, friend, w = reader_of_a_friend(stack)
     made = post(stack, friend, "while away")
