@@ -44,6 +44,11 @@ RETURN EXISTS { (a)-[:BLOCKS]-(b) } AS blocked, coalesce(b.locked, false) AS loc
        EXISTS { (a)-[:FOLLOWS]->(b) } AS following
 """
 
+# Both in one statement (a follow's first): the aggregation ends the locking part for both
+# users before the state is read, so the read comes after both locks, as in two statements,
+# for one round trip and one statement less.
+LOCKED_PAIR_STATE: LiteralString = LOCK_PAIR + "WITH count(*) AS locked_users" + PAIR_STATE
+
 # Statement 2 of a block (after LOCK_PAIR): the edge, then every follow and follow request
 # between the two, either way, each follow decrementing its receiver's stored count.
 BLOCK: LiteralString = (
@@ -87,10 +92,11 @@ def lock_pair(tx: ManagedTransaction, a: str, b: str, *, upsert: bool = True) ->
     tx.run(LOCK_PAIR if upsert else LOCK_KNOWN_PAIR, ids=sorted((a, b))).consume()
 
 
-def pair_state(tx: ManagedTransaction, a: str, b: str) -> Record:
-    """Whether ``b`` is ``locked`` and ``a`` is ``following`` them (call after ``lock_pair``);
-    ``blocked_error`` when either user blocks the other."""
-    record = tx.run(PAIR_STATE, a=a, b=b).single(strict=True)
+def locked_pair_state(tx: ManagedTransaction, a: str, b: str) -> Record:
+    """``lock_pair`` (upserting both), then whether ``b`` is ``locked`` and ``a`` is
+    ``following`` them, in one statement; ``blocked_error`` when either user blocks the
+    other."""
+    record = tx.run(LOCKED_PAIR_STATE, ids=sorted((a, b)), a=a, b=b).single(strict=True)
     if record["blocked"]:
         raise blocked_error()
     return record

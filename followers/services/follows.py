@@ -32,7 +32,7 @@ from uuid import UUID, uuid4
 from neo4j import ManagedTransaction, Record
 
 from followers import clients, graph
-from followers.services.blocks import lock_pair, pair_state
+from followers.services.blocks import lock_pair, locked_pair_state
 from followers.services.users import SET_USERNAME
 from followers.types import Follow, FollowRequest
 from hornet.errors import ErrorCode, Forbidden, InvalidInput, NotFound
@@ -89,7 +89,7 @@ SET b.followers_count = b.followers_count - 1
 RETURN count(*) AS removed
 """
 
-# A follow of a locked user (after LOCK_PAIR and PAIR_STATE): a request instead.
+# A follow of a locked user (after LOCKED_PAIR_STATE): a request instead.
 REQUEST: LiteralString = (
     """
 MATCH (me:User {user_id: $sender_id}), (b:User {user_id: $receiver_id})
@@ -160,8 +160,7 @@ def follow_create(
     }
 
     def work(tx: ManagedTransaction) -> tuple[Follow, bool]:
-        lock_pair(tx, me, them)
-        state = pair_state(tx, me, them)
+        state = locked_pair_state(tx, me, them)
         if state["locked"] and not state["following"]:
             record = tx.run(REQUEST, params).single(strict=True)
             request = follow_of(record, sender_id, receiver_id, FollowRequest)

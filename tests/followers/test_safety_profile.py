@@ -52,7 +52,11 @@ def _cases(p: dict[str, str]) -> dict[str, tuple[Any, dict[str, Any], str]]:
     return {
         "lock_pair": (blocks.LOCK_PAIR, {"ids": sorted([me, them])}, USER_SEEK),
         "lock_known_pair": (blocks.LOCK_KNOWN_PAIR, {"ids": sorted([me, them])}, USER_SEEK),
-        "pair_state": (blocks.PAIR_STATE, {"a": me, "b": them}, USER_SEEK),
+        "locked_pair_state": (
+            blocks.LOCKED_PAIR_STATE,
+            {"ids": sorted([me, them]), "a": me, "b": them},
+            USER_SEEK,
+        ),
         "request": (
             follows.REQUEST,
             {"sender_id": me, "receiver_id": them, "new_id": new, "username": None},
@@ -97,7 +101,7 @@ def _cases(p: dict[str, str]) -> dict[str, tuple[Any, dict[str, Any], str]]:
 CASES = [
     "lock_pair",
     "lock_known_pair",
-    "pair_state",
+    "locked_pair_state",
     "request",
     "take_request",
     "following",
