@@ -38,10 +38,13 @@ from followers.types import Follow, FollowRequest
 from hornet.errors import ErrorCode, Forbidden, InvalidInput, NotFound
 from hornet.headers import Forward
 
+# After LOCKED_PAIR_STATE, which upserted and locked both users: they are matched, not merged
+# again (no Merge operators, fewer Eager barriers in the plan).
 FOLLOW: LiteralString = (
-    graph.merge_user("me", "$sender_id")
+    """
+MATCH (me:User {user_id: $sender_id}), (b:User {user_id: $receiver_id})
+USING INDEX SEEK me:User(user_id) USING INDEX SEEK b:User(user_id)"""
     + SET_USERNAME
-    + graph.merge_user("b", "$receiver_id")
     + """MERGE (me)-[r:FOLLOWS]->(b)
   ON CREATE SET r.id = $new_id, r.created_at = datetime.truncate('millisecond', datetime()),
                 r.sender_id = me.user_id, r.receiver_id = b.user_id,
