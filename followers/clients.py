@@ -79,6 +79,18 @@ def _signal_until_taken(
     client = client or (_posts_http() if settings.POSTS_SERVICE_URL else None)
     if _signal(forward, path, body, client):
         return
+    _again(forward, path, body, attempt, client)
+
+
+def _again(
+    forward: Forward,
+    path: str,
+    body: dict[str, Any],
+    attempt: int,
+    client: httpx.Client | None,
+) -> None:
+    """Send ``body`` again after ``SIGNAL_RETRY_DELAYS[attempt]`` (``_signal_until_taken``, in
+    the background), or give it up and log it when the delays are used up."""
     if attempt >= len(SIGNAL_RETRY_DELAYS):
         log.warning("posts service never told (%s) after %d tries", path, attempt + 1)
         return
@@ -101,21 +113,31 @@ def notify_following_changed(
 
     ``follower_id``: the follow is someone else's, ``follower_id`` -> the caller (the caller
     accepted their follow request), so posts updates the requester's feed, not the caller's.
-    ``follow_id``: a new follow, which posts notifies (docs/notifications.md; lost when posts
-    cannot be reached, as the feed's signal is delayed)."""
+    ``follow_id``: a new follow, which posts notifies (docs/notifications.md); when posts does
+    not take the signal, that notification alone is sent again for a few minutes
+    (``follow-made``), while the feed's part waits for its cache to expire."""
     body: dict[str, Any] = {"followee_id": str(followee_id), "following": following}
     if follower_id is not None:
         body["follower_id"] = str(follower_id)
     if follow_id is not None:
         body["follow_id"] = str(follow_id)
-    _signal(forward, "/posts/internal/following-changed", body)
+    if _signal(forward, "/posts/internal/following-changed", body) or follow_id is None:
+        return
+    # Not taken: the new follow's notification alone is sent again (``follow-made``). The
+    # signal itself is not: a late copy, after the unfollow's, would put the followee's posts
+    # back into the stored timeline (docs/notifications.md, "Delivery").
+    made: dict[str, Any] = {
+        k: body[k] for k in ("followee_id", "follow_id", "follower_id") if k in body
+    }
+    _again(forward, "/posts/internal/follow-made", made, 0, _posts_http())
 
 
 def notify_follow_requested(forward: Forward, *, followee_id: UUID, request_id: UUID) -> None:
     """Tell the posts service that the caller asked the locked ``followee_id`` to follow them,
-    so it notifies them; never raises (lost when posts cannot be reached)."""
+    so it notifies them (once per request); never raises. Sent again for a few minutes while
+    the posts service does not take it (``_signal_until_taken``)."""
     body = {"followee_id": str(followee_id), "request_id": str(request_id)}
-    _signal(forward, "/posts/internal/follow-requested", body)
+    _signal_until_taken(forward, "/posts/internal/follow-requested", body)
 
 
 def notify_relationship_changed(forward: Forward, *, user_id: UUID, change: str) -> None:

@@ -14,7 +14,7 @@ from hornet.metrics import FEED_DEGRADED
 from hornet.pagination import PAGE_PARAMETERS, page_params, paged
 from hornet.serializers import valid_body
 from posts import feed, signals
-from posts.notifications.serializers import FollowRequestedIn
+from posts.notifications.serializers import FollowMadeIn, FollowRequestedIn
 from posts.openapi import errors
 from posts.serializers import FollowingChangedIn, PostOut, RelationshipChangedIn
 from posts.viewer import posts_page
@@ -116,4 +116,22 @@ class FollowRequestedView(APIView):
     def post(self, request: Request) -> Response:
         body = valid_body(FollowRequestedIn, request)
         signals.follow_requested(caller_id=caller(request).user_id, **body)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowMadeView(APIView):
+    @_signal_schema(
+        "follow_made",
+        "a new follow's notification, sent again",
+        "Called by the followers service when its `following-changed` signal of a new follow "
+        "was not taken (posts unreachable or 5xx), a few times over some minutes: only the "
+        "notification, once per `follow_id`; no cache or timeline changes. With `follower_id` "
+        "the caller accepted that user's request, `followee_id` must be the caller (else 403 "
+        "`forbidden` naming `followee_id`) and the follower is notified.",
+        FollowMadeIn,
+        refused={403: "`follower_id` with a `followee_id` that is not the caller."},
+    )
+    def post(self, request: Request) -> Response:
+        body = valid_body(FollowMadeIn, request)
+        signals.follow_made(caller_id=caller(request).user_id, **body)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,18 +27,36 @@ def following_changed(
     follower's feed changes and only the followee (the caller) may say so (403 otherwise). A
     new follow (``follow_id`` with ``following``) notifies the followee, or the follower whose
     request was accepted, once per id."""
-    if follower_id is not None and followee_id != caller_id:
-        message = "With follower_id, the followee must be the caller."
-        raise Forbidden(message, details={"followee_id": [message]})
+    _accepter_only(caller_id, followee_id, follower_id)
     feed.following_changed(
         user_id=follower_id or caller_id, followee=followee_id, following=following
     )
     if follow_id is None or not following or followee_id is None:
         return
+    follow_made(
+        caller_id=caller_id, followee_id=followee_id, follow_id=follow_id, follower_id=follower_id
+    )
+
+
+def follow_made(
+    *, caller_id: UUID, followee_id: UUID, follow_id: UUID, follower_id: UUID | None = None
+) -> None:
+    """A new follow's notification alone, once per ``follow_id``: the followee's, or with
+    ``follower_id`` the requester's whose request the caller accepted. The followers service
+    sends it again on its own when ``following-changed`` was not taken (docs/notifications.md,
+    "Delivery"): unlike that signal, a late copy changes no timeline."""
+    _accepter_only(caller_id, followee_id, follower_id)
     if follower_id is not None:
         notifications.request_accepted(actor=caller_id, requester=follower_id, follow_id=follow_id)
     else:
         notifications.followed(actor=caller_id, followee=followee_id, follow_id=follow_id)
+
+
+def _accepter_only(caller_id: UUID, followee_id: UUID | None, follower_id: UUID | None) -> None:
+    """With ``follower_id`` (an accepted request) only the followee, the caller, may speak."""
+    if follower_id is not None and followee_id != caller_id:
+        message = "With follower_id, the followee must be the caller."
+        raise Forbidden(message, details={"followee_id": [message]})
 
 
 def relationship_changed(*, caller_id: UUID, user_id: UUID, change: str) -> None:

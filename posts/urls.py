@@ -11,6 +11,7 @@ from posts.engagement_views import EngagementViewSet
 from posts.feed_views import (
     FeedView,
     FollowingChangedView,
+    FollowMadeView,
     FollowRequestedView,
     RelationshipChangedView,
 )
@@ -48,6 +49,7 @@ urlpatterns: list[URLPattern] = [
         name="relationship-changed",
     ),
     *both_slashes("posts/internal/follow-requested", FollowRequestedView, name="follow-requested"),
+    *both_slashes("posts/internal/follow-made", FollowMadeView, name="follow-made"),
     *both_slashes("notifications", NotificationsView, name="notifications"),
     *both_slashes("notifications/unread_count", UnreadCountView, name="notifications-unread-count"),
     *both_slashes("notifications/read", ReadMarkerView, name="notifications-read"),

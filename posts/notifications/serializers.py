@@ -126,3 +126,24 @@ class FollowRequestedIn(StrictFieldsSerializer):
 
     followee_id = StrictUUIDField()
     request_id = StrictUUIDField(help_text="The request's id (retries repeat it).")
+
+
+@extend_schema_serializer(
+    component_name="FollowMade",
+    examples=[
+        example(
+            "alice followed bob",
+            {"followee_id": BOB, "follow_id": "7d7c0c1e-4f4b-4a52-9a1e-2f3c5b6d7e80"},
+            request=True,
+        )
+    ],
+)
+class FollowMadeIn(StrictFieldsSerializer):
+    """The followers service's resend of a new follow's notification: the caller now follows
+    ``followee_id`` (or, with ``follower_id``, the caller accepted that user's request)."""
+
+    followee_id = StrictUUIDField()
+    follow_id = StrictUUIDField(help_text="The follow's id (resends repeat it).")
+    follower_id = StrictUUIDField(
+        required=False, help_text="The requester whose follow the caller accepted."
+    )

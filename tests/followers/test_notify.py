@@ -78,6 +78,7 @@ def test_a_refused_removal_is_not_signalled(posts, alice, bob):
 
 RELATIONSHIP = "/posts/internal/relationship-changed"
 REQUESTED = "/posts/internal/follow-requested"
+MADE = "/posts/internal/follow-made"
 
 
 def test_blocks_and_mutes_are_signalled_as_the_caller(posts, alice, bob):
@@ -151,42 +152,52 @@ def test_a_new_follow_carries_its_id_for_the_notification(monkeypatch, alice, bo
     ]
 
 
-def test_with_posts_down_the_follow_succeeds_and_its_notification_is_lost(settings, alice, bob):
-    """The documented loss (docs/notifications.md, "Delivery"): one attempt, no retry. Measured
-    here: of 3 follow-side notifications sent while posts cannot be reached, none arrives
-    later (nothing is kept to send again), and every follow and request is saved."""
-    settings.POSTS_SERVICE_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens
+def test_with_posts_down_the_follows_notifications_are_delivered_once_it_is_back(
+    settings, monkeypatch, alice, bob
+):
+    """docs/notifications.md, "Delivery": a follow, a request and an acceptance while posts
+    cannot be reached are all saved; their three notifications reach posts once it is back
+    (sent again in the background), each once, and the follow signals themselves are not sent
+    again (a late one would undo a later unfollow in the stored timeline)."""
+    monkeypatch.setattr(clients, "SIGNAL_RETRY_DELAYS", (0.5, 0.5, 0.5))
+    port = free_port()  # nothing listens there yet: posts is down
+    settings.POSTS_SERVICE_URL = f"http://127.0.0.1:{port}"
     clients._posts_http.cache_clear()
     carol = uuid.uuid4()
+    back: FlakyPosts | None = None
     try:
-        _, created = services.follow_create(caller=acting(alice), receiver_id=bob)
+        follow, created = services.follow_create(caller=acting(alice), receiver_id=bob)
         services.privacy_update(caller=acting(carol), locked=True)
-        _, requested = services.follow_create(caller=acting(alice), receiver_id=carol)
-        _, accepted = services.request_accept(caller=acting(carol), requester_id=alice)
+        request, requested = services.follow_create(caller=acting(alice), receiver_id=carol)
+        accepted, _ = services.request_accept(caller=acting(carol), requester_id=alice)
+        assert (created, requested) == (True, True)
+        back = FlakyPosts(failures=0, port=port)  # posts is back, on the same address
+        _until(lambda: len(back.bodies) >= 3)
+        assert background.drain()
     finally:
+        if back is not None:
+            back.close()
         clients._posts_http.cache_clear()
-    assert (created, requested, accepted) == (True, True, True)
-    assert services.follow_create(caller=acting(alice), receiver_id=carol)[1] is False
-    recorder = RecordingProxy(free_port(), "http://127.0.0.1:9")  # posts is back
-    recorder.start()
-    settings.POSTS_SERVICE_URL = f"http://127.0.0.1:{recorder.port}"
-    try:
-        services.follow_create(caller=acting(alice), receiver_id=bob)  # already following
-        ours = [
-            h for _, _, h in recorder.requests if h.get("x-user-id") in (str(alice), str(carol))
-        ]
-        assert ours == []  # nothing was kept to deliver: 3 of 3 lost
-    finally:
-        recorder.stop()
-        clients._posts_http.cache_clear()
+    bodies = [json.dumps(body, sort_keys=True) for body in back.bodies]
+    sent = sorted(zip(back.paths, bodies, strict=True))
+    expected = [
+        (MADE, {"followee_id": str(bob), "follow_id": str(follow.id)}),
+        (REQUESTED, {"followee_id": str(carol), "request_id": str(request.id)}),
+        (
+            MADE,
+            {"followee_id": str(carol), "follow_id": str(accepted.id), "follower_id": str(alice)},
+        ),
+    ]
+    assert sent == sorted((path, json.dumps(body, sort_keys=True)) for path, body in expected)
 
 
 class FlakyPosts:
-    """Stands where the posts service would be: answers 503 to the first ``failures`` POSTs,
-    then 204; records each body."""
+    """Stands where the posts service would be (on ``port``, or any free one): answers 503 to
+    the first ``failures`` POSTs, then 204; records each body and its path."""
 
-    def __init__(self, failures: int):
+    def __init__(self, failures: int, port: int = 0):
         self.bodies: list[dict[str, Any]] = []
+        self.paths: list[str] = []
         flaky = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -196,11 +207,12 @@ class FlakyPosts:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 flaky.bodies.append(json.loads(self.rfile.read(length)))
+                flaky.paths.append(self.path)
                 self.send_response(503 if len(flaky.bodies) <= failures else 204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

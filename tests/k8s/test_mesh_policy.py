@@ -26,6 +26,7 @@ EXCLUDED = f"/followers/user/{USER}/excluded/ids"  # posts -> followers (blocks 
 POSTS_INTERNAL = "/posts/internal/following-changed"  # followers -> posts (cache drop)
 RELATIONSHIP = "/posts/internal/relationship-changed"  # followers -> posts (block, mute)
 REQUESTED = "/posts/internal/follow-requested"  # followers -> posts (a request's notification)
+MADE = "/posts/internal/follow-made"  # followers -> posts (a follow's notification, resent)
 FOLLOWER_IDS = f"/followers/user/{USER}/followers/ids"  # fan-out worker -> followers
 USER_IDS = "/followers/users/ids"  # posts -> followers (@mentions)
 
@@ -137,7 +138,7 @@ def test_internal_route_only_for_the_posts_service_account(
         assert not allowed(policies, labels, req), req
 
 
-@pytest.mark.parametrize("posts_internal", [POSTS_INTERNAL, RELATIONSHIP, REQUESTED])
+@pytest.mark.parametrize("posts_internal", [POSTS_INTERNAL, RELATIONSHIP, REQUESTED, MADE])
 def test_posts_internal_route_only_for_the_followers_service_account(
     overlay: Manifests, posts_internal: str
 ) -> None:
@@ -190,6 +191,7 @@ def test_id_lists_for_the_fanout_worker_with_its_own_token(overlay: Manifests) -
         POSTS_INTERNAL,
         RELATIONSHIP,
         REQUESTED,
+        MADE,
         "/posts/internal",
         *("/metrics", "/metrics/", "/healthz", "/readyz"),
     ],

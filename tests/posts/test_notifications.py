@@ -8,7 +8,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from posts import services
+from posts import services, timelines
 from posts.clients import Exclusions
 from posts.documents import now_ms
 from posts.following_cache import exclusions_cache_put, following_cache_put
@@ -175,6 +175,52 @@ def test_requests_and_accepted_requests(api, alice, bob):
     assert [(g["type"], g["sample_account_ids"]) for g in groups(api, bob)] == [
         ("follow_accepted", [str(alice)])
     ]
+
+
+def test_a_follow_made_resend_notifies_once_per_follow_and_changes_no_feed(api, alice, bob):
+    """The followers service's resend when following-changed was not taken: the same
+    notification as the signal's (once per follow id, whichever of the two came), nothing
+    else."""
+    follow_id = str(uuid.uuid4())
+    made = {"followee_id": str(alice), "follow_id": follow_id}
+    for _ in range(2):
+        assert signal(api, bob, "follow-made", made).status_code == 204
+    changed = {"followee_id": str(alice), "following": True, "follow_id": follow_id}
+    assert signal(api, bob, "following-changed", changed).status_code == 204
+    (group,) = groups(api, alice)
+    assert (group["type"], group["notifications_count"]) == ("follow", 1)
+    accepted = {"followee_id": str(alice), "follower_id": str(bob), "follow_id": follow_id}
+    assert signal(api, alice, "follow-made", accepted).status_code == 204
+    assert [g["type"] for g in groups(api, bob)] == ["follow_accepted"]
+    assert timelines.owner_get(bob) is None  # no feed work: nobody asked for a timeline
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [
+        ({"follow_id": str(uuid.uuid4())}, "followee_id", 400),
+        ({"followee_id": str(uuid.uuid4())}, "follow_id", 400),
+        ({"followee_id": str(uuid.uuid4()), "follow_id": "x"}, "follow_id", 400),
+        (
+            {"followee_id": str(uuid.uuid4()), "follow_id": str(uuid.uuid4()), "following": True},
+            "following",
+            400,
+        ),
+        (
+            {
+                "followee_id": str(uuid.uuid4()),
+                "follow_id": str(uuid.uuid4()),
+                "follower_id": str(uuid.uuid4()),
+            },
+            "followee_id",
+            403,
+        ),
+    ],
+)
+def test_a_bad_follow_made_resend_is_refused_naming_the_field(api, alice, body, field, code):
+    response = signal(api, alice, "follow-made", body)
+    assert response.status_code == code, response.content
+    assert field in response.json()["details"], response.json()
 
 
 @pytest.mark.parametrize(
