@@ -33,9 +33,7 @@ def following_changed(
     )
     if follow_id is None or not following or followee_id is None:
         return
-    follow_made(
-        caller_id=caller_id, followee_id=followee_id, follow_id=follow_id, follower_id=follower_id
-    )
+    _notify_follow(caller_id, followee_id, follow_id, follower_id)
 
 
 def follow_made(
@@ -46,6 +44,12 @@ def follow_made(
     sends it again on its own when ``following-changed`` was not taken (docs/notifications.md,
     "Delivery"): unlike that signal, a late copy changes no timeline."""
     _accepter_only(caller_id, followee_id, follower_id)
+    _notify_follow(caller_id, followee_id, follow_id, follower_id)
+
+
+def _notify_follow(
+    caller_id: UUID, followee_id: UUID, follow_id: UUID, follower_id: UUID | None
+) -> None:
     if follower_id is not None:
         notifications.request_accepted(actor=caller_id, requester=follower_id, follow_id=follow_id)
     else:
