@@ -290,7 +290,11 @@ def follow_changed(*, user_id: UUID, followee: UUID | None, following: bool | No
     backfill = settings.FEED_FOLLOW_BACKFILL
     rows = newest_by_authors(author_ids=[followee], need=backfill, bound=None, top_level_only=True)
     now = now_ms()
-    timelines.append(timelines.entry(user_id, row, now) for row in rows)
+    # Posts below the horizon are never read from the timeline (pages past it are pulled) and
+    # the next trim would delete them: only those at or above it are written (a few for most
+    # followees, where all 100 were, and as many deleted again by an unfollow).
+    kept = [r for r in rows if owner.horizon is None or r["created_at"] >= owner.horizon]
+    timelines.append(timelines.entry(user_id, row, now) for row in kept)
     if len(rows) >= backfill:  # older posts of theirs are not in the timeline: pulled instead
         timelines.raise_horizon(user_id, rows[-1]["created_at"])
 

@@ -237,6 +237,24 @@ def test_follow_adds_the_latest_posts_and_unfollow_removes_them(stack):
     assert feed_ids(stack, me) == []
 
 
+def test_a_follow_writes_only_the_followees_posts_at_or_above_the_horizon(stack):
+    """Older posts of a new followee would never be read from the timeline (pages past its
+    horizon are pulled): they are not written, and the feed still shows all of them."""
+    me, friend = uuid.uuid4(), uuid.uuid4()
+    w = worker(stack)
+    activate(stack, w, me)
+    older = post(stack, friend, "before the horizon")
+    horizon = dt.datetime.now(dt.UTC) + dt.timedelta(milliseconds=5)
+    while dt.datetime.now(dt.UTC) <= horizon:
+        pass
+    newer = post(stack, friend, "after the horizon")
+    catch_up(w)  # nobody to deliver to
+    timelines.raise_horizon(me, horizon)
+    follow(stack, me, friend)
+    assert [str(p) for p in stored_posts(me)] == [newer["id"]]
+    assert feed_ids(stack, me) == [newer["id"], older["id"]] == pull_ids(stack, me)
+
+
 def test_deleted_posts_drop_out_and_the_page_is_still_full(stack):
     me, friend, w = reader_of_a_friend(stack)
     made = [post(stack, friend, f"#{i}") for i in range(6)]
