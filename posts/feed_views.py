@@ -1,10 +1,11 @@
 """HTTP for the home feed and for the followers service's signals: "following changed",
-"relationship changed" (blocks and mutes) and "follow requested" (a notification)."""
+"relationship changed" (blocks and mutes), "follow requested" and "follow made" (notifications)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -67,6 +68,20 @@ def _signal_schema(
     )
 
 
+def _noted(
+    request: Request,
+    serializer: type[serializers.Serializer],
+    signal: Callable[..., None],
+    *,
+    optional: bool = False,
+) -> Response:
+    """A followers → posts signal answered: its body read with ``serializer`` (400 naming the
+    field), handed to ``signal`` (posts.signals) as the caller's, then 204."""
+    body = valid_body(serializer, request, optional=optional)
+    signal(caller_id=caller(request).user_id, **body)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class FollowingChangedView(APIView):
     @_signal_schema(
         "following_changed",
@@ -84,9 +99,7 @@ class FollowingChangedView(APIView):
         refused={403: "`follower_id` with a `followee_id` that is not the caller."},
     )
     def post(self, request: Request) -> Response:
-        body = valid_body(FollowingChangedIn, request, optional=True)
-        signals.following_changed(caller_id=caller(request).user_id, **body)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _noted(request, FollowingChangedIn, signals.following_changed, optional=True)
 
 
 class RelationshipChangedView(APIView):
@@ -100,9 +113,7 @@ class RelationshipChangedView(APIView):
         RelationshipChangedIn,
     )
     def post(self, request: Request) -> Response:
-        body = valid_body(RelationshipChangedIn, request)
-        signals.relationship_changed(caller_id=caller(request).user_id, **body)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _noted(request, RelationshipChangedIn, signals.relationship_changed)
 
 
 class FollowRequestedView(APIView):
@@ -114,9 +125,7 @@ class FollowRequestedView(APIView):
         FollowRequestedIn,
     )
     def post(self, request: Request) -> Response:
-        body = valid_body(FollowRequestedIn, request)
-        signals.follow_requested(caller_id=caller(request).user_id, **body)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _noted(request, FollowRequestedIn, signals.follow_requested)
 
 
 class FollowMadeView(APIView):
@@ -132,6 +141,4 @@ class FollowMadeView(APIView):
         refused={403: "`follower_id` with a `followee_id` that is not the caller."},
     )
     def post(self, request: Request) -> Response:
-        body = valid_body(FollowMadeIn, request)
-        signals.follow_made(caller_id=caller(request).user_id, **body)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _noted(request, FollowMadeIn, signals.follow_made)

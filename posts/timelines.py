@@ -208,7 +208,7 @@ def _entries_query(
 
 
 def timeline_rows(
-    owner: "Owner",
+    owner: Owner,
     *,
     need: int,
     after: TimeKey | None,
