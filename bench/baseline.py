@@ -25,7 +25,8 @@ from bench.cast import Cast
 from followers.selectors.lists import FOLLOWERS_PAGE
 from followers.selectors.suggestions import FRIENDS_OF_FRIENDS
 from followers.selectors.users import COUNTS
-from followers.services.follows import FOLLOW, LOCK_RECEIVER, UNFOLLOW
+from followers.services.blocks import LOCKED_PAIR_STATE
+from followers.services.follows import FOLLOW, UNFOLLOW
 from hornet.headers import Forward
 from hornet.identity import Identity
 from posts.authors import author_stats_touch
@@ -111,11 +112,6 @@ def alternately(
     return call
 
 
-def _unfollow(tx: neo4j.ManagedTransaction, sender: str, receiver: str) -> None:
-    tx.run(LOCK_RECEIVER, receiver_id=receiver).consume()
-    tx.run(UNFOLLOW, sender_id=sender, receiver_id=receiver, follow_id=None).consume()
-
-
 class Driver:
     """The work behind each API operation: posts through the selectors, graph on ``graph``."""
 
@@ -170,13 +166,24 @@ class Driver:
         return call
 
     def _follow(self, sender: str, receiver: str) -> Any:
+        """The follow service's two statements in one transaction: lock the pair and read its
+        state, then follow (the cast's receivers are open accounts)."""
         params = {"sender_id": sender, "receiver_id": receiver, "username": None}
         params["new_id"] = str(uuid.uuid4())
-        return self.graph.execute_query(FOLLOW, params, database_=self.database)
+        state = {"ids": sorted((sender, receiver)), "a": sender, "b": receiver}
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(LOCKED_PAIR_STATE, state).consume()
+            tx.run(FOLLOW, params).consume()
+
+        with self.graph.session(database=self.database) as session:
+            session.execute_write(work)
 
     def _unfollow(self, sender: str, receiver: str) -> Any:
-        with self.graph.session(database=self.database) as session:
-            return session.execute_write(_unfollow, sender, receiver)
+        params: dict[str, Any] = {"ids": sorted((sender, receiver)), "sender_id": sender}
+        params["receiver_id"] = receiver
+        params |= {"follow_id": None, "withdraw": True}
+        return self.graph.execute_query(UNFOLLOW, params, database_=self.database)
 
     def follow_unfollow(self) -> Callable[[], Any]:
         return alternately(self.cast.pairs, self._follow, self._unfollow)
@@ -242,6 +249,7 @@ class Driver:
             "home_feed_20": lambda: self.feed(self.cast.feed20),
             "home_feed_500": lambda: self.feed(self.cast.feed500),
             "create_post": self.create_post,
+            "follow_unfollow_cold": self.follow_unfollow,
             "follow_unfollow": self.follow_unfollow,
             "followers_page": self.followers_page,
             "counts": self.counts,

@@ -32,7 +32,7 @@ from uuid import UUID, uuid4
 from neo4j import ManagedTransaction, Record
 
 from followers import clients, graph
-from followers.services.blocks import lock_pair, locked_pair_state
+from followers.services.blocks import LOCK_KNOWN_PAIR, locked_pair_state
 from followers.services.users import SET_USERNAME
 from followers.types import Follow, FollowRequest
 from hornet.errors import ErrorCode, Forbidden, InvalidInput, NotFound
@@ -83,14 +83,31 @@ MATCH (b:User {user_id: $receiver_id})
 USING INDEX SEEK b:User(user_id)
 """ + graph.write_lock("b")
 
-UNFOLLOW: LiteralString = """
-MATCH (a:User {user_id: $sender_id})-[r:FOLLOWS]->(b:User {user_id: $receiver_id})
+# An unfollow, one statement: write-lock both users who exist (LOCK_KNOWN_PAIR, nobody is
+# created), then, after the aggregation has ended the locking (as in LOCKED_PAIR_STATE), withdraw
+# the sender's pending request when $withdraw and delete the follow (the one named $follow_id,
+# when given), decrementing the receiver's count once. One round trip where there were three.
+UNFOLLOW: LiteralString = (
+    LOCK_KNOWN_PAIR
+    + """WITH count(*) AS locked_users
+MATCH (a:User {user_id: $sender_id}), (b:User {user_id: $receiver_id})
 USING INDEX SEEK a:User(user_id) USING INDEX SEEK b:User(user_id)
-WHERE $follow_id IS NULL OR r.id = $follow_id
-DELETE r
-SET b.followers_count = b.followers_count - 1
-RETURN count(*) AS removed
+CALL (a, b) {
+  MATCH (a)-[q:REQUESTED]->(b)
+  WHERE $withdraw
+  DELETE q
+  RETURN count(*) AS withdrawn
+}
+CALL (a, b) {
+  MATCH (a)-[r:FOLLOWS]->(b)
+  WHERE $follow_id IS NULL OR r.id = $follow_id
+  DELETE r
+  SET b.followers_count = b.followers_count - 1
+  RETURN count(*) AS removed
+}
+RETURN withdrawn, removed
 """
+)
 
 # A follow of a locked user (after LOCKED_PAIR_STATE): a request instead.
 REQUEST: LiteralString = (
@@ -190,13 +207,19 @@ def follows_create_many(rows: list[dict[str, Any]]) -> int:
 
 
 def _unfollow(
-    tx: ManagedTransaction, sender_id: str, receiver_id: str, follow_id: str | None = None
+    tx: ManagedTransaction,
+    sender_id: str,
+    receiver_id: str,
+    *,
+    follow_id: str | None = None,
+    withdraw: bool = False,
 ) -> bool:
-    lock_pair(tx, sender_id, receiver_id, upsert=False)
-    record = tx.run(
-        UNFOLLOW, sender_id=sender_id, receiver_id=receiver_id, follow_id=follow_id
-    ).single()
-    return bool(record and record["removed"])
+    """Remove the follow (``follow_id``'s, if given) and, with ``withdraw``, a pending request
+    of ``sender_id``'s to follow ``receiver_id``; whether either was there."""
+    params: dict[str, Any] = {"ids": sorted((sender_id, receiver_id)), "sender_id": sender_id}
+    params |= {"receiver_id": receiver_id, "follow_id": follow_id, "withdraw": withdraw}
+    record = tx.run(UNFOLLOW, params).single()
+    return bool(record and (record["removed"] or record["withdrawn"]))
 
 
 def follow_remove_by_user(*, caller: Forward, receiver_id: UUID) -> bool:
@@ -205,11 +228,7 @@ def follow_remove_by_user(*, caller: Forward, receiver_id: UUID) -> bool:
     lost signal sends it again)."""
     sender_id, them = str(caller.identity.user_id), str(receiver_id)
 
-    def work(tx: ManagedTransaction) -> bool:
-        withdrawn = take_request(tx, sender_id, them)
-        return _unfollow(tx, sender_id, them) or withdrawn
-
-    removed = graph.write_tx(work)
+    removed = graph.write_tx(lambda tx: _unfollow(tx, sender_id, them, withdraw=True))
     clients.notify_following_changed(caller, followee_id=receiver_id, following=False)
     return removed
 
@@ -227,7 +246,7 @@ def follow_remove(*, follow_id: UUID, caller: Forward) -> None:
             raise Forbidden("Only the follower may remove a follow.")
         # A concurrent unfollow may remove it first: still done. Matching the id too means a
         # re-follow made meanwhile (a new edge, a new id) is not the one removed.
-        _unfollow(tx, ends["sender_id"], ends["receiver_id"], str(follow_id))
+        _unfollow(tx, ends["sender_id"], ends["receiver_id"], follow_id=str(follow_id))
         return UUID(ends["receiver_id"])
 
     followee = graph.write_tx(work)

@@ -70,7 +70,11 @@ def _cases(w: dict[str, Any]) -> dict[str, tuple[Any, dict[str, Any], str]]:
         ),
         "follow_many": (follows.FOLLOW_MANY, {"rows": [row]}, USER_SEEK),
         "lock_receiver": (follows.LOCK_RECEIVER, {"receiver_id": them}, USER_SEEK),
-        "unfollow": (follows.UNFOLLOW, {**pair, "follow_id": None}, USER_SEEK),
+        "unfollow": (
+            follows.UNFOLLOW,
+            {**pair, "ids": sorted([me, them]), "follow_id": None, "withdraw": True},
+            USER_SEEK,
+        ),
         "follow_ends": (
             follows.FOLLOW_ENDS,
             {"follow_id": w["follow_id"]},
