@@ -21,15 +21,15 @@ import httpx
 from django.conf import settings
 
 from hornet.background import background
-from hornet.calls import service_http
+from hornet.calls import per_worker, service_http
 from hornet.headers import Forward
 
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=1)
+@per_worker
 def _posts_http() -> httpx.Client:
-    # Built on first use in each worker process, never at import.
+    # Built when each worker process starts (hornet.calls), never at import.
     timeout = settings.POSTS_NOTIFY_TIMEOUT_SECONDS
     return service_http(
         settings.POSTS_SERVICE_URL,

@@ -87,10 +87,15 @@ def post_worker_init(worker: Any) -> None:
     the first request) and freeze what is loaded (``gc.freeze``), so the garbage collector's
     full passes no longer walk the ~110,000 objects of the code and settings, which never
     become garbage: a full pass over them takes ~30 ms, and stops every thread of the worker
-    for that long (each request's tail). New objects are collected as before."""
+    for that long (each request's tail). New objects are collected as before. The clients for
+    the other service are built here too (hornet.calls.build_clients), not by the first
+    requests."""
     import gc
 
     from django.urls import get_resolver
 
+    from hornet import calls
+
     get_resolver().url_patterns  # noqa: B018 (imports the views)
+    calls.build_clients()
     gc.freeze()

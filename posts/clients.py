@@ -18,7 +18,6 @@ user's followers (the fan-out worker, posts.fanout) and the ids of mentioned use
 """
 
 import datetime as dt
-import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ import pybreaker
 from django.conf import settings
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
-from hornet.calls import service_http
+from hornet.calls import per_worker, service_http
 from hornet.errors import ErrorCode, ServiceUnavailable
 from hornet.headers import Forward
 from hornet.metrics import breaker_listener
@@ -199,9 +198,9 @@ def _ok(response: httpx.Response) -> httpx.Response:
     return response
 
 
-@functools.lru_cache(maxsize=1)
+@per_worker
 def followers_client() -> FollowersClient:
-    """The process's client, built on first use (never at import)."""
+    """The process's client, built when the worker starts (hornet.calls), never at import."""
     breaker = pybreaker.CircuitBreaker(
         fail_max=settings.FOLLOWERS_BREAKER_FAILURES,
         reset_timeout=settings.FOLLOWERS_BREAKER_RESET_SECONDS,
