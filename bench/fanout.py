@@ -15,7 +15,10 @@ from pymongo.errors import PyMongoError
 
 from posts import fanout, timelines
 from posts.clients import FollowersUnavailable, followers_client
+from posts.db import database
 from posts.documents import FANOUT_DUE, now_ms, posts_collection
+from posts.following_cache import COLLECTION as FOLLOWING_CACHE
+from posts.following_cache import Part
 from posts.queries import EPOCH
 
 Stats = dict[str, Any]
@@ -48,6 +51,25 @@ def prime(readers: Iterable[str]) -> Stats:
                 time.sleep(0.5)
     seconds = time.perf_counter() - started
     return {"built": built, "failed": failed, "entries": entries, "seconds": round(seconds, 1)}
+
+
+def back_after_an_hour(readers: Iterable[str]) -> Stats:
+    """How many of these readers come back after an hour or more (the gap since the last run
+    that read their feed): each one's first read rewrites ``read_at`` and asks for a trim
+    (posts.timelines.owner_touch), and their exclusions, older than their hour, are fetched
+    again behind the read (posts.following_cache). A run made an hour after the previous one
+    measures that crowd, not the steady state (bench/README.md)."""
+    ids = [uuid.UUID(r) for r in dict.fromkeys(readers)]
+    cutoff = now_ms() - timelines.TOUCH_EVERY
+    return {
+        "readers": len(ids),
+        "read_over_an_hour_ago": timelines.owners().count_documents(
+            {"_id": {"$in": ids}, "read_at": {"$lt": cutoff}}
+        ),
+        "exclusions_over_an_hour_old": database()[FOLLOWING_CACHE].count_documents(
+            {"_id": {"$in": [str(i) for i in ids]}, Part.EXCLUDED.stamp: {"$lt": cutoff}}
+        ),
+    }
 
 
 def drain(max_seconds: float = 120.0) -> float:

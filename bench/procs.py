@@ -32,9 +32,13 @@ def stack(*args: str, name: str = "bench") -> None:
 def servers_running(env: dict[str, str]) -> bool:
     """Both servers of the stack are up: the MongoDB-wire one HORNET_MONGO_SERVER names and
     Neo4j."""
-    state = Path(env["HORNET_STATE_DIR"]) / "run"
     names = (env.get("HORNET_MONGO_SERVER", "secantus"), "neo4j")
-    return all(pid_alive(state / f"{name}.pid") for name in names)
+    return all(server_running(env, name) for name in names)
+
+
+def server_running(env: dict[str, str], name: str) -> bool:
+    """The stack's server ``name`` (its pid file's name: secantus, ferretdb, neo4j) is up."""
+    return pid_alive(Path(env["HORNET_STATE_DIR"]) / "run" / f"{name}.pid")
 
 
 @dataclass

@@ -12,6 +12,9 @@ OPERATIONS: dict[str, tuple[str, int, float | None, bool]] = {
     "home_feed_20": ("posts", 50, 60, True),
     "home_feed_500": ("posts", 50, 60, True),  # issue 15
     "create_post": ("posts", 50, None, False),
+    # The same requests on a Neo4j the run has just started, before its JIT warm-up (bench.warmup):
+    # reported, no target (the target is the steady state's, the next row).
+    "follow_unfollow_cold": ("followers", 50, None, False),
     "follow_unfollow": ("followers", 50, 30, False),
     "followers_page": ("followers", 100, 25, True),  # of the 20 most-followed (issue 12)
     "counts": ("followers", 100, None, True),
@@ -79,6 +82,12 @@ def fanout_lines(found: dict[str, Any]) -> list[str]:
         lines.append(
             f"home timelines built before the load: {prime['built']} "
             f"({prime['entries']} entries, {prime['seconds']} s)"
+        )
+    if back := found.get("back_after_an_hour"):
+        lines.append(
+            f"readers back after an hour or more: {back['read_over_an_hour_ago']} of "
+            f"{back['readers']} (exclusions over an hour old: "
+            f"{back['exclusions_over_an_hour_old']})"
         )
     for key, label in (("lag_mix", "mix creates"), ("lag_1000_followers", "~1,000 followers")):
         lag = found.get(key) or {}
