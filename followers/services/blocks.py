@@ -28,7 +28,8 @@ from hornet.headers import Forward
 # them, so two transactions on one pair lock alike.
 LOCK_PAIR: LiteralString = "UNWIND $ids AS id" + graph.merge_user("u", "id") + graph.write_lock("u")
 
-# The same for users who may not exist (an unfollow): nobody is created, the known are locked.
+# The same for users who may not exist (an unfollow's first part, followers.services.follows):
+# nobody is created, the known are locked.
 LOCK_KNOWN_PAIR: LiteralString = """
 UNWIND $ids AS id
 MATCH (u:User {user_id: id})
@@ -85,11 +86,12 @@ RETURN count(*) AS removed
 """
 
 
-def lock_pair(tx: ManagedTransaction, a: str, b: str, *, upsert: bool = True) -> None:
-    """Upsert users ``a`` and ``b`` (or, without ``upsert``, only find them) and hold both
-    their write locks until the transaction ends: what every write of the pair's follows starts
-    with. Always in user-id order, so two such writes never deadlock each other."""
-    tx.run(LOCK_PAIR if upsert else LOCK_KNOWN_PAIR, ids=sorted((a, b))).consume()
+def lock_pair(tx: ManagedTransaction, a: str, b: str) -> None:
+    """Upsert users ``a`` and ``b`` and hold both their write locks until the transaction ends:
+    what every write of the pair's follows starts with (a follow and an unfollow take them
+    inside their first statement: LOCKED_PAIR_STATE, follows.UNFOLLOW). Always in user-id
+    order, so two such writes never deadlock each other."""
+    tx.run(LOCK_PAIR, ids=sorted((a, b))).consume()
 
 
 def locked_pair_state(tx: ManagedTransaction, a: str, b: str) -> Record:

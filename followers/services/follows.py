@@ -17,8 +17,8 @@ when the MERGE created the edge; removals first write-lock both users and only t
 for the edge, so two concurrent unfollows of one pair cannot both decrement.
 
 A follow, an unfollow and a block of the same pair exclude each other: each write-locks the
-two users first, in user-id order (followers.services.blocks.lock_pair; one order, so they do
-not deadlock each other), so no follow survives a block
+two users first, in user-id order (followers.services.blocks: LOCK_PAIR, LOCK_KNOWN_PAIR; one
+order, so they do not deadlock each other), so no follow survives a block
 (tests/followers/test_block_races.py).
 
 After the transaction commits, a follow that created an edge and every unfollow tell the posts
@@ -76,8 +76,7 @@ RETURN count(r) AS created
 )
 
 # Takes the receiver's write lock (graph.write_lock), so a next statement sees every concurrent
-# change committed (followers.consistency; an unfollow locks both users:
-# followers.services.blocks.lock_pair).
+# change committed (followers.consistency; an unfollow locks both users: UNFOLLOW).
 LOCK_RECEIVER: LiteralString = """
 MATCH (b:User {user_id: $receiver_id})
 USING INDEX SEEK b:User(user_id)
